@@ -1,0 +1,46 @@
+import type { Config } from './config.ts';
+import { ConversationService } from './conversation/service.ts';
+import type { Flow } from './engine/flow.ts';
+import { loadFlow, loadResources } from './flows/load.ts';
+import { Translator } from './i18n/translator.ts';
+import type { Logger } from './log.ts';
+import { openStores, type Stores } from './store/open.ts';
+
+export interface App {
+  config: Config;
+  flow: Flow;
+  translator: Translator;
+  stores: Stores;
+  service: ConversationService;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Wires the configured flow, texts, stores and conversation service; channels come on top. */
+export async function createApp(config: Config, log: Logger): Promise<App> {
+  const resources = loadResources();
+  const flow = loadFlow(config.FLOW, resources);
+  const translator = new Translator(resources, flow.languages);
+  const stores = await openStores(config, log);
+  const service = new ConversationService({
+    flow,
+    sessions: stores.sessions,
+    responses: stores.responses,
+    contacts: stores.contacts,
+    salt: config.RESPONDENT_SALT ?? '',
+    abandonAfter: config.ABANDON_AFTER_HOURS * 3600_000,
+    log,
+  });
+  return {
+    config,
+    flow,
+    translator,
+    stores,
+    service,
+    log,
+    async close() {
+      service.close();
+      await stores.close();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { next, promptFor, startSession, type Step } from '../engine/engine.ts';
+import type { Flow } from '../engine/flow.ts';
+import type { Input, RefusalCode } from '../engine/input.ts';
+import type { EngineEvent, Prompt, Refusal, Text } from '../engine/prompt.ts';
+import type { Session } from '../engine/session.ts';
+import { pseudonym, silentLogger, type Logger } from '../log.ts';
+import type { ContactStore, ResponseStore } from '../store/response-store.ts';
+import { isCorrupt, sessionKey, type SessionStore } from '../store/session-store.ts';
+import { toRecords, type SessionMeta } from './response.ts';
+
+export interface Turn {
+  channel: string;
+  /** The platform's user id. */
+  user: string;
+  /** The chat to reach the user in, when it differs from the user id. */
+  chat?: string;
+  /** The platform's language setting, used when a session starts. */
+  locale?: string;
+  /** An invitation or campaign token, recorded on a session that starts with it. */
+  invitation?: string;
+  input: Input;
+}
+
+export interface TurnResult {
+  /** What to show now; null only when the stores could not be reached. */
+  prompt: Prompt | null;
+  /** The prompt the input was applied to, so a channel can mark that message as answered. */
+  before: Prompt | null;
+  refusal?: Refusal;
+  events: EngineEvent[];
+  /** Messages to show before the prompt (welcome back, saved later, unavailable...). */
+  notices: Text[];
+  session: Session | null;
+}
+
+export interface ConversationDeps {
+  flow: Flow;
+  sessions: SessionStore;
+  responses: ResponseStore;
+  contacts: ContactStore;
+  clock?: () => number;
+  newId?: () => string;
+  /** Salt of respondent pseudonyms; keep it secret and stable. */
+  salt?: string;
+  log?: Logger;
+  /** Sessions idle this long are archived as partial responses (ms). */
+  abandonAfter?: number;
+}
+
+/** A turn that read a session and then lost the compare-and-set is tried again this often. */
+const MAX_ATTEMPTS = 5;
+const notice = (key: string, params?: Text['params']): Text => (params ? { key, params } : { key });
+
+/**
+ * The one place that sequences a turn: load the session, apply the engine, save with
+ * compare-and-set, and on completion write the response before the session is removed.
+ */
+export class ConversationService {
+  readonly flow: Flow;
+  private readonly clock: () => number;
+  private readonly newId: () => string;
+  private readonly log: Logger;
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.flow = deps.flow;
+    this.clock = deps.clock ?? Date.now;
+    this.newId = deps.newId ?? randomUUID;
+    this.log = deps.log ?? silentLogger;
+  }
+
+  respondentOf(channel: string, user: string): string {
+    return pseudonym(this.deps.salt ?? '', channel, user);
+  }
+
+  async turn(turn: Turn): Promise<TurnResult> {
+    const key = sessionKey(this.flow.id, turn.channel, turn.user);
+    try {
+      return await this.apply(key, turn);
+    } catch (error) {
+      this.log.error({ err: error, channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) }, 'turn failed');
+      return { prompt: null, before: null, events: [], notices: [notice('common:unavailable')], session: null };
+    }
+  }
+
+  private async apply(key: string, turn: Turn): Promise<TurnResult> {
+    let firstSeen: Session | null | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await this.deps.sessions.get(key);
+      const notices: Text[] = [];
+      let expected: number | null;
+      let step: Step;
+      let before: Prompt | null = null;
+      if (stored === null || isCorrupt(stored)) {
+        if (stored) {
+          this.log.warn({ channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) }, 'unreadable session replaced');
+          notices.push(notice('common:session_reset'));
+        }
+        expected = stored ? stored.version : null;
+        const locale = turn.input.type === 'language' ? turn.input.locale : turn.locale;
+        step = startSession(this.flow, { id: this.newId(), locale, now: this.clock(), meta: this.metaFor(turn) });
+        if (stored) step = { ...step, session: { ...step.session, version: (stored.version ?? 0) + 1 } };
+      } else {
+        // A turn bound to nothing (typed text) was meant for the question the respondent saw:
+        // if a concurrent turn moved the session on, it is refused rather than applied elsewhere.
+        firstSeen ??= stored;
+        if (stored.current !== firstSeen.current || stored.step !== firstSeen.step) {
+          return this.refused(stored, 'busy');
+        }
+        if (stored.status === 'completed') return this.finishStored(key, stored);
+        before = promptFor(this.flow, stored);
+        step = next(this.flow, stored, turn.input, this.clock());
+        if (step.refusal) return { ...step, before, notices, prompt: step.prompt };
+        if (turn.input.type === 'start' && before.kind === 'question' && before.progress) {
+          notices.push(notice('common:resumed', { ...before.progress }));
+        }
+        if (step.session === stored) return { ...step, before, notices };
+        expected = stored.version;
+      }
+      if (!(await this.deps.sessions.put(key, step.session, expected))) {
+        if (turn.input.bound) return this.refused(stored && !isCorrupt(stored) ? stored : null, 'stale');
+        continue;
+      }
+      if (step.session.status === 'withdrawn') await this.deps.sessions.delete(key, step.session.version);
+      if (step.session.status === 'completed') notices.push(await this.finish(key, step.session));
+      return { prompt: step.prompt, before, events: step.events, notices, session: step.session };
+    }
+    const latest = await this.deps.sessions.get(key);
+    return this.refused(latest && !isCorrupt(latest) ? latest : null, 'busy');
+  }
+
+  private refused(session: Session | null, code: RefusalCode): TurnResult {
+    return {
+      prompt: session ? promptFor(this.flow, session) : null,
+      before: null,
+      refusal: { code, text: { key: `common:refusal.${code}` } },
+      events: [],
+      notices: [],
+      session,
+    };
+  }
+
+  private metaFor(turn: Turn): Record<string, string> {
+    const meta: SessionMeta = {
+      channel: turn.channel,
+      respondent: this.respondentOf(turn.channel, turn.user),
+      chat: turn.chat ?? turn.user,
+      ...(turn.invitation ? { invitation: turn.invitation } : {}),
+    };
+    return { ...meta };
+  }
+
+  /** A completed session whose response was not saved yet (the database was down): try again. */
+  private async finishStored(key: string, session: Session): Promise<TurnResult> {
+    const saved = await this.finish(key, session);
+    return { prompt: promptFor(this.flow, session), before: null, events: [], notices: [saved], session };
+  }
+
+  /**
+   * Saves the response (and contact) and only then removes the session. When the response store
+   * fails, the session stays and a retry with backoff saves it later, exactly once (the response
+   * id is the session id, so a repeated save updates the same record).
+   */
+  private async finish(key: string, session: Session): Promise<Text> {
+    try {
+      await this.saveRecords(session, 'complete');
+      await this.deps.sessions.delete(key, session.version);
+      this.clearRetry(key);
+      return notice('common:end.completed');
+    } catch (error) {
+      this.log.error({ err: error, session: session.id }, 'response not saved; will retry');
+      this.scheduleRetry(key, session, 1);
+      return notice('common:end.saved_later');
+    }
+  }
+
+  private async saveRecords(session: Session, status: 'complete' | 'partial'): Promise<void> {
+    const { response, contact } = toRecords(this.flow, session, status, new Date(this.clock()));
+    if (contact) await this.deps.contacts.save(contact);
+    await this.deps.responses.save(response);
+  }
+
+  private scheduleRetry(key: string, session: Session, attempt: number): void {
+    this.clearRetry(key);
+    const delay = Math.min(60_000, 500 * 2 ** attempt);
+    const timer = setTimeout(() => {
+      this.retries.delete(key);
+      void this.saveRecords(session, 'complete')
+        .then(() => this.deps.sessions.delete(key, session.version))
+        .then(() => this.log.info({ session: session.id }, 'response saved after retry'))
+        .catch(() => this.scheduleRetry(key, session, attempt + 1));
+    }, delay);
+    timer.unref();
+    this.retries.set(key, timer);
+  }
+
+  private clearRetry(key: string): void {
+    clearTimeout(this.retries.get(key));
+    this.retries.delete(key);
+  }
+
+  /**
+   * Archives sessions idle longer than `abandonAfter` as partial responses (they stay resumable),
+   * and saves completed sessions whose response is still missing. Returns how many were written.
+   */
+  async sweep(limit = 500): Promise<{ archived: number; completed: number }> {
+    const before = this.clock() - (this.deps.abandonAfter ?? 48 * 3600_000);
+    let archived = 0;
+    let completed = 0;
+    for (const { key, session } of await this.deps.sessions.idle(before, limit)) {
+      if (session.status === 'completed') {
+        await this.finish(key, session);
+        completed++;
+      } else if (session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language')) {
+        await this.saveRecords(session, 'partial');
+        await this.deps.sessions.markArchived(key, session.version);
+        archived++;
+      }
+    }
+    return { archived, completed };
+  }
+
+  /** Erases everything kept about a platform user: session, responses and contact details. */
+  async erase(channel: string, user: string): Promise<{ session: boolean; responses: number; contacts: number }> {
+    const respondent = this.respondentOf(channel, user);
+    const key = sessionKey(this.flow.id, channel, user);
+    this.clearRetry(key);
+    const session = await this.deps.sessions.delete(key);
+    const contacts = await this.deps.contacts.deleteByRespondent(respondent);
+    const responses = await this.deps.responses.deleteByRespondent(respondent);
+    return { session, responses, contacts };
+  }
+
+  /** Stops pending retries; the stores are closed by whoever opened them. */
+  close(): void {
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+  }
+}

@@ -1,0 +1,247 @@
+import { evaluate } from './condition.ts';
+import { META_TYPES, questionAt, type Flow, type Question } from './flow.ts';
+import type { Input, RefusalCode } from './input.ts';
+import type { EngineEvent, Prompt, Refusal } from './prompt.ts';
+import { handlers } from './questions/index.ts';
+import type { Context, QuestionHandler } from './questions/handler.ts';
+import { SESSION_SCHEMA_VERSION, type Answer, type Draft, type Session } from './session.ts';
+
+/** What one step gives: the new session, what to show next, and what happened. */
+export interface Step {
+  session: Session;
+  prompt: Prompt;
+  events: EngineEvent[];
+  /** Set when the input was refused; the session is then unchanged. */
+  refusal?: Refusal;
+}
+
+/** Time on one question counts at most this much per visit: a respondent who left for days did not think that long. */
+const MAX_DURATION_PER_VISIT = 10 * 60_000;
+
+const handlerOf = (q: Question) => handlers[q.type] as QuestionHandler;
+
+/** Starts a session at the flow's first question; `locale` is the platform's guess, if any. */
+export function startSession(
+  flow: Flow,
+  opts: { id: string; locale?: string; now: number; meta?: Record<string, string> },
+): Step {
+  const locale = pickLocale(flow, opts.locale);
+  const empty: Session = {
+    schema: SESSION_SCHEMA_VERSION,
+    id: opts.id,
+    flowId: flow.id,
+    flowVersion: flow.version,
+    locale,
+    status: 'active',
+    current: null,
+    step: '',
+    draft: null,
+    answers: {},
+    path: [],
+    version: 0,
+    startedAt: opts.now,
+    updatedAt: opts.now,
+    promptedAt: opts.now,
+    durations: {},
+    meta: opts.meta ?? {},
+  };
+  const events: EngineEvent[] = [];
+  const session = advance(flow, empty, -1, events);
+  return { session, prompt: promptFor(flow, session), events };
+}
+
+/** The language to use for a platform locale such as "pt-BR" or "ru": a flow language, else the first. */
+export function pickLocale(flow: Flow, platformLocale: string | undefined): string {
+  const base = platformLocale?.toLowerCase().split(/[-_]/)[0];
+  return base && flow.languages.includes(base) ? base : flow.languages[0]!;
+}
+
+/**
+ * Applies one input. A refused input returns the same session object with a coded reason; an
+ * accepted one returns a new session with its version incremented.
+ */
+export function next(flow: Flow, session: Session, input: Input, now: number): Step {
+  const refuse = (code: RefusalCode): Step => ({
+    session,
+    prompt: promptFor(flow, session),
+    events: [],
+    refusal: { code, text: { key: `common:refusal.${code}` } },
+  });
+  if (input.type === 'start') return { session, prompt: promptFor(flow, session), events: [] };
+  if (input.bound && (input.bound.question !== session.current || input.bound.version !== session.version)) {
+    return refuse('stale');
+  }
+  if (input.type === 'language') {
+    if (!flow.languages.includes(input.locale)) return refuse('unknown_language');
+    const changed = touch(session, now, { locale: input.locale });
+    return done(flow, changed, [{ type: 'language', locale: input.locale }]);
+  }
+  if (session.status !== 'active' || session.current === null) return refuse('finished');
+
+  const question = questionAt(flow, session.current);
+  if (input.type === 'back') {
+    const previous = session.path.at(-1);
+    if (previous === undefined) return refuse('no_back');
+    const back = touch(session, now, { path: session.path.slice(0, -1) });
+    const arrived = enter(flow, back, questionAt(flow, previous));
+    return done(flow, arrived, [{ type: 'back', question: previous }]);
+  }
+  if (input.type === 'decline') {
+    if (META_TYPES.has(question.type)) return refuse('not_declinable');
+    return done(flow, ...record(flow, touch(session, now), question, { status: 'declined' }));
+  }
+
+  const ctx: Context = { flow, session, question, step: session.step, draft: session.draft };
+  const outcome = handlerOf(question).apply(ctx, input);
+  if ('refuse' in outcome) return refuse(outcome.refuse);
+  if ('step' in outcome) return done(flow, touch(session, now, { step: outcome.step, draft: outcome.draft }), []);
+  return done(flow, ...record(flow, touch(session, now), question, { status: 'answered', value: outcome.value }));
+}
+
+function done(flow: Flow, session: Session, events: EngineEvent[]): Step {
+  return { session, prompt: promptFor(flow, session), events };
+}
+
+/** A copy with the version bumped and the time since the prompt counted on the current question. */
+function touch(session: Session, now: number, changes: Partial<Session> = {}): Session {
+  const spent = Math.min(Math.max(0, now - session.promptedAt), MAX_DURATION_PER_VISIT);
+  const durations =
+    session.current === null
+      ? session.durations
+      : { ...session.durations, [session.current]: (session.durations[session.current] ?? 0) + spent };
+  return { ...session, ...changes, durations, version: session.version + 1, updatedAt: now, promptedAt: now };
+}
+
+/** Stores an answer to the current question and moves on. */
+function record(flow: Flow, session: Session, question: Question, answer: Answer): [Session, EngineEvent[]] {
+  const events: EngineEvent[] = [
+    answer.status === 'declined'
+      ? { type: 'declined', question: question.id }
+      : { type: 'answered', question: question.id, answer },
+  ];
+  if (question.type === 'consent' && answer.status === 'answered' && answer.value === 'no') {
+    // Nothing is kept of a respondent who does not consent.
+    events.push({ type: 'withdrawn' });
+    const withdrawn = { ...session, status: 'withdrawn' as const, answers: {}, path: [], current: null };
+    return [{ ...withdrawn, step: '', draft: null, durations: {} }, events];
+  }
+  let next: Session = {
+    ...session,
+    answers: { ...session.answers, [question.id]: answer },
+    path: [...session.path, question.id],
+  };
+  if (question.type === 'language' && answer.status === 'answered') {
+    next = { ...next, locale: answer.value as string };
+  }
+  return [advance(flow, next, flow.index.get(question.id)!, events), events];
+}
+
+/**
+ * Walks forward from `from` to the next question that applies and has no answer that still fits.
+ * Answers of questions that no longer apply are removed, so a completed session never holds an
+ * answer whose condition is false; answers kept from before a `back` are passed over.
+ */
+function advance(flow: Flow, session: Session, from: number, events: EngineEvent[]): Session {
+  let answers = session.answers;
+  let path = session.path;
+  const drop = (id: string) => {
+    if (!(id in answers)) return;
+    answers = { ...answers };
+    delete answers[id];
+  };
+  for (let i = from + 1; i < flow.questions.length; i++) {
+    const question = flow.questions[i]!;
+    const view = { ...session, answers };
+    const handler = handlerOf(question);
+    if (question.when && !evaluate(question.when, answers)) {
+      drop(question.id);
+      events.push({ type: 'skipped', question: question.id });
+      continue;
+    }
+    const auto = handler.autoAnswer?.({ flow, question, session: view }) ?? null;
+    if (auto === 'skip') {
+      drop(question.id);
+      events.push({ type: 'skipped', question: question.id });
+      continue;
+    }
+    if (auto) {
+      const answer: Answer = { status: 'answered', value: auto.value, auto: true };
+      answers = { ...answers, [question.id]: answer };
+      events.push({ type: 'answered', question: question.id, answer });
+      continue;
+    }
+    const kept = answers[question.id];
+    const fits =
+      kept !== undefined &&
+      (kept.status === 'declined' || (handler.stillValid?.({ flow, question, session: view }, kept.value) ?? true));
+    if (fits) {
+      path = [...path, question.id];
+      continue;
+    }
+    return enter(flow, { ...session, answers, path }, question);
+  }
+  events.push({ type: 'completed' });
+  return { ...session, answers, path, status: 'completed', current: null, step: '', draft: null };
+}
+
+/** Makes `question` the current one, at its first step. */
+function enter(flow: Flow, session: Session, question: Question): Session {
+  const handler = handlerOf(question);
+  const start: { step: string; draft: Draft | null } = handler.start?.({ flow, question, session }) ?? {
+    step: '',
+    draft: null,
+  };
+  return { ...session, current: question.id, ...start };
+}
+
+/** The prompt for the session as it stands. */
+export function promptFor(flow: Flow, session: Session): Prompt {
+  const base = { version: session.version, locale: session.locale };
+  if (session.status === 'withdrawn') return { kind: 'withdrawn', ...base };
+  if (session.status === 'completed' || session.current === null) return { kind: 'completed', ...base };
+  const question = questionAt(flow, session.current);
+  const view = handlerOf(question).view({
+    flow,
+    session,
+    question,
+    step: session.step,
+    draft: session.draft,
+  });
+  const previous = session.answers[question.id];
+  return {
+    kind: 'question',
+    question: question.id,
+    type: question.type,
+    step: session.step,
+    text: view.text,
+    ...(view.hint ? { hint: view.hint } : {}),
+    choices: view.choices,
+    accepts: view.accepts,
+    multiple: view.multiple ?? false,
+    declinable: !META_TYPES.has(question.type),
+    canGoBack: session.path.length > 0,
+    progress: META_TYPES.has(question.type) ? null : progress(flow, session, question),
+    ...(previous ? { previous } : {}),
+    draft: session.draft,
+    ...base,
+  };
+}
+
+/**
+ * "Question 5 of about 17": the position among the questions answered so far, and how many of
+ * the remaining ones apply given the answers so far. Bounded by the flow's size, not the answers.
+ */
+/** A condition reading a question not answered yet may still come true: counted as applying. */
+function undecided(flow: Flow, id: string, session: Session): boolean {
+  return (flow.refs.get(id) ?? []).some((ref) => !(ref in session.answers));
+}
+
+function progress(flow: Flow, session: Session, question: Question): { position: number; total: number } {
+  const position = session.path.length - flow.metaCount + 1;
+  let remaining = 0;
+  for (let i = flow.index.get(question.id)! + 1; i < flow.questions.length; i++) {
+    const q = flow.questions[i]!;
+    if (!q.when || evaluate(q.when, session.answers) || undecided(flow, q.id, session)) remaining++;
+  }
+  return { position, total: position + remaining };
+}

@@ -1,0 +1,76 @@
+import type { Flow, Question, QuestionOf, QuestionType } from '../flow.ts';
+import type { Input, InputType, RefusalCode } from '../input.ts';
+import type { Choice, Text } from '../prompt.ts';
+import type { Draft, Session } from '../session.ts';
+import { parseNumbers } from '../text.ts';
+
+export interface Context<Q extends Question = Question> {
+  flow: Flow;
+  session: Session;
+  question: Q;
+  step: string;
+  draft: Draft | null;
+}
+
+/** What applying an input to the current question gives. */
+export type Outcome =
+  | { refuse: RefusalCode }
+  | { draft: Draft | null; step: string }
+  | { value: unknown };
+
+/** How one question type asks, reads input and checks a kept answer. */
+export interface QuestionHandler<Q extends Question = Question> {
+  /** The prompt for a step: its text, choices and the inputs it takes. */
+  view(ctx: Context<Q>): { text: Text; hint?: Text; choices: Choice[]; accepts: InputType[]; multiple?: boolean };
+  apply(ctx: Context<Q>, input: Input): Outcome;
+  /** The step and draft a question starts with. */
+  start?(ctx: Omit<Context<Q>, 'step' | 'draft'>): { step: string; draft: Draft | null };
+  /** Whether an answer kept from an earlier visit still fits (ranking items can change). */
+  stillValid?(ctx: Omit<Context<Q>, 'step' | 'draft'>, value: unknown): boolean;
+  /** An answer the engine can give itself, or 'skip' when the question has nothing to ask. */
+  autoAnswer?(ctx: Omit<Context<Q>, 'step' | 'draft'>): { value: unknown } | 'skip' | null;
+}
+
+export type HandlerMap = { [T in QuestionType]: QuestionHandler<QuestionOf<T>> };
+
+/** The text key of a question's own texts, in the flow's namespace. */
+export function questionKey(flow: Flow, question: Question, suffix: string): string {
+  return `${flow.id}:${question.id}.${suffix}`;
+}
+
+export function optionChoices(flow: Flow, question: Question, options: readonly string[]): Choice[] {
+  return options.map((id) => ({ id, label: { key: questionKey(flow, question, `options.${id}`) } }));
+}
+
+/** A typed choice number ("2") or the chosen option of a button, as an option id. */
+export function chosenOption(input: Input, choices: readonly Choice[]): string | RefusalCode {
+  if (input.type === 'choose') {
+    return choices.some((c) => c.id === input.option) ? input.option : 'unknown_choice';
+  }
+  if (input.type === 'text') {
+    const numbers = parseNumbers(input.text);
+    if (numbers?.length !== 1) return 'unknown_choice';
+    return choices[numbers[0]! - 1]?.id ?? 'unknown_choice';
+  }
+  return 'not_accepted';
+}
+
+/** Several typed choice numbers ("1,3,5") or a list of option ids, as distinct option ids. */
+export function chosenOptions(input: Input, choices: readonly Choice[]): string[] | RefusalCode {
+  let ids: string[];
+  if (input.type === 'choices') ids = input.options;
+  else if (input.type === 'order') ids = input.order;
+  else if (input.type === 'text') {
+    const numbers = parseNumbers(input.text);
+    if (!numbers) return 'unknown_choice';
+    const mapped = numbers.map((n) => choices[n - 1]?.id);
+    if (mapped.some((id) => id === undefined)) return 'unknown_choice';
+    ids = mapped as string[];
+  } else return 'not_accepted';
+  if (ids.some((id) => !choices.some((c) => c.id === id))) return 'unknown_choice';
+  if (new Set(ids).size !== ids.length) return 'duplicate_choice';
+  return ids;
+}
+
+export const refusal = (code: RefusalCode): Outcome => ({ refuse: code });
+export const answered = (value: unknown): Outcome => ({ value });

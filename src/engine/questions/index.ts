@@ -1,0 +1,22 @@
+import { amount } from './amount.ts';
+import { consent, language, single, yesno } from './choice.ts';
+import { contact } from './contact.ts';
+import { country } from './country.ts';
+import type { HandlerMap } from './handler.ts';
+import { multi } from './multi.ts';
+import { ranking } from './ranking.ts';
+import { text } from './text.ts';
+
+/** One handler per question type; the engine dispatches on `question.type`. */
+export const handlers: HandlerMap = {
+  language,
+  consent,
+  yesno,
+  single,
+  multi,
+  ranking,
+  text,
+  amount,
+  country,
+  contact,
+};

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** A stored answer: the respondent declined, or gave a value keyed by stable ids. */
+export const AnswerSchema = z.union([
+  z.strictObject({ status: z.literal('declined') }),
+  z.strictObject({
+    status: z.literal('answered'),
+    value: z.unknown(),
+    /** Set when the engine filled the answer in itself (a ranking of a single item). */
+    auto: z.literal(true).optional(),
+  }),
+]);
+export type Answer = z.infer<typeof AnswerSchema>;
+
+/** Per-type answer values, as stored. */
+export type YesNo = 'yes' | 'no';
+export interface SingleValue {
+  option: string;
+  other?: string;
+}
+export interface MultiValue {
+  options: string[];
+  other?: string;
+}
+export interface RankingValue {
+  order: string[];
+  na: string[];
+}
+export type AmountValue = { amount: number; currency: string } | { dontKnow: true };
+export type ContactValue =
+  | { agreed: 'no' }
+  | { agreed: 'yes'; name: string; email?: string; viaChat: boolean; language: string };
+
+/** Partial input for the question being asked (toggles, ranking so far, multi-step answers). */
+export const DraftSchema = z.strictObject({
+  selected: z.array(z.string()).optional(),
+  order: z.array(z.string()).optional(),
+  na: z.array(z.string()).optional(),
+  history: z.array(z.string()).optional(),
+  amount: z.number().optional(),
+  candidates: z.array(z.string()).optional(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  viaChat: z.boolean().optional(),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
+export const SESSION_SCHEMA_VERSION = 1;
+
+export const SessionSchema = z.strictObject({
+  schema: z.literal(SESSION_SCHEMA_VERSION),
+  id: z.string().min(1),
+  flowId: z.string(),
+  flowVersion: z.number().int(),
+  locale: z.string(),
+  status: z.enum(['active', 'completed', 'withdrawn']),
+  /** The question being asked, by id (never a position: editing a flow must not shift sessions). */
+  current: z.string().nullable(),
+  step: z.string(),
+  draft: DraftSchema.nullable(),
+  answers: z.record(z.string(), AnswerSchema),
+  /** Questions answered on the way here, in order; `back` pops from it. */
+  path: z.array(z.string()),
+  /** Incremented on every change: compare-and-set and stale buttons check it. */
+  version: z.number().int().min(0),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+  promptedAt: z.number(),
+  /** Milliseconds spent on each question, summed over visits. */
+  durations: z.record(z.string(), z.number()),
+  /** Set by the conversation service (channel, invitation...); the engine never reads it. */
+  meta: z.record(z.string(), z.string()),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+/**
+ * Reads stored session JSON of any known schema version. Returns null for data that cannot be
+ * read or migrated, so the caller can replace it and tell the respondent.
+ */
+export function parseSession(data: unknown): Session | null {
+  const parsed = SessionSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}

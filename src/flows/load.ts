@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { compileFlow, type Flow } from '../engine/flow.ts';
+import { validateFlow, type FlowIssue, type Resources } from '../engine/validate.ts';
+
+/** Project folders, relative to this file so that `npm start` works from any directory. */
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const FLOWS_DIR = join(ROOT, 'flows');
+export const LOCALES_DIR = join(ROOT, 'locales');
+
+/** English first: it is the fallback. */
+export function loadResources(dir = LOCALES_DIR): Resources {
+  const languages = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  const resources: Resources = {};
+  for (const lng of languages) {
+    resources[lng] = {};
+    for (const file of readdirSync(join(dir, lng)).filter((f) => f.endsWith('.json'))) {
+      resources[lng][file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(join(dir, lng, file), 'utf8'));
+    }
+  }
+  return resources;
+}
+
+export class FlowError extends Error {
+  constructor(readonly issues: FlowIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'FlowError';
+  }
+}
+
+export function formatIssue(issue: FlowIssue): string {
+  return `${issue.file}: ${issue.question ? `${issue.question}: ` : ''}${issue.message}`;
+}
+
+/** Parses and validates one flow file; every problem is reported, with file and question id. */
+export function checkFlowFile(path: string, resources: Resources): { flow: Flow | null; issues: FlowIssue[] } {
+  const file = path.startsWith(ROOT) ? path.slice(ROOT.length + 1) : path;
+  if (!existsSync(path)) return { flow: null, issues: [{ file, message: 'file not found' }] };
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return { flow: null, issues: [{ file, message: `not valid YAML: ${(error as Error).message}` }] };
+  }
+  const { flow, issues } = validateFlow(raw, file, resources);
+  return { flow: flow ? compileFlow(flow, Object.keys(resources)) : null, issues };
+}
+
+/** Loads a flow by id from flows/, or throws a FlowError listing every problem. */
+export function loadFlow(id: string, resources: Resources = loadResources()): Flow {
+  const { flow, issues } = checkFlowFile(join(FLOWS_DIR, `${id}.yaml`), resources);
+  if (!flow) throw new FlowError(issues);
+  return flow;
+}
+
+export function listFlowFiles(dir = FLOWS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .map((f) => join(dir, f));
+}

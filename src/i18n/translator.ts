@@ -1,0 +1,56 @@
+import i18next, { type TFunction } from 'i18next';
+import type { Text } from '../engine/prompt.ts';
+import type { Resources } from '../engine/validate.ts';
+
+/** Translates into one fixed language, named by `lng`. */
+export type Translate = ((text: Text) => string) & { readonly lng: string };
+
+/**
+ * One i18next instance per process, never switched globally: every message is translated with
+ * a translator fixed to the respondent's language (`translatorFor`).
+ */
+export class Translator {
+  private readonly i18n = i18next.createInstance();
+
+  constructor(
+    resources: Resources,
+    readonly languages: readonly string[],
+  ) {
+    void this.i18n.init({
+      resources: resources as never,
+      fallbackLng: languages[0] ?? 'en',
+      supportedLngs: [...languages],
+      ns: Object.keys(resources[languages[0] ?? 'en'] ?? {}),
+      defaultNS: 'common',
+      initAsync: false,
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
+    const formatter = this.i18n.services.formatter!;
+    // Names of languages, countries and currencies come from the runtime's ICU data (CLDR).
+    formatter.add('selfLanguage', (code: string) => displayName(code, 'language', code));
+    formatter.add('countryName', (code: string, lng) => displayName(lng ?? 'en', 'region', code));
+    formatter.add('currencyName', (code: string, lng) => displayName(lng ?? 'en', 'currency', code));
+  }
+
+  /** A translator fixed to one language, for one message or one respondent. */
+  translatorFor(lng: string): Translate {
+    const t: TFunction = this.i18n.getFixedT(lng);
+    return Object.assign((text: Text) => t(text.key, { ...text.params }) as string, { lng });
+  }
+
+  /** Whether a key has a text in a language (without fallback). */
+  has(lng: string, key: string): boolean {
+    return this.i18n.exists(key, { lng, fallbackLng: false });
+  }
+}
+
+function displayName(locale: string, type: 'language' | 'region' | 'currency', code: string): string {
+  try {
+    const name = new Intl.DisplayNames([locale], { type }).of(code) ?? code;
+    // Names of languages in their own language start with a capital for a menu ("Русский").
+    return type === 'language' ? name.charAt(0).toLocaleUpperCase(locale) + name.slice(1) : name;
+  } catch {
+    return code;
+  }
+}

@@ -1,0 +1,57 @@
+import { parseSession, type Session } from '../engine/session.ts';
+import type { CorruptSession, SessionStore } from './session-store.ts';
+
+interface Entry {
+  json: string;
+  version: number;
+  archived: boolean;
+}
+
+/**
+ * In-process session store: the embedded default for one process (the terminal chat, tests).
+ * Sessions are kept as JSON so that callers never share objects with the store.
+ */
+export class MemorySessionStore implements SessionStore {
+  private readonly entries = new Map<string, Entry>();
+
+  async get(key: string): Promise<Session | CorruptSession | null> {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    return parseSession(JSON.parse(entry.json)) ?? { corrupt: true, version: entry.version };
+  }
+
+  async put(key: string, session: Session, expected: number | null): Promise<boolean> {
+    const current = this.entries.get(key);
+    if ((current?.version ?? null) !== expected) return false;
+    this.entries.set(key, { json: JSON.stringify(session), version: session.version, archived: false });
+    return true;
+  }
+
+  async delete(key: string, expected?: number): Promise<boolean> {
+    const current = this.entries.get(key);
+    if (!current || (expected !== undefined && current.version !== expected)) return false;
+    return this.entries.delete(key);
+  }
+
+  async idle(before: number, limit: number): Promise<{ key: string; session: Session }[]> {
+    const found: { key: string; session: Session }[] = [];
+    for (const [key, entry] of this.entries) {
+      if (entry.archived) continue;
+      const session = parseSession(JSON.parse(entry.json));
+      if (session && session.updatedAt < before) found.push({ key, session });
+    }
+    return found.sort((a, b) => a.session.updatedAt - b.session.updatedAt).slice(0, limit);
+  }
+
+  async markArchived(key: string, version: number): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry?.version === version) entry.archived = true;
+  }
+
+  /** Test hook: stores raw data under a key, as a corrupted or foreign write would. */
+  putRaw(key: string, json: string, version: number): void {
+    this.entries.set(key, { json, version, archived: false });
+  }
+
+  async close(): Promise<void> {}
+}
