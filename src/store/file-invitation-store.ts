@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { refusalFor, TOKEN_PATTERN, type Invitation, type InvitationStore } from './invitation-store.ts';
+import { JsonlFile, reviveDates } from './jsonl-file.ts';
+
+type Row = Invitation & { id: string };
+
+/** Invitations in `<dataDir>/invitations.jsonl`: the embedded default (one process). */
+export class FileInvitationStore implements InvitationStore {
+  private readonly file: JsonlFile<Row>;
+
+  constructor(dataDir: string) {
+    this.file = new JsonlFile(join(dataDir, 'invitations.jsonl'), (raw) => reviveDates(raw, ['createdAt', 'expiresAt']));
+  }
+
+  async create(invitation: Invitation): Promise<void> {
+    if (!TOKEN_PATTERN.test(invitation.token)) throw new Error('invalid invitation token');
+    if (this.file.get(invitation.token)) throw new Error('invitation token already exists');
+    this.file.put({ ...structuredClone(invitation), id: invitation.token });
+  }
+
+  async get(token: string): Promise<Invitation | null> {
+    if (!TOKEN_PATTERN.test(token)) return null;
+    const row = this.file.get(token);
+    return row ? strip(row) : null;
+  }
+
+  async redeem(token: string, now: Date) {
+    const current = await this.get(token);
+    const reason = refusalFor(current, now);
+    if (reason || !current) return { ok: false as const, reason: reason ?? 'unknown' };
+    const used = { ...current, uses: current.uses + 1 };
+    this.file.put({ ...used, id: token });
+    return { ok: true as const, invitation: used };
+  }
+
+  async revoke(token: string): Promise<boolean> {
+    const current = await this.get(token);
+    if (!current) return false;
+    this.file.put({ ...current, revoked: true, id: token });
+    return true;
+  }
+
+  async list(): Promise<Invitation[]> {
+    return this.file.values().map(strip);
+  }
+
+  async close(): Promise<void> {
+    this.file.close();
+  }
+}
+
+function strip(row: Row): Invitation {
+  const { id: _id, ...invitation } = structuredClone(row);
+  return invitation;
+}

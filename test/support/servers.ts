@@ -1,0 +1,37 @@
+import { connect } from 'node:net';
+import type { TestContext } from 'node:test';
+
+/**
+ * Test servers: Redis and a MongoDB-protocol server (FerretDB in CI). Tests that need one run
+ * whenever it answers; locally they are skipped with a visible message when it does not, and
+ * under CI=true a missing server fails the test instead.
+ */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const MONGODB_URI = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
+
+const answers = new Map<string, Promise<boolean>>();
+
+function reachable(url: string): Promise<boolean> {
+  const cached = answers.get(url);
+  if (cached) return cached;
+  const { hostname, port } = new URL(url.replace(/^mongodb(\+srv)?:/, 'http:'));
+  const probe = new Promise<boolean>((resolve) => {
+    const socket = connect({ host: hostname || '127.0.0.1', port: Number(port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => resolve(true));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => resolve(false));
+  }).then((ok) => ok);
+  answers.set(url, probe);
+  return probe;
+}
+
+/** Resolves to the server's URL, or skips the test (fails it under CI=true) when it does not answer. */
+export async function needServer(t: TestContext, name: 'redis' | 'mongodb'): Promise<string | null> {
+  const url = name === 'redis' ? REDIS_URL : MONGODB_URI;
+  if (await reachable(url)) return url;
+  const message = `${name} is not reachable at ${url.replace(/\/\/[^@]*@/, '//***@')}`;
+  if (process.env.CI === 'true') throw new Error(`${message} (required under CI=true)`);
+  t.skip(`${message}: start it or set ${name === 'redis' ? 'REDIS_URL' : 'MONGODB_URI'}`);
+  return null;
+}
