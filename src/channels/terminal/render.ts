@@ -15,7 +15,8 @@ export function renderPrompt(flow: Flow, prompt: Prompt, t: Translate): string {
     lines.push(t({ key: prompt.accepts.includes('na') ? 'terminal:hint.ranking_na' : 'terminal:hint.ranking' }));
   } else if (prompt.multiple) lines.push(t({ key: 'terminal:hint.multi' }));
   else if (prompt.choices.length > 0) {
-    lines.push(t({ key: prompt.accepts.includes('text') && prompt.type !== 'yesno' ? 'terminal:hint.choose_or_type' : 'terminal:hint.choose' }));
+    const typed = prompt.type === 'amount' || prompt.type === 'country' || prompt.type === 'language';
+    lines.push(t({ key: typed ? 'terminal:hint.choose_or_type' : 'terminal:hint.choose' }));
   }
   lines.push(t({ key: prompt.declinable ? 'terminal:hint.commands' : 'terminal:hint.commands_setup' }));
   return lines.join('\n');

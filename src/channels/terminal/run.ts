@@ -15,6 +15,8 @@ export interface TerminalOptions {
   user: string;
   /** The system's language, such as "ru_RU.UTF-8". */
   locale?: string;
+  /** Repeat each input line in the output; on by default for piped input, so transcripts read as a chat. */
+  echo?: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface TerminalOptions {
 export async function runTerminal(opts: TerminalOptions): Promise<string | null> {
   const { service, translator, output } = opts;
   const interactive = 'isTTY' in opts.input && Boolean(opts.input.isTTY);
+  const echo = opts.echo ?? !interactive;
   const lines = createInterface({ input: opts.input, terminal: false });
   const write = (text: string) => output.write(text + '\n');
   let locale = service.flow.languages[0]!;
@@ -52,6 +55,7 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   let finished = show(result);
   for await (const line of lines) {
     if (finished) break;
+    if (echo) write(`> ${line}`);
     const parsed = parseLine(line);
     if ('command' in parsed) {
       if (parsed.command === 'quit') break;

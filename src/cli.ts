@@ -1,0 +1,92 @@
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { createApp } from './app.ts';
+import { runTerminal } from './channels/terminal/run.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { checkFlowFile, formatIssue, listFlowFiles, loadResources } from './flows/load.ts';
+import { extraTexts, missingTexts } from './i18n/check.ts';
+import { createLogger } from './log.ts';
+
+const USAGE = `usage: npm run <command> --
+  chat                      the survey as a chat in this terminal (embedded stores unless configured)
+  validate [flow.yaml ...]  check flows and their texts in every language; exit 1 on any problem
+  responses [--json]        list stored responses`;
+
+/** Checks flows and locale files; prints every problem as "file: question: reason". */
+function validate(files: string[]): number {
+  const resources = loadResources();
+  let problems = 0;
+  for (const lng of Object.keys(resources).filter((l) => l !== 'en')) {
+    for (const key of missingTexts(resources, lng)) {
+      console.log(`locales/${lng}/${key.split(':')[0]}.json: missing text "${key.split(':')[1]}"`);
+      problems++;
+    }
+    for (const key of extraTexts(resources, lng)) {
+      console.log(`locales/${lng}/${key.split(':')[0]}.json: "${key.split(':')[1]}" is not in English`);
+      problems++;
+    }
+  }
+  for (const file of files.length ? files.map((f) => resolve(f)) : listFlowFiles()) {
+    const { flow, issues } = checkFlowFile(file, resources);
+    for (const issue of issues) console.log(formatIssue(issue));
+    problems += issues.length;
+    if (flow) {
+      const asked = flow.questions.length - flow.metaCount;
+      console.log(`${file}: ok (${flow.id} v${flow.version}, ${asked} questions, ${flow.languages.join(', ')})`);
+    }
+  }
+  console.log(problems === 0 ? 'no problems found' : `${problems} problem(s) found`);
+  return problems === 0 ? 0 : 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === 'validate') return validate(args);
+  if (command !== 'chat' && command !== 'responses') {
+    console.error(USAGE);
+    return command ? 2 : 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) console.error(`config: ${problem}`);
+    return 1;
+  }
+  const app = await createApp(config, createLogger('warn', process.stderr));
+  try {
+    if (command === 'chat') {
+      await runTerminal({
+        service: app.service,
+        translator: app.translator,
+        responses: app.stores.responses,
+        input: process.stdin,
+        output: process.stdout,
+        user: userInfo().username,
+        locale: process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG,
+      });
+      return 0;
+    }
+    const responses = await app.stores.responses.list({ flowId: app.flow.id });
+    if (args.includes('--json')) console.log(JSON.stringify(responses, null, 2));
+    else {
+      for (const r of responses) {
+        const answered = Object.values(r.answers).filter((a) => a.status === 'answered').length;
+        console.log(`${r.id}  ${r.status.padEnd(8)} ${r.channel.padEnd(9)} ${r.locale}  ${r.startedAt.toISOString()}  ${answered} answered`);
+      }
+      console.log(`${responses.length} response(s) in ${app.stores.description}`);
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error) => {
+    console.error(`fatal: ${(error as Error).message}`);
+    process.exitCode = 1;
+  },
+);

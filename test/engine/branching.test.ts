@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { next } from '../../src/engine/engine.ts';
+import { evaluate } from '../../src/engine/condition.ts';
+import { answerOf, flow, play, setup, choose, choices, text, decline, back } from '../support/flow.ts';
+import { interview } from '../support/interview.ts';
+
+const partners = ['libraries', 'government', 'business', 'nonprofit', 'associations', 'other'];
+
+const cases: {
+  name: string;
+  answers: Parameters<typeof interview>[0];
+  asked?: string[];
+  notAsked?: string[];
+  stored?: Record<string, unknown>;
+  absent?: string[];
+}[] = [
+  {
+    name: 'a member is asked for their role (q2a)',
+    answers: { q2: choose('yes'), q2a: choose('officer') },
+    asked: ['q2a'],
+    stored: { q2a: { option: 'officer' } },
+  },
+  {
+    name: 'a non-member never sees q2a',
+    answers: { q2: choose('no') },
+    notAsked: ['q2a'],
+    absent: ['q2a'],
+  },
+  {
+    name: 'declining q2 skips q2a and stores q2 as declined',
+    answers: { q2: decline },
+    notAsked: ['q2a'],
+    stored: { q2: 'declined' },
+    absent: ['q2a'],
+  },
+  {
+    name: 'q5a comes only after "yes" to q5',
+    answers: { q5: choose('yes'), q5a: text('1 500 EUR') },
+    asked: ['q5a'],
+    stored: { q5a: { amount: 1500, currency: 'EUR' } },
+  },
+  { name: 'no q5a after "no" to q5', answers: { q5: choose('no') }, notAsked: ['q5a'], absent: ['q5a'] },
+  { name: 'no q5a after declining q5', answers: { q5: decline }, notAsked: ['q5a'], absent: ['q5a'] },
+  {
+    name: 'q5a amount then currency in two steps, or "don\'t know"',
+    answers: { q5: choose('yes'), q5a: text('2500'), 'q5a.currency': choose('NGN') },
+    stored: { q5a: { amount: 2500, currency: 'NGN' } },
+  },
+  {
+    name: '"don\'t know" is stored apart from declined',
+    answers: { q5: choose('yes'), q5a: choose('dont_know') },
+    stored: { q5a: { dontKnow: true } },
+  },
+  {
+    name: 'q7 ranks the q6 types, in the order given',
+    answers: { q6: choices('business', 'nonprofit', 'associations'), q7: text('3,1,2') },
+    asked: ['q7'],
+    stored: { q7: { order: ['associations', 'business', 'nonprofit'], na: [] } },
+  },
+  {
+    name: 'q7 is skipped with one type, stored as rank 1 without asking',
+    answers: { q6: choices('government') },
+    notAsked: ['q7'],
+    asked: ['q8', 'q9', 'q10'],
+    stored: { q7: { order: ['government'], na: [] } },
+  },
+  {
+    name: '"none" in q6 skips q7 to q10',
+    answers: { q6: choices('none') },
+    notAsked: ['q7', 'q8', 'q9', 'q9a', 'q10'],
+    absent: ['q7', 'q8', 'q9', 'q9a', 'q10'],
+    stored: { q6: { options: ['none'] } },
+  },
+  {
+    name: 'declining q6 skips q7 to q10',
+    answers: { q6: decline },
+    notAsked: ['q7', 'q8', 'q9', 'q9a', 'q10'],
+  },
+  {
+    name: '"other" in q6 asks for the text and is a partner to rank',
+    answers: { q6: choices('libraries', 'other'), 'q6.other': text('Museums'), q7: text('2,1') },
+    stored: { q6: { options: ['libraries', 'other'], other: 'Museums' }, q7: { order: ['other', 'libraries'], na: [] } },
+  },
+  { name: 'q9a only after an answered q9', answers: { q9: text('Money') }, asked: ['q9a'] },
+  { name: 'no q9a when q9 is declined', answers: { q9: decline }, notAsked: ['q9a'], absent: ['q9a'] },
+  {
+    name: 'q14 accepts "not applicable" items',
+    answers: { q14: text('2,1') },
+    stored: { q14: { order: ['government', 'libraries'], na: ['business', 'nonprofit', 'associations', 'others'] } },
+  },
+  {
+    name: 'q17 with contact details by e-mail',
+    answers: {
+      q17: choose('yes'),
+      'q17.name': text('Amina'),
+      'q17.method': choose('email'),
+      'q17.email': text('amina@example.org'),
+      'q17.language': choose('ar'),
+    },
+    stored: { q17: { agreed: 'yes', name: 'Amina', email: 'amina@example.org', viaChat: false, language: 'ar' } },
+  },
+  {
+    name: 'q17 with "contact me in this chat"',
+    answers: { q17: choose('yes'), 'q17.name': text('Ivan'), 'q17.method': choose('chat'), 'q17.language': choose('ru') },
+    stored: { q17: { agreed: 'yes', name: 'Ivan', viaChat: true, language: 'ru' } },
+  },
+  {
+    name: 'q1 "other" keeps the specification',
+    answers: { q1: choose('other'), 'q1.other': text('Library school') },
+    stored: { q1: { option: 'other', other: 'Library school' } },
+  },
+];
+
+for (const c of cases) {
+  test(`branch: ${c.name}`, () => {
+    const { session, asked } = interview(c.answers);
+    assert.equal(session.status, 'completed');
+    for (const q of c.asked ?? []) assert.ok(asked.includes(q), `${q} should be asked: ${asked}`);
+    for (const q of c.notAsked ?? []) assert.ok(!asked.includes(q), `${q} should not be asked: ${asked}`);
+    for (const [q, v] of Object.entries(c.stored ?? {})) assert.deepEqual(answerOf(session, q), v, q);
+    for (const q of c.absent ?? []) assert.equal(session.answers[q], undefined, `${q} should not be stored`);
+    // Whatever the path, no stored answer belongs to a question whose condition is false.
+    for (const question of flow.questions) {
+      if (question.when && !evaluate(question.when, session.answers)) assert.equal(session.answers[question.id], undefined);
+    }
+  });
+}
+
+test('q7 offers exactly the types chosen in q6', () => {
+  const { prompts } = interview({ q6: choices('nonprofit', 'libraries', 'associations'), q7: text('1,2,3') });
+  assert.deepEqual(
+    prompts.get('q7')!.choices.map((c) => c.id),
+    ['nonprofit', 'libraries', 'associations'],
+  );
+});
+
+test('"none" cannot be combined with another choice', () => {
+  const { steps } = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no'), choices('none', 'libraries')], {
+    allowRefusals: true,
+  });
+  assert.equal(steps.at(-1)!.refusal?.code, 'exclusive');
+  assert.equal(steps.at(-1)!.session.current, 'q6');
+});
+
+test('toggling "none" clears the other choices, and another choice clears "none"', () => {
+  const at = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no')]);
+  let step = next(flow, at.session, choose('libraries'), 1);
+  step = next(flow, step.session, choose('none'), 2);
+  assert.deepEqual(step.session.draft?.selected, ['none']);
+  step = next(flow, step.session, choose('business'), 3);
+  assert.deepEqual(step.session.draft?.selected, ['business']);
+  const done = next(flow, step.session, { type: 'done' }, 4);
+  assert.deepEqual(answerOf(done.session, 'q6'), { options: ['business'] });
+});
+
+test('Done with nothing chosen is refused', () => {
+  const at = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no')]);
+  const step = next(flow, at.session, { type: 'done' }, 1);
+  assert.equal(step.refusal?.code, 'nothing_selected');
+  assert.equal(step.session, at.session);
+});
+
+test('back, then a changed answer re-evaluates the branches after it', () => {
+  const changed = play([
+    ...setup(),
+    choose('public'),
+    choose('yes'),
+    choose('member'),
+    back,
+    back,
+    choose('no'),
+  ]);
+  assert.equal(changed.session.current, 'q3');
+  assert.equal(changed.session.answers.q2a, undefined, 'q2a no longer applies');
+});
+
+test('back keeps later answers and returns to the first unanswered question', () => {
+  const at = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), back, back, back, back, choose('academic')]);
+  // q2 to q4 are kept; the respondent is back where they left off.
+  assert.equal(at.session.current, 'q5');
+  assert.deepEqual(answerOf(at.session, 'q4'), { option: 'up_to_4999' });
+  assert.deepEqual(answerOf(at.session, 'q1'), { option: 'academic' });
+  assert.equal(answerOf(at.session, 'q3'), 'CL');
+});
+
+test('changing q6 after ranking q7 asks q7 again over the new types', () => {
+  const at = play([
+    ...setup(),
+    choose('public'),
+    choose('no'),
+    text('Chile'),
+    choose('up_to_4999'),
+    choose('no'),
+    choices('libraries', 'business'),
+    text('1,2'),
+    back,
+    back,
+    choices('libraries', 'nonprofit', 'government'),
+  ]);
+  assert.equal(at.session.current, 'q7');
+  assert.equal(at.prompt.kind === 'question' && at.prompt.choices.length, 3);
+});
+
+test('switching language mid-way keeps every answer', () => {
+  const before = play([...setup('en'), choose('public'), choose('no')]);
+  const after = next(flow, before.session, { type: 'language', locale: 'ar' }, 5000);
+  assert.equal(after.session.locale, 'ar');
+  assert.deepEqual(after.session.answers, before.session.answers);
+  assert.equal(after.session.current, before.session.current);
+  assert.equal(after.prompt.kind === 'question' && after.prompt.locale, 'ar');
+});
+
+test('not consenting ends the conversation and keeps nothing', () => {
+  const { session, events } = play([choose('fr'), choose('no')]);
+  assert.equal(session.status, 'withdrawn');
+  assert.deepEqual(session.answers, {});
+  assert.ok(events.some((e) => e.type === 'withdrawn'));
+});
+
+test('progress counts only the questions that apply', () => {
+  const nonMember = interview({ q2: choose('no'), q6: choices('none'), q5: choose('no') });
+  const member = interview({ q2: choose('yes'), q6: choices('libraries', 'government'), q5: choose('yes') });
+  const lastNon = nonMember.prompts.get('q17')!.progress!;
+  const lastMember = member.prompts.get('q17')!.progress!;
+  assert.equal(lastNon.position, lastNon.total);
+  assert.equal(lastMember.position, lastMember.total);
+  assert.equal(lastNon.total, 13);
+  assert.equal(lastMember.total, 20);
+});
+
+test('the platform language is pre-selected, and an unknown one falls back to English', () => {
+  const ru = play([], { locale: 'ru' });
+  assert.equal(ru.prompt.kind === 'question' && ru.prompt.choices.find((c) => c.selected)?.id, 'ru');
+  const pt = play([], { locale: 'pt-BR' });
+  assert.equal(pt.session.locale, 'en');
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { extraTexts, flattenTexts, missingTexts } from '../src/i18n/check.ts';
+import { resources } from './support/flow.ts';
+
+/** Keys whose text is the same in every language by nature (names and codes), or a real word that happens to be spelled alike. */
+const SAME_AS_ENGLISH: Record<string, string[]> = {
+  '*': ['common:language.option', 'common:country.option', 'common:amount.currency_option'],
+  es: ['common:answer.no', 'common:summary.contact_no', 'advocacy:q9a.options.no'],
+};
+
+const keysOf = (lng: string) => flattenTexts(resources, lng);
+const english = keysOf('en');
+const languages = Object.keys(resources);
+
+test('the five languages of the questionnaire are present', () => {
+  assert.deepEqual([...languages].sort(), ['ar', 'en', 'es', 'fr', 'ru']);
+});
+
+for (const lng of languages.filter((l) => l !== 'en')) {
+  test(`${lng}: every English key has a text, with the plural forms the language needs`, () => {
+    assert.deepEqual(missingTexts(resources, lng), []);
+  });
+
+  test(`${lng}: no key that English lacks`, () => {
+    assert.deepEqual(extraTexts(resources, lng), []);
+  });
+
+  test(`${lng}: texts are translated, not English copies`, () => {
+    const allowed = new Set([...SAME_AS_ENGLISH['*']!, ...(SAME_AS_ENGLISH[lng] ?? [])]);
+    const own = keysOf(lng);
+    const copies = [...english].filter(([k, v]) => own.get(k) === v && !allowed.has(k)).map(([k]) => k);
+    assert.deepEqual(copies, []);
+  });
+
+  test(`${lng}: interpolation placeholders match English`, () => {
+    const own = keysOf(lng);
+    const placeholders = (s: string) => [...s.matchAll(/\{\{[^}]+\}\}/g)].map((m) => m[0]).sort();
+    for (const [key, value] of english) {
+      const theirs = own.get(key);
+      if (theirs !== undefined) assert.deepEqual(placeholders(theirs), placeholders(value), `${lng} ${key}`);
+    }
+  });
+}
