@@ -32,7 +32,9 @@ function validate(files: string[]): number {
     problems += issues.length;
     if (flow) {
       const asked = flow.questions.length - flow.metaCount;
-      console.log(`${file}: ok (${flow.id} v${flow.version}, ${asked} questions, ${flow.languages.join(', ')})`);
+      console.log(
+        `${file}: ok (${flow.id} v${flow.version}, ${asked} questions, ${flow.languages.join(', ')})`,
+      );
     }
   }
   console.log(problems === 0 ? 'no problems found' : `${problems} problem(s) found`);
@@ -73,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
     else {
       for (const r of responses) {
         const answered = Object.values(r.answers).filter((a) => a.status === 'answered').length;
-        console.log(`${r.id}  ${r.status.padEnd(8)} ${r.channel.padEnd(9)} ${r.locale}  ${r.startedAt.toISOString()}  ${answered} answered`);
+        console.log(
+          `${r.id}  ${r.status.padEnd(8)} ${r.channel.padEnd(9)} ${r.locale}  ${r.startedAt.toISOString()}  ${answered} answered`,
+        );
       }
       console.log(`${responses.length} response(s) in ${app.stores.description}`);
     }

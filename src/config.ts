@@ -4,27 +4,40 @@ import { z } from 'zod';
 import { ROOT } from './flows/load.ts';
 
 const optionalUrl = z.url().optional();
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 /**
  * Every setting, from environment variables (and `.env` when present). Read and validated once,
  * at start-up; a wrong value stops start-up with one line per problem naming the variable.
  */
 export const ConfigSchema = z.object({
-  FLOW: z.string().regex(/^[a-z0-9_-]+$/).default('advocacy'),
+  FLOW: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/)
+    .default('advocacy'),
   DATA_DIR: z.string().default(resolve(ROOT, 'data')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RESPONDENT_SALT: z.string().min(16).optional(),
 
   REDIS_URL: optionalUrl,
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
   SESSION_TTL_DAYS: int(30, 1, 365),
   ABANDON_AFTER_HOURS: int(48, 1, 24 * 365),
 
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF...').optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF...')
+    .optional(),
   TELEGRAM_API_ROOT: optionalUrl,
   TELEGRAM_WEBHOOK_URL: optionalUrl,
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[\w-]{1,256}$/, 'use 1-256 of A-Z a-z 0-9 _ -').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[\w-]{1,256}$/, 'use 1-256 of A-Z a-z 0-9 _ -')
+    .optional(),
 
   DISCORD_TOKEN: z.string().min(20).optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/).optional(),

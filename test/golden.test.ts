@@ -12,7 +12,9 @@ import { runTranscript } from './support/terminal.ts';
 const dir = join(import.meta.dirname, 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.input')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.input'))
+  .sort()) {
   const name = file.slice(0, -'.input'.length);
   test(`golden transcript: ${name}`, async () => {
     const lines = readFileSync(join(dir, file), 'utf8').replace(/\n$/, '').split('\n');

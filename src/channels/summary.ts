@@ -1,6 +1,13 @@
 import { questionAt, type Flow } from '../engine/flow.ts';
 import type { Prompt } from '../engine/prompt.ts';
-import type { AmountValue, Answer, ContactValue, MultiValue, RankingValue, SingleValue } from '../engine/session.ts';
+import type {
+  AmountValue,
+  Answer,
+  ContactValue,
+  MultiValue,
+  RankingValue,
+  SingleValue,
+} from '../engine/session.ts';
 import type { Translate } from '../i18n/translator.ts';
 
 type QuestionPrompt = Extract<Prompt, { kind: 'question' }>;

@@ -79,8 +79,17 @@ export class ConversationService {
     try {
       return await this.apply(key, turn);
     } catch (error) {
-      this.log.error({ err: error, channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) }, 'turn failed');
-      return { prompt: null, before: null, events: [], notices: [notice('common:unavailable')], session: null };
+      this.log.error(
+        { err: error, channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
+        'turn failed',
+      );
+      return {
+        prompt: null,
+        before: null,
+        events: [],
+        notices: [notice('common:unavailable')],
+        session: null,
+      };
     }
   }
 
@@ -94,12 +103,20 @@ export class ConversationService {
       let before: Prompt | null = null;
       if (stored === null || isCorrupt(stored)) {
         if (stored) {
-          this.log.warn({ channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) }, 'unreadable session replaced');
+          this.log.warn(
+            { channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
+            'unreadable session replaced',
+          );
           notices.push(notice('common:session_reset'));
         }
         expected = stored ? stored.version : null;
         const locale = turn.input.type === 'language' ? turn.input.locale : turn.locale;
-        step = startSession(this.flow, { id: this.newId(), locale, now: this.clock(), meta: this.metaFor(turn) });
+        step = startSession(this.flow, {
+          id: this.newId(),
+          locale,
+          now: this.clock(),
+          meta: this.metaFor(turn),
+        });
         if (stored) step = { ...step, session: { ...step.session, version: (stored.version ?? 0) + 1 } };
       } else {
         // A turn bound to nothing (typed text) was meant for the question the respondent saw:
@@ -212,7 +229,10 @@ export class ConversationService {
       if (session.status === 'completed') {
         await this.finish(key, session);
         completed++;
-      } else if (session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language')) {
+      } else if (
+        session.status === 'active' &&
+        Object.keys(session.answers).some((id) => id !== 'language')
+      ) {
         await this.saveRecords(session, 'partial');
         await this.deps.sessions.markArchived(key, session.version);
         archived++;
@@ -222,7 +242,10 @@ export class ConversationService {
   }
 
   /** Erases everything kept about a platform user: session, responses and contact details. */
-  async erase(channel: string, user: string): Promise<{ session: boolean; responses: number; contacts: number }> {
+  async erase(
+    channel: string,
+    user: string,
+  ): Promise<{ session: boolean; responses: number; contacts: number }> {
     const respondent = this.respondentOf(channel, user);
     const key = sessionKey(this.flow.id, channel, user);
     this.clearRetry(key);

@@ -94,8 +94,12 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
   const ctx: Context = { flow, session, question, step: session.step, draft: session.draft };
   const outcome = handlerOf(question).apply(ctx, input);
   if ('refuse' in outcome) return refuse(outcome.refuse);
-  if ('step' in outcome) return done(flow, touch(session, now, { step: outcome.step, draft: outcome.draft }), []);
-  return done(flow, ...record(flow, touch(session, now), question, { status: 'answered', value: outcome.value }));
+  if ('step' in outcome)
+    return done(flow, touch(session, now, { step: outcome.step, draft: outcome.draft }), []);
+  return done(
+    flow,
+    ...record(flow, touch(session, now), question, { status: 'answered', value: outcome.value }),
+  );
 }
 
 function done(flow: Flow, session: Session, events: EngineEvent[]): Step {
@@ -173,7 +177,8 @@ function advance(flow: Flow, session: Session, from: number, events: EngineEvent
     const kept = answers[question.id];
     const fits =
       kept !== undefined &&
-      (kept.status === 'declined' || (handler.stillValid?.({ flow, question, session: view }, kept.value) ?? true));
+      (kept.status === 'declined' ||
+        (handler.stillValid?.({ flow, question, session: view }, kept.value) ?? true));
     if (fits) {
       path = [...path, question.id];
       continue;

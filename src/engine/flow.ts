@@ -96,7 +96,9 @@ export interface Flow extends FlowDefinition {
 export function compileFlow(def: FlowDefinition, languages: readonly string[]): Flow {
   const index = new Map(def.questions.map((q, i) => [q.id, i] as const));
   const metaCount = def.questions.filter((q) => META_TYPES.has(q.type)).length;
-  const refs = new Map(def.questions.filter((q) => q.when).map((q) => [q.id, referencedQuestions(q.when!)] as const));
+  const refs = new Map(
+    def.questions.filter((q) => q.when).map((q) => [q.id, referencedQuestions(q.when!)] as const),
+  );
   return { ...def, index, metaCount, refs, languages };
 }
 

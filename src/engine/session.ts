@@ -28,8 +28,7 @@ export interface RankingValue {
 }
 export type AmountValue = { amount: number; currency: string } | { dontKnow: true };
 export type ContactValue =
-  | { agreed: 'no' }
-  | { agreed: 'yes'; name: string; email?: string; viaChat: boolean; language: string };
+  { agreed: 'no' } | { agreed: 'yes'; name: string; email?: string; viaChat: boolean; language: string };
 
 /** Partial input for the question being asked (toggles, ranking so far, multi-step answers). */
 export const DraftSchema = z.strictObject({

@@ -4,8 +4,8 @@ import type { RefusalCode } from './input.ts';
 export const MAX_INPUT_LENGTH = 4000;
 
 // C0 and C1 controls other than tab and newline, and lone surrogates: never valid in an answer.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Normalises typed text (NFC, trimmed) or says why it cannot be an answer. */
 export function cleanText(

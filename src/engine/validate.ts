@@ -61,7 +61,8 @@ export function validateFlow(
     }
     if (q.when) checkConditionValues(q.id, q.when, def, add);
     if (q.type === 'multi') {
-      for (const id of q.exclusive) if (q.options.includes(id)) add(q.id, `"${id}" is both an option and exclusive`);
+      for (const id of q.exclusive)
+        if (q.options.includes(id)) add(q.id, `"${id}" is both an option and exclusive`);
     }
     if ((q.type === 'single' || q.type === 'multi') && q.options.includes('other')) {
       add(q.id, 'use `other: true` rather than an option named "other"');
@@ -71,8 +72,10 @@ export function validateFlow(
       if (q.itemsFrom) {
         const source = def.questions[position.get(q.itemsFrom) ?? -1];
         if (!source) add(q.id, `itemsFrom refers to unknown question "${q.itemsFrom}"`);
-        else if (position.get(q.itemsFrom)! >= i) add(q.id, `itemsFrom "${q.itemsFrom}" does not come before it`);
-        else if (source.type !== 'multi') add(q.id, `itemsFrom "${q.itemsFrom}" is not a multiple-choice question`);
+        else if (position.get(q.itemsFrom)! >= i)
+          add(q.id, `itemsFrom "${q.itemsFrom}" does not come before it`);
+        else if (source.type !== 'multi')
+          add(q.id, `itemsFrom "${q.itemsFrom}" is not a multiple-choice question`);
       }
     }
   });
@@ -94,7 +97,10 @@ function possibleAnswers(q: Question | undefined): (Answer | undefined)[] {
     case 'consent':
       return [...values, answered('yes'), answered('no')];
     case 'single':
-      return [...values, ...[...q.options, ...(q.other ? ['other'] : [])].map((option) => answered({ option }))];
+      return [
+        ...values,
+        ...[...q.options, ...(q.other ? ['other'] : [])].map((option) => answered({ option })),
+      ];
     case 'multi': {
       const all = [...q.options, ...(q.other ? ['other'] : [])];
       // Each single option, each exclusive one, and everything at once cover what conditions test.
@@ -148,10 +154,16 @@ function checkConditionValues(
     target.type === 'yesno' || target.type === 'consent'
       ? ['yes', 'no']
       : target.type === 'single' || target.type === 'multi'
-        ? [...target.options, ...(target.other ? ['other'] : []), ...(target.type === 'multi' ? target.exclusive : [])]
+        ? [
+            ...target.options,
+            ...(target.other ? ['other'] : []),
+            ...(target.type === 'multi' ? target.exclusive : []),
+          ]
         : null;
   if (!valid) add(id, `condition compares "${cond.q}", a ${target.type} question, with option ids`);
-  else for (const w of wanted) if (!valid.includes(w)) add(id, `condition uses "${w}", not an option of "${cond.q}"`);
+  else
+    for (const w of wanted)
+      if (!valid.includes(w)) add(id, `condition uses "${w}", not an option of "${cond.q}"`);
 }
 
 /** The text keys a flow needs in its own namespace. */
@@ -174,10 +186,16 @@ export function requiredKeys(def: FlowDefinition): { question: string; key: stri
 }
 
 function lookup(tree: unknown, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], tree);
+  return key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], tree);
 }
 
-function checkTexts(def: FlowDefinition, resources: Resources, add: (q: string | undefined, m: string) => void) {
+function checkTexts(
+  def: FlowDefinition,
+  resources: Resources,
+  add: (q: string | undefined, m: string) => void,
+) {
   const languages = Object.keys(resources);
   if (languages.length === 0) add(undefined, 'no locale files found');
   for (const lng of languages) {

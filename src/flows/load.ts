@@ -37,7 +37,10 @@ export function formatIssue(issue: FlowIssue): string {
 }
 
 /** Parses and validates one flow file; every problem is reported, with file and question id. */
-export function checkFlowFile(path: string, resources: Resources): { flow: Flow | null; issues: FlowIssue[] } {
+export function checkFlowFile(
+  path: string,
+  resources: Resources,
+): { flow: Flow | null; issues: FlowIssue[] } {
   const file = path.startsWith(ROOT) ? path.slice(ROOT.length + 1) : path;
   if (!existsSync(path)) return { flow: null, issues: [{ file, message: 'file not found' }] };
   let raw: unknown;

@@ -9,7 +9,9 @@ export class FileInvitationStore implements InvitationStore {
   private readonly file: JsonlFile<Row>;
 
   constructor(dataDir: string) {
-    this.file = new JsonlFile(join(dataDir, 'invitations.jsonl'), (raw) => reviveDates(raw, ['createdAt', 'expiresAt']));
+    this.file = new JsonlFile(join(dataDir, 'invitations.jsonl'), (raw) =>
+      reviveDates(raw, ['createdAt', 'expiresAt']),
+    );
   }
 
   async create(invitation: Invitation): Promise<void> {
@@ -50,6 +52,6 @@ export class FileInvitationStore implements InvitationStore {
 }
 
 function strip(row: Row): Invitation {
-  const { id: _id, ...invitation } = structuredClone(row);
+  const { id, ...invitation } = structuredClone(row);
   return invitation;
 }

@@ -21,7 +21,10 @@ export interface InvitationStore {
   create(invitation: Invitation): Promise<void>;
   get(token: string): Promise<Invitation | null>;
   /** Counts one use, atomically, if the token is valid now; otherwise says why not. */
-  redeem(token: string, now: Date): Promise<{ ok: true; invitation: Invitation } | { ok: false; reason: RedeemRefusal }>;
+  redeem(
+    token: string,
+    now: Date,
+  ): Promise<{ ok: true; invitation: Invitation } | { ok: false; reason: RedeemRefusal }>;
   revoke(token: string): Promise<boolean>;
   list(): Promise<Invitation[]>;
   close(): Promise<void>;

@@ -59,7 +59,12 @@ export class JsonlFile<T extends { id: string }> {
     this.close();
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w');
-    writeFileSync(fd, this.values().map((r) => JSON.stringify(r) + '\n').join(''));
+    writeFileSync(
+      fd,
+      this.values()
+        .map((r) => JSON.stringify(r) + '\n')
+        .join(''),
+    );
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.path);

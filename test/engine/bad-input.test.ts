@@ -8,12 +8,41 @@ import { choices, choose, flow, play, setup, text, translator } from '../support
 const at = {
   choice: () => play([...setup()]), // q1, single choice
   country: () => play([...setup(), choose('public'), choose('no')]), // q3
-  text: () => play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no'), text('1'), text('1')]), // q9
-  amount: () => play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('yes')]), // q5a
+  text: () =>
+    play([
+      ...setup(),
+      choose('public'),
+      choose('no'),
+      text('Chile'),
+      choose('up_to_4999'),
+      choose('no'),
+      text('1'),
+      text('1'),
+    ]), // q9
+  amount: () =>
+    play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('yes')]), // q5a
   email: () => {
-    const s = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no'), choices('none')]);
+    const s = play([
+      ...setup(),
+      choose('public'),
+      choose('no'),
+      text('Chile'),
+      choose('up_to_4999'),
+      choose('no'),
+      choices('none'),
+    ]);
     let step = s as Pick<typeof s, 'session' | 'prompt'>;
-    for (const input of [text('t'), choose('no'), text('t'), text('1'), text('t'), text('1'), choose('yes'), text('Ana'), choose('email')] as Input[]) {
+    for (const input of [
+      text('t'),
+      choose('no'),
+      text('t'),
+      text('1'),
+      text('t'),
+      text('1'),
+      choose('yes'),
+      text('Ana'),
+      choose('email'),
+    ] as Input[]) {
       step = next(flow, step.session, input, 1);
     }
     return step;
@@ -26,20 +55,50 @@ const cases: { name: string; where: keyof typeof at; input: Input; code: string 
   { name: 'an empty line', where: 'choice', input: text(''), code: 'unknown_choice' },
   { name: 'an empty answer to free text', where: 'text', input: text('   '), code: 'empty' },
   { name: 'a 10,000-character line', where: 'text', input: text('x'.repeat(10_000)), code: 'too_long' },
-  { name: 'a 2,001-character answer (limit 2,000)', where: 'text', input: text('é'.repeat(2001)), code: 'too_long' },
+  {
+    name: 'a 2,001-character answer (limit 2,000)',
+    where: 'text',
+    input: text('é'.repeat(2001)),
+    code: 'too_long',
+  },
   { name: 'control characters', where: 'text', input: text('ok\u0000\u0007'), code: 'invalid_characters' },
   { name: 'a lone surrogate', where: 'text', input: text('bad \uD800 text'), code: 'invalid_characters' },
-  { name: 'right-to-left text where a number is expected', where: 'choice', input: text('مكتبة عامة'), code: 'unknown_choice' },
+  {
+    name: 'right-to-left text where a number is expected',
+    where: 'choice',
+    input: text('مكتبة عامة'),
+    code: 'unknown_choice',
+  },
   { name: 'emoji where a number is expected', where: 'choice', input: text('📚👍'), code: 'unknown_choice' },
   { name: 'a forged option id', where: 'choice', input: choose('__proto__'), code: 'unknown_choice' },
-  { name: 'a country name that matches nothing', where: 'country', input: text('Atlantis'), code: 'country_unknown' },
+  {
+    name: 'a country name that matches nothing',
+    where: 'country',
+    input: text('Atlantis'),
+    code: 'country_unknown',
+  },
   { name: 'an amount that is not a number', where: 'amount', input: text('a lot'), code: 'amount_invalid' },
   { name: 'a negative amount', where: 'amount', input: text('-5'), code: 'amount_invalid' },
   { name: 'an unknown currency code', where: 'amount', input: text('100 XXQ'), code: 'amount_invalid' },
   { name: 'an e-mail without a domain', where: 'email', input: text('ana@'), code: 'email_invalid' },
-  { name: 'a button of another question', where: 'choice', input: { type: 'choose', option: 'public', bound: { question: 'q2', version: 2 } }, code: 'stale' },
-  { name: 'an old button of this question', where: 'choice', input: { type: 'choose', option: 'public', bound: { question: 'q1', version: 0 } }, code: 'stale' },
-  { name: 'an unknown language', where: 'choice', input: { type: 'language', locale: 'xx' }, code: 'unknown_language' },
+  {
+    name: 'a button of another question',
+    where: 'choice',
+    input: { type: 'choose', option: 'public', bound: { question: 'q2', version: 2 } },
+    code: 'stale',
+  },
+  {
+    name: 'an old button of this question',
+    where: 'choice',
+    input: { type: 'choose', option: 'public', bound: { question: 'q1', version: 0 } },
+    code: 'stale',
+  },
+  {
+    name: 'an unknown language',
+    where: 'choice',
+    input: { type: 'language', locale: 'xx' },
+    code: 'unknown_language',
+  },
   { name: 'undo where nothing is ranked', where: 'choice', input: { type: 'undo' }, code: 'not_accepted' },
 ];
 

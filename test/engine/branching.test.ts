@@ -5,8 +5,6 @@ import { evaluate } from '../../src/engine/condition.ts';
 import { answerOf, flow, play, setup, choose, choices, text, decline, back } from '../support/flow.ts';
 import { interview } from '../support/interview.ts';
 
-const partners = ['libraries', 'government', 'business', 'nonprofit', 'associations', 'other'];
-
 const cases: {
   name: string;
   answers: Parameters<typeof interview>[0];
@@ -80,14 +78,19 @@ const cases: {
   {
     name: '"other" in q6 asks for the text and is a partner to rank',
     answers: { q6: choices('libraries', 'other'), 'q6.other': text('Museums'), q7: text('2,1') },
-    stored: { q6: { options: ['libraries', 'other'], other: 'Museums' }, q7: { order: ['other', 'libraries'], na: [] } },
+    stored: {
+      q6: { options: ['libraries', 'other'], other: 'Museums' },
+      q7: { order: ['other', 'libraries'], na: [] },
+    },
   },
   { name: 'q9a only after an answered q9', answers: { q9: text('Money') }, asked: ['q9a'] },
   { name: 'no q9a when q9 is declined', answers: { q9: decline }, notAsked: ['q9a'], absent: ['q9a'] },
   {
     name: 'q14 accepts "not applicable" items',
     answers: { q14: text('2,1') },
-    stored: { q14: { order: ['government', 'libraries'], na: ['business', 'nonprofit', 'associations', 'others'] } },
+    stored: {
+      q14: { order: ['government', 'libraries'], na: ['business', 'nonprofit', 'associations', 'others'] },
+    },
   },
   {
     name: 'q17 with contact details by e-mail',
@@ -98,11 +101,18 @@ const cases: {
       'q17.email': text('amina@example.org'),
       'q17.language': choose('ar'),
     },
-    stored: { q17: { agreed: 'yes', name: 'Amina', email: 'amina@example.org', viaChat: false, language: 'ar' } },
+    stored: {
+      q17: { agreed: 'yes', name: 'Amina', email: 'amina@example.org', viaChat: false, language: 'ar' },
+    },
   },
   {
     name: 'q17 with "contact me in this chat"',
-    answers: { q17: choose('yes'), 'q17.name': text('Ivan'), 'q17.method': choose('chat'), 'q17.language': choose('ru') },
+    answers: {
+      q17: choose('yes'),
+      'q17.name': text('Ivan'),
+      'q17.method': choose('chat'),
+      'q17.language': choose('ru'),
+    },
     stored: { q17: { agreed: 'yes', name: 'Ivan', viaChat: true, language: 'ru' } },
   },
   {
@@ -122,7 +132,8 @@ for (const c of cases) {
     for (const q of c.absent ?? []) assert.equal(session.answers[q], undefined, `${q} should not be stored`);
     // Whatever the path, no stored answer belongs to a question whose condition is false.
     for (const question of flow.questions) {
-      if (question.when && !evaluate(question.when, session.answers)) assert.equal(session.answers[question.id], undefined);
+      if (question.when && !evaluate(question.when, session.answers))
+        assert.equal(session.answers[question.id], undefined);
     }
   });
 }
@@ -136,15 +147,33 @@ test('q7 offers exactly the types chosen in q6', () => {
 });
 
 test('"none" cannot be combined with another choice', () => {
-  const { steps } = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no'), choices('none', 'libraries')], {
-    allowRefusals: true,
-  });
+  const { steps } = play(
+    [
+      ...setup(),
+      choose('public'),
+      choose('no'),
+      text('Chile'),
+      choose('up_to_4999'),
+      choose('no'),
+      choices('none', 'libraries'),
+    ],
+    {
+      allowRefusals: true,
+    },
+  );
   assert.equal(steps.at(-1)!.refusal?.code, 'exclusive');
   assert.equal(steps.at(-1)!.session.current, 'q6');
 });
 
 test('toggling "none" clears the other choices, and another choice clears "none"', () => {
-  const at = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no')]);
+  const at = play([
+    ...setup(),
+    choose('public'),
+    choose('no'),
+    text('Chile'),
+    choose('up_to_4999'),
+    choose('no'),
+  ]);
   let step = next(flow, at.session, choose('libraries'), 1);
   step = next(flow, step.session, choose('none'), 2);
   assert.deepEqual(step.session.draft?.selected, ['none']);
@@ -155,7 +184,14 @@ test('toggling "none" clears the other choices, and another choice clears "none"
 });
 
 test('Done with nothing chosen is refused', () => {
-  const at = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), choose('no')]);
+  const at = play([
+    ...setup(),
+    choose('public'),
+    choose('no'),
+    text('Chile'),
+    choose('up_to_4999'),
+    choose('no'),
+  ]);
   const step = next(flow, at.session, { type: 'done' }, 1);
   assert.equal(step.refusal?.code, 'nothing_selected');
   assert.equal(step.session, at.session);
@@ -176,7 +212,18 @@ test('back, then a changed answer re-evaluates the branches after it', () => {
 });
 
 test('back keeps later answers and returns to the first unanswered question', () => {
-  const at = play([...setup(), choose('public'), choose('no'), text('Chile'), choose('up_to_4999'), back, back, back, back, choose('academic')]);
+  const at = play([
+    ...setup(),
+    choose('public'),
+    choose('no'),
+    text('Chile'),
+    choose('up_to_4999'),
+    back,
+    back,
+    back,
+    back,
+    choose('academic'),
+  ]);
   // q2 to q4 are kept; the respondent is back where they left off.
   assert.equal(at.session.current, 'q5');
   assert.deepEqual(answerOf(at.session, 'q4'), { option: 'up_to_4999' });

@@ -11,15 +11,40 @@ import { flow } from '../support/flow.ts';
 /** Abstract actions, made concrete against whatever the current prompt offers. */
 const action = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('pick' as const), i: fc.nat(30) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('numbers' as const), list: fc.array(fc.integer({ min: -1, max: 9 }), { maxLength: 7 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('text' as const), text: fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('Russia', 'Guin', 'مصر', '1500', '100 EUR', 'a@b.org', '', 'x'.repeat(5000))) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('numbers' as const),
+      list: fc.array(fc.integer({ min: -1, max: 9 }), { maxLength: 7 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('text' as const),
+      text: fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 30 }),
+        fc.constantFrom('Russia', 'Guin', 'مصر', '1500', '100 EUR', 'a@b.org', '', 'x'.repeat(5000)),
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'back' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'decline' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'done' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'undo' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('na' as const), i: fc.nat(10) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('language' as const), lng: fc.constantFrom('en', 'ru', 'ar', 'es', 'fr', 'xx', '') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stale' as const), v: fc.integer({ min: -1, max: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('language' as const),
+      lng: fc.constantFrom('en', 'ru', 'ar', 'es', 'fr', 'xx', ''),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('stale' as const), v: fc.integer({ min: -1, max: 3 }) }),
+  },
 );
 type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 
@@ -38,7 +63,11 @@ function concrete(a: Action, prompt: Prompt): Input {
       return { type: 'language', locale: a.lng };
     case 'stale':
       return prompt.kind === 'question'
-        ? { type: 'choose', option: choices[0]?.id ?? 'x', bound: { question: prompt.question, version: prompt.version - 1 - a.v } }
+        ? {
+            type: 'choose',
+            option: choices[0]?.id ?? 'x',
+            bound: { question: prompt.question, version: prompt.version - 1 - a.v },
+          }
         : { type: 'done' };
     default:
       return { type: a.kind };
@@ -52,7 +81,13 @@ function complete(session: Session, now: number): Session {
     const input: Input =
       prompt.kind === 'question' && prompt.declinable
         ? { type: 'decline' }
-        : { type: 'choose', option: prompt.kind === 'question' ? (prompt.choices.find((c) => c.id === 'yes') ?? prompt.choices[0])!.id : 'x' };
+        : {
+            type: 'choose',
+            option:
+              prompt.kind === 'question'
+                ? (prompt.choices.find((c) => c.id === 'yes') ?? prompt.choices[0])!.id
+                : 'x',
+          };
     session = next(flow, session, input, now).session;
   }
   return session;
@@ -83,7 +118,8 @@ test('any sequence of inputs keeps the session consistent and can always be comp
       assert.equal(done.status, 'completed');
       for (const q of flow.questions) {
         const answer = done.answers[q.id];
-        if (q.when && !evaluate(q.when, done.answers)) assert.equal(answer, undefined, `${q.id} answered but does not apply`);
+        if (q.when && !evaluate(q.when, done.answers))
+          assert.equal(answer, undefined, `${q.id} answered but does not apply`);
         else assert.ok(answer !== undefined, `${q.id} applies but has no answer`);
       }
       assert.equal(new Set(done.path).size, done.path.length, 'no question twice on the path');

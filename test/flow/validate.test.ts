@@ -20,10 +20,18 @@ function base() {
   } as { id: string; version: number; questions: Record<string, unknown>[] };
 }
 const texts = () =>
-  ({ a: { text: 'A?' }, b: { text: 'B?', options: { x: 'X', y: 'Y' } }, c: { text: 'C?' } }) as Record<string, unknown>;
+  ({ a: { text: 'A?' }, b: { text: 'B?', options: { x: 'X', y: 'Y' } }, c: { text: 'C?' } }) as Record<
+    string,
+    unknown
+  >;
 const res = (): Resources => ({ en: { mini: texts() }, fr: { mini: texts() } });
 
-const cases: { name: string; change: (f: ReturnType<typeof base>, r: Resources) => void; expect: RegExp; question?: string }[] = [
+const cases: {
+  name: string;
+  change: (f: ReturnType<typeof base>, r: Resources) => void;
+  expect: RegExp;
+  question?: string;
+}[] = [
   {
     name: 'unknown reference',
     change: (f) => (f.questions[3]!.when = { q: 'zz', equals: 'yes' }),
@@ -39,7 +47,13 @@ const cases: { name: string; change: (f: ReturnType<typeof base>, r: Resources) 
   { name: 'duplicate id', change: (f) => (f.questions[4]!.id = 'a'), expect: /duplicate question id "a"/ },
   {
     name: 'unreachable question',
-    change: (f) => (f.questions[3]!.when = { all: [{ q: 'a', equals: 'yes' }, { q: 'a', equals: 'no' }] }),
+    change: (f) =>
+      (f.questions[3]!.when = {
+        all: [
+          { q: 'a', equals: 'yes' },
+          { q: 'a', equals: 'no' },
+        ],
+      }),
     expect: /unreachable/,
     question: 'b',
   },
@@ -51,7 +65,8 @@ const cases: { name: string; change: (f: ReturnType<typeof base>, r: Resources) 
   },
   {
     name: 'option without a label',
-    change: (_f, r) => delete ((r.fr!.mini as Record<string, Record<string, Record<string, string>>>).b!.options!.y),
+    change: (_f, r) =>
+      delete (r.fr!.mini as Record<string, Record<string, Record<string, string>>>).b!.options!.y,
     expect: /missing text "b.options.y" in locales\/fr\/mini.json/,
     question: 'b',
   },

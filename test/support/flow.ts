@@ -10,14 +10,19 @@ export const flow: Flow = loadFlow('advocacy', resources);
 export const translator = new Translator(resources, flow.languages);
 
 /** Plays inputs from a fresh session; throws on the first refusal unless `allowRefusals`. */
-export function play(inputs: Input[], opts: { locale?: string; allowRefusals?: boolean } = {}): Step & { steps: Step[] } {
+export function play(
+  inputs: Input[],
+  opts: { locale?: string; allowRefusals?: boolean } = {},
+): Step & { steps: Step[] } {
   let step = startSession(flow, { id: 'test', locale: opts.locale ?? 'en', now: 0 });
   const steps: Step[] = [step];
   inputs.forEach((input, i) => {
     step = next(flow, step.session, input, (i + 1) * 1000);
     steps.push(step);
     if (step.refusal && !opts.allowRefusals) {
-      throw new Error(`input ${i} ${JSON.stringify(input)} refused at ${step.session.current}: ${step.refusal.code}`);
+      throw new Error(
+        `input ${i} ${JSON.stringify(input)} refused at ${step.session.current}: ${step.refusal.code}`,
+      );
     }
   });
   return { ...step, steps };

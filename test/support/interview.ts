@@ -56,7 +56,8 @@ export function interview(answers: Record<string, Input | Input[]> = {}, locale 
     const list = Array.isArray(planned) ? planned : [planned];
     for (const input of list) {
       const step = next(flow, session, input, now * 1000);
-      if (step.refusal) throw new Error(`${asking.question}: ${JSON.stringify(input)} refused: ${step.refusal.code}`);
+      if (step.refusal)
+        throw new Error(`${asking.question}: ${JSON.stringify(input)} refused: ${step.refusal.code}`);
       ({ session, prompt } = step);
     }
     // A question answered in several steps (other, currency, contact) continues with texts.

@@ -9,7 +9,10 @@ import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { flow, translator } from './flow.ts';
 
 /** Runs the terminal chat over the given lines with a fixed clock and ids; returns what it printed. */
-export async function runTranscript(lines: string[], locale?: string): Promise<{ output: string; responseId: string | null }> {
+export async function runTranscript(
+  lines: string[],
+  locale?: string,
+): Promise<{ output: string; responseId: string | null }> {
   const dir = mkdtempSync(join(tmpdir(), 'survey-transcript-'));
   let tick = Date.UTC(2026, 0, 15, 9, 0, 0);
   let ids = 0;

@@ -8,7 +8,10 @@ import { test } from 'node:test';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Runs `npm start`'s entry point as a newcomer would, with piped input and no tokens or servers. */
-function start(input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function start(
+  input: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
@@ -42,7 +45,21 @@ test('a piped interview completes as a Russian-speaking non-member without partn
     assert.equal(response.channel, 'terminal');
     // Exactly the questions that apply to a non-member with no partners and no budget.
     assert.deepEqual(Object.keys(response.answers), [
-      'language', 'consent', 'q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q11', 'q12', 'q13', 'q14', 'q15', 'q16', 'q17',
+      'language',
+      'consent',
+      'q1',
+      'q2',
+      'q3',
+      'q4',
+      'q5',
+      'q6',
+      'q11',
+      'q12',
+      'q13',
+      'q14',
+      'q15',
+      'q16',
+      'q17',
     ]);
     assert.deepEqual(response.answers.q2, { status: 'answered', value: 'no' });
     assert.deepEqual(response.answers.q3, { status: 'answered', value: 'RU' });

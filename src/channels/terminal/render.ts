@@ -12,7 +12,9 @@ export function renderPrompt(flow: Flow, prompt: Prompt, t: Translate): string {
     lines.push(`  ${i + 1}) ${mark}${t(choice.label)}`);
   });
   if (prompt.type === 'ranking') {
-    lines.push(t({ key: prompt.accepts.includes('na') ? 'terminal:hint.ranking_na' : 'terminal:hint.ranking' }));
+    lines.push(
+      t({ key: prompt.accepts.includes('na') ? 'terminal:hint.ranking_na' : 'terminal:hint.ranking' }),
+    );
   } else if (prompt.multiple) lines.push(t({ key: 'terminal:hint.multi' }));
   else if (prompt.choices.length > 0) {
     const typed = prompt.type === 'amount' || prompt.type === 'country' || prompt.type === 'language';

@@ -49,7 +49,12 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   };
 
   const turn = (input: Parameters<ConversationService['turn']>[0]['input']) =>
-    service.turn({ channel: 'terminal', user: opts.user, ...(opts.locale ? { locale: opts.locale } : {}), input });
+    service.turn({
+      channel: 'terminal',
+      user: opts.user,
+      ...(opts.locale ? { locale: opts.locale } : {}),
+      input,
+    });
 
   let result = await turn({ type: 'start' });
   let finished = show(result);

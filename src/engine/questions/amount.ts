@@ -16,7 +16,9 @@ const currencyChoices: Choice[] = COMMON_CURRENCIES.map((code) => ({
 
 /** Reads "1 500", "1,500.50", "1.500,50", "2000 USD" or "€300" into an amount and maybe a currency. */
 export function parseAmount(raw: string): { amount: number; currency?: string } | null {
-  let text = asciiDigits(raw).trim().replace(/[\u00A0\u202F\u2009' ]/g, '');
+  let text = asciiDigits(raw)
+    .trim()
+    .replace(/[\u00A0\u202F\u2009' ]/g, '');
   let currency: string | undefined;
   const code = /^([A-Za-z]{3})|([A-Za-z]{3})$/.exec(text);
   if (code) {
@@ -67,17 +69,24 @@ export const amount: QuestionHandler<QuestionOf<'amount'>> = {
     if (step === 'currency') {
       const typed = input.type === 'text' ? input.text.trim().toUpperCase() : '';
       const code =
-        input.type === 'choose' ? input.option : CURRENCIES.has(typed) ? typed : chosenOption(input, currencyChoices);
+        input.type === 'choose'
+          ? input.option
+          : CURRENCIES.has(typed)
+            ? typed
+            : chosenOption(input, currencyChoices);
       if (!CURRENCIES.has(code)) return refusal('currency_unknown');
       return answered({ amount: draft?.amount ?? 0, currency: code } satisfies AmountValue);
     }
     if (input.type === 'choose') {
-      return input.option === 'dont_know' ? answered({ dontKnow: true } satisfies AmountValue) : refusal('unknown_choice');
+      return input.option === 'dont_know'
+        ? answered({ dontKnow: true } satisfies AmountValue)
+        : refusal('unknown_choice');
     }
     if (input.type !== 'text') return refusal('not_accepted');
     const parsed = parseAmount(input.text);
     if (!parsed) return refusal('amount_invalid');
-    if (parsed.currency) return answered({ amount: parsed.amount, currency: parsed.currency } satisfies AmountValue);
+    if (parsed.currency)
+      return answered({ amount: parsed.amount, currency: parsed.currency } satisfies AmountValue);
     return { step: 'currency', draft: { amount: parsed.amount } };
   },
 };

@@ -13,15 +13,18 @@ export interface Context<Q extends Question = Question> {
 }
 
 /** What applying an input to the current question gives. */
-export type Outcome =
-  | { refuse: RefusalCode }
-  | { draft: Draft | null; step: string }
-  | { value: unknown };
+export type Outcome = { refuse: RefusalCode } | { draft: Draft | null; step: string } | { value: unknown };
 
 /** How one question type asks, reads input and checks a kept answer. */
 export interface QuestionHandler<Q extends Question = Question> {
   /** The prompt for a step: its text, choices and the inputs it takes. */
-  view(ctx: Context<Q>): { text: Text; hint?: Text; choices: Choice[]; accepts: InputType[]; multiple?: boolean };
+  view(ctx: Context<Q>): {
+    text: Text;
+    hint?: Text;
+    choices: Choice[];
+    accepts: InputType[];
+    multiple?: boolean;
+  };
   apply(ctx: Context<Q>, input: Input): Outcome;
   /** The step and draft a question starts with. */
   start?(ctx: Omit<Context<Q>, 'step' | 'draft'>): { step: string; draft: Draft | null };

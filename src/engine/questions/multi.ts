@@ -31,7 +31,8 @@ function toggle(question: Multi, selected: readonly string[], option: string): s
 /** A complete selection: answered, or on to the "other" text when "other" is in it. */
 function submit(question: Multi, selected: string[]): Outcome {
   if (selected.length === 0) return refusal('nothing_selected');
-  if (selected.length > 1 && selected.some((o) => question.exclusive.includes(o))) return refusal('exclusive');
+  if (selected.length > 1 && selected.some((o) => question.exclusive.includes(o)))
+    return refusal('exclusive');
   if (selected.includes('other')) return { step: 'other', draft: { selected } };
   return answered({ options: selected } satisfies MultiValue);
 }

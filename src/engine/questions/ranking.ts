@@ -36,13 +36,21 @@ export function rankingItems({ flow, question, session }: Base): Choice[] {
 }
 
 /** Places the picks; finishes when every item is placed (the last one by itself when N/A is off). */
-function place(question: Ranking, items: Choice[], order: string[], na: string[], history: string[]): Outcome {
+function place(
+  question: Ranking,
+  items: Choice[],
+  order: string[],
+  na: string[],
+  history: string[],
+): Outcome {
   const left = items.filter((i) => !order.includes(i.id) && !na.includes(i.id));
   if (left.length === 1 && !question.notApplicable) {
     return answered({ order: [...order, left[0]!.id], na } satisfies RankingValue);
   }
   if (left.length === 0) {
-    return order.length === 0 ? refusal('incomplete_ranking') : answered({ order, na } satisfies RankingValue);
+    return order.length === 0
+      ? refusal('incomplete_ranking')
+      : answered({ order, na } satisfies RankingValue);
   }
   return { step: '', draft: { order, na, history } };
 }
