@@ -38,12 +38,19 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[\w-]{1,256}$/, 'use 1-256 of A-Z a-z 0-9 _ -')
     .optional(),
+  /** Where the webhook is served on HTTP_PORT; defaults to the path of TELEGRAM_WEBHOOK_URL. */
+  TELEGRAM_WEBHOOK_PATH: z
+    .string()
+    .regex(/^\/[\w\-./]*$/, 'must be a path such as /telegram/webhook')
+    .optional(),
 
   DISCORD_TOKEN: z.string().min(20).optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/).optional(),
   DISCORD_API_ROOT: optionalUrl,
 
   HTTP_PORT: int(8080, 0, 65535),
+  /** Address the HTTP server listens on; loopback unless set (a container sets 0.0.0.0). */
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,8 +1,10 @@
 import { userInfo } from 'node:os';
 import { createApp } from './app.ts';
+import { startTelegram } from './channels/telegram/start.ts';
 import { runTerminal } from './channels/terminal/run.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { FlowError } from './flows/load.ts';
+import { HttpServer } from './http/server.ts';
 import { createLogger } from './log.ts';
 
 /** Starts the configured channels; with no platform token, the survey runs in this terminal. */
@@ -38,9 +40,34 @@ async function main(): Promise<number> {
     }
     return 0;
   }
-  log.error('platform channels are not available in this build');
-  await app.close();
-  return 1;
+  // The shared HTTP server (webhooks, later health and metrics) listens before channels mount routes.
+  const http = new HttpServer(log);
+  const channels: { name: string; stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const channel of channels) await channel.stop();
+    await http.close();
+    await app.close();
+  };
+  try {
+    await http.listen(config.HTTP_PORT, config.HTTP_HOST);
+    if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegram(app, http));
+  } catch (error) {
+    log.error({ err: error }, 'a channel could not start');
+    await stopAll();
+    return 1;
+  }
+  if (channels.length === 0) {
+    log.error('no platform channel for the configured tokens is available in this build');
+    await stopAll();
+    return 1;
+  }
+  log.info({ channels: channels.map((c) => c.name), stores: app.stores.description }, 'survey bot running');
+  const signal = await new Promise<string>((resolve) => {
+    for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
+  });
+  log.info({ signal }, 'shutting down');
+  await stopAll();
+  return 0;
 }
 
 main().then(

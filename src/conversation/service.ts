@@ -46,6 +46,8 @@ export interface ConversationDeps {
   log?: Logger;
   /** Sessions idle this long are archived as partial responses (ms). */
   abandonAfter?: number;
+  /** First pause before saving a finished response again after the response store failed (ms). */
+  retryAfter?: number;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -101,8 +103,9 @@ export class ConversationService {
       let expected: number | null;
       let step: Step;
       let before: Prompt | null = null;
-      if (stored === null || isCorrupt(stored)) {
-        if (stored) {
+      // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
+      if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
+        if (stored && isCorrupt(stored)) {
           this.log.warn(
             { channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
             'unreadable session replaced',
@@ -177,19 +180,25 @@ export class ConversationService {
   /**
    * Saves the response (and contact) and only then removes the session. When the response store
    * fails, the session stays and a retry with backoff saves it later, exactly once (the response
-   * id is the session id, so a repeated save updates the same record).
+   * id is the session id, so a repeated save updates the same record). When only the removal
+   * fails, the answers are saved: the respondent is told so, and the retry removes it later.
    */
   private async finish(key: string, session: Session): Promise<Text> {
     try {
       await this.saveRecords(session, 'complete');
-      await this.deps.sessions.delete(key, session.version);
-      this.clearRetry(key);
-      return notice('common:end.completed');
     } catch (error) {
       this.log.error({ err: error, session: session.id }, 'response not saved; will retry');
       this.scheduleRetry(key, session, 1);
       return notice('common:end.saved_later');
     }
+    try {
+      await this.deps.sessions.delete(key, session.version);
+      this.clearRetry(key);
+    } catch (error) {
+      this.log.warn({ err: error, session: session.id }, 'response saved, session not removed yet; will retry');
+      this.scheduleRetry(key, session, 1);
+    }
+    return notice('common:end.completed');
   }
 
   private async saveRecords(session: Session, status: 'complete' | 'partial'): Promise<void> {
@@ -200,7 +209,7 @@ export class ConversationService {
 
   private scheduleRetry(key: string, session: Session, attempt: number): void {
     this.clearRetry(key);
-    const delay = Math.min(60_000, 500 * 2 ** attempt);
+    const delay = Math.min(60_000, (this.deps.retryAfter ?? 500) * 2 ** (attempt - 1));
     const timer = setTimeout(() => {
       this.retries.delete(key);
       void this.saveRecords(session, 'complete')
@@ -220,24 +229,30 @@ export class ConversationService {
   /**
    * Archives sessions idle longer than `abandonAfter` as partial responses (they stay resumable),
    * and saves completed sessions whose response is still missing. Returns how many were written.
+   * Sessions with nothing to archive are marked too, so they do not fill every later page. One
+   * that fails is left for the next sweep; the first error is rethrown once the others are done.
    */
   async sweep(limit = 500): Promise<{ archived: number; completed: number }> {
     const before = this.clock() - (this.deps.abandonAfter ?? 48 * 3600_000);
     let archived = 0;
     let completed = 0;
+    let failure: unknown = null;
     for (const { key, session } of await this.deps.sessions.idle(before, limit)) {
-      if (session.status === 'completed') {
-        await this.finish(key, session);
-        completed++;
-      } else if (
-        session.status === 'active' &&
-        Object.keys(session.answers).some((id) => id !== 'language')
-      ) {
-        await this.saveRecords(session, 'partial');
+      try {
+        if (session.status === 'completed') {
+          if ((await this.finish(key, session)).key === 'common:end.completed') completed++;
+          continue;
+        }
+        const worthKeeping =
+          session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language');
+        if (worthKeeping) await this.saveRecords(session, 'partial');
         await this.deps.sessions.markArchived(key, session.version);
-        archived++;
+        if (worthKeeping) archived++;
+      } catch (error) {
+        failure ??= error;
       }
     }
+    if (failure) throw failure;
     return { archived, completed };
   }
 
@@ -253,6 +268,41 @@ export class ConversationService {
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
     return { session, responses, contacts };
+  }
+
+  /** The respondent's session as stored (null when none or unreadable), for read-only views. */
+  async current(channel: string, user: string): Promise<Session | null> {
+    const stored = await this.deps.sessions.get(sessionKey(this.flow.id, channel, user));
+    return stored === null || isCorrupt(stored) ? null : stored;
+  }
+
+  /**
+   * Drops an unfinished session so the respondent can start again; stored responses stay. A
+   * completed session whose response is not saved yet is kept, so no answer is lost.
+   */
+  async discard(channel: string, user: string): Promise<boolean> {
+    const key = sessionKey(this.flow.id, channel, user);
+    const stored = await this.deps.sessions.get(key);
+    if (stored === null || (!isCorrupt(stored) && stored.status === 'completed')) return false;
+    return this.deps.sessions.delete(key, stored.version ?? undefined);
+  }
+
+  /**
+   * Notes on the session that the platform refused delivery for good (the user blocked the bot,
+   * the chat is gone), so staff and follow-up work know. A change like any other: the version moves.
+   */
+  async noteUnreachable(channel: string, user: string, reason: string): Promise<boolean> {
+    const key = sessionKey(this.flow.id, channel, user);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await this.deps.sessions.get(key);
+      if (stored === null || isCorrupt(stored)) return false;
+      if (stored.meta.unreachable === reason) return true;
+      const meta = { ...stored.meta, unreachable: reason, unreachableAt: new Date(this.clock()).toISOString() };
+      if (await this.deps.sessions.put(key, { ...stored, meta, version: stored.version + 1 }, stored.version)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops pending retries; the stores are closed by whoever opened them. */

@@ -1,0 +1,166 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import type { ConversationService } from '../../conversation/service.ts';
+import type { RouteHandler, HttpServer } from '../../http/server.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import type { Logger } from '../../log.ts';
+import type { InvitationStore } from '../../store/invitation-store.ts';
+import { ChatQueue } from './chat-queue.ts';
+import { commandsFor } from './commands.ts';
+import { CHANNEL, UpdateHandler } from './handle-update.ts';
+import { TelegramOutbox } from './outbox.ts';
+import { SendPacer } from './pacer.ts';
+import { PromptMessages } from './prompt-messages.ts';
+import type { OutgoingMessage } from './render.ts';
+import { toInput } from './to-input.ts';
+
+/** The updates the bot asks Telegram for; anything else is never delivered. */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+export interface TelegramChannelOptions {
+  token: string;
+  /** A self-hosted Bot API server or a test stand-in; Telegram's own by default. */
+  apiRoot?: string;
+  service: ConversationService;
+  translator: Translator;
+  invitations: InvitationStore;
+  log: Logger;
+  clock?: () => number;
+  /** A 429 asking to wait longer than this many seconds is given up. */
+  maxRetryAfter?: number;
+  /** Least time between two bulk messages to one chat (ms). */
+  bulkIntervalMs?: number;
+}
+
+export type TelegramMode =
+  { mode: 'polling' } | { mode: 'webhook'; url: string; path: string; secret: string; server: HttpServer };
+
+/**
+ * The Telegram channel: a telegraf bot whose only middleware reads each update with `toInput`
+ * and hands it to the `UpdateHandler`, one chat at a time. Updates come by long polling or by
+ * webhook on the shared HTTP server.
+ */
+export class TelegramChannel {
+  readonly bot: Telegraf;
+  readonly outbox: TelegramOutbox;
+  private readonly queue = new ChatQueue();
+  private readonly prompts = new PromptMessages();
+  private readonly pacer: SendPacer;
+  private readonly log: Logger;
+  private readonly inFlight = new Set<Promise<void>>();
+  private handler: UpdateHandler | null = null;
+  private polling: Promise<void> | null = null;
+  private unmount: (() => void) | null = null;
+
+  constructor(private readonly options: TelegramChannelOptions) {
+    this.log = options.log.child({ channel: CHANNEL });
+    const { service } = options;
+    this.bot = new Telegraf(options.token, {
+      // Replies inside the webhook response cannot report errors; every call goes to the API.
+      telegram: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), webhookReply: false },
+      handlerTimeout: 120_000,
+    });
+    this.outbox = new TelegramOutbox(this.bot.telegram, {
+      log: this.log,
+      describe: (chat) => service.respondentOf(CHANNEL, String(chat)),
+      onUnreachable: async (chat, reason) => {
+        this.prompts.forget(chat);
+        await service.noteUnreachable(CHANNEL, String(chat), reason);
+      },
+      ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
+    });
+    this.pacer = new SendPacer(options.bulkIntervalMs ?? 1000);
+    this.bot.use((ctx) => this.receive(ctx.update));
+    // Never rethrow: telegraf would stop polling for everyone.
+    this.bot.catch((error, ctx) =>
+      this.log.error({ err: error, update: ctx.update.update_id }, 'update failed'),
+    );
+  }
+
+  /** Reads the bot's identity and registers the command menu in every language. */
+  async prepare(): Promise<void> {
+    const me = await this.bot.telegram.getMe();
+    this.bot.botInfo = me;
+    const { service, translator, invitations, clock } = this.options;
+    this.handler = new UpdateHandler({
+      service,
+      translator,
+      invitations,
+      outbox: this.outbox,
+      prompts: this.prompts,
+      botUsername: me.username,
+      log: this.log,
+      ...(clock ? { clock } : {}),
+    });
+    const languages = service.flow.languages;
+    const menu = (lng: string) => commandsFor(translator.translatorFor(lng));
+    await this.outbox.call('setMyCommands', { commands: menu(languages[0]!) });
+    for (const lng of languages)
+      await this.outbox.call('setMyCommands', { commands: menu(lng), language_code: lng });
+  }
+
+  /** Starts receiving updates; resolves once they flow (not when the bot stops). */
+  async start(mode: TelegramMode): Promise<void> {
+    if (!this.handler) await this.prepare();
+    if (mode.mode === 'polling') {
+      // launch() resolves only when polling stops, so it is kept, not awaited.
+      this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
+        this.log.error({ err: error }, 'telegram polling stopped');
+      });
+      this.log.info({ bot: this.bot.botInfo?.username }, 'telegram bot polling');
+      return;
+    }
+    this.unmount = mode.server.route('POST', mode.path, this.webhook(mode.path, mode.secret));
+    await this.bot.telegram.setWebhook(mode.url, {
+      secret_token: mode.secret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
+    this.log.info({ bot: this.bot.botInfo?.username, path: mode.path }, 'telegram webhook set');
+  }
+
+  /** Stops receiving and waits for the updates being handled. The webhook stays set at Telegram. */
+  async stop(): Promise<void> {
+    if (this.polling) {
+      this.bot.stop('shutdown');
+      await this.polling;
+      this.polling = null;
+    }
+    this.unmount?.();
+    this.unmount = null;
+    await Promise.all(this.inFlight);
+  }
+
+  /** A message from bulk work (reminders, follow-ups): paced per chat and overall. */
+  async sendBulk(chat: number, message: OutgoingMessage): Promise<number | null> {
+    await this.pacer.wait(chat);
+    return this.outbox.send(chat, message);
+  }
+
+  private receive(update: Update): Promise<void> {
+    const handler = this.handler;
+    if (!handler) throw new Error('telegram channel used before prepare()');
+    const event = toInput(update, this.bot.botInfo!.username);
+    if (event.kind === 'ignore') return Promise.resolve();
+    const work = this.queue.run(event.origin.chat, () => handler.handle(event));
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** The webhook route: the secret header is checked before telegraf reads the body. */
+  private webhook(path: string, secret: string): RouteHandler {
+    const callback = this.bot.webhookCallback(path, { secretToken: secret });
+    const expected = Buffer.from(secret);
+    return async (req, res) => {
+      const given = req.headers[SECRET_HEADER];
+      const bytes = Buffer.from(typeof given === 'string' ? given : '');
+      if (bytes.length !== expected.length || !timingSafeEqual(bytes, expected)) {
+        this.log.warn({ path }, 'telegram webhook request without the right secret token');
+        res.writeHead(403).end();
+        return;
+      }
+      await callback(req, res);
+    };
+  }
+}

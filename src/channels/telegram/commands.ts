@@ -1,0 +1,26 @@
+import type { BotCommand } from 'telegraf/types';
+import type { Translate } from '../../i18n/translator.ts';
+
+/** The bot's commands, in the order Telegram's menu shows them. */
+export const COMMANDS = [
+  'start',
+  'back',
+  'skip',
+  'language',
+  'progress',
+  'restart',
+  'help',
+  'delete_my_data',
+] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Telegram's limit on a command's description. */
+const MAX_DESCRIPTION = 256;
+
+/** The command menu in one language, for `setMyCommands`. */
+export function commandsFor(t: Translate): BotCommand[] {
+  return COMMANDS.map((command) => ({
+    command,
+    description: [...t({ key: `telegram:commands.${command}` })].slice(0, MAX_DESCRIPTION).join(''),
+  }));
+}

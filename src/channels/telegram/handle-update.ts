@@ -1,0 +1,223 @@
+import type { ConversationService, TurnResult } from '../../conversation/service.ts';
+import { pickLocale, promptFor } from '../../engine/engine.ts';
+import type { Flow } from '../../engine/flow.ts';
+import type { Input } from '../../engine/input.ts';
+import type { Translate, Translator } from '../../i18n/translator.ts';
+import type { Logger } from '../../log.ts';
+import { TOKEN_PATTERN, type InvitationStore } from '../../store/invitation-store.ts';
+import type { CommandAction } from './callback-data.ts';
+import type { CommandName } from './commands.ts';
+import { confirmation, erased, groupRedirect, invitationRefused, languagePicker } from './messages.ts';
+import type { TelegramOutbox } from './outbox.ts';
+import type { PromptMessages } from './prompt-messages.ts';
+import { showTurn, type ShowContext } from './show-turn.ts';
+import type { Origin, Press, TelegramEvent } from './to-input.ts';
+
+export const CHANNEL = 'telegram';
+
+export interface UpdateHandlerDeps {
+  service: ConversationService;
+  translator: Translator;
+  invitations: InvitationStore;
+  outbox: TelegramOutbox;
+  prompts: PromptMessages;
+  botUsername: string;
+  log: Logger;
+  clock?: () => number;
+}
+
+/**
+ * What the bot does with each event read from an update: survey turns go to the conversation
+ * service and are shown with `showTurn`; commands and their confirmations are handled here.
+ */
+export class UpdateHandler {
+  private readonly flow: Flow;
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: UpdateHandlerDeps) {
+    this.flow = deps.service.flow;
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  async handle(event: TelegramEvent): Promise<void> {
+    if (event.kind === 'ignore') return;
+    try {
+      await this.dispatch(event);
+    } catch (error) {
+      // Our fault (a store down...): logged with context, and the respondent hears about it.
+      const { origin } = event;
+      this.deps.log.error(
+        { err: error, kind: event.kind, respondent: this.respondent(origin) },
+        'update failed',
+      );
+      const t = this.translate(pickLocale(this.flow, origin.locale));
+      if ('press' in event && event.press) await this.deps.outbox.answer(event.press.id);
+      await this.deps.outbox.send(origin.chat, { text: t({ key: 'common:unavailable' }) });
+    }
+  }
+
+  private async dispatch(event: Exclude<TelegramEvent, { kind: 'ignore' }>): Promise<void> {
+    const { outbox } = this.deps;
+    const { origin } = event;
+    switch (event.kind) {
+      case 'input':
+        return this.turn({ origin, ...(event.press ? { press: event.press } : {}) }, event.input);
+      case 'command':
+        return this.command(origin, event.command, event.arg);
+      case 'action':
+        return this.action(origin, event.action, event.press);
+      case 'invalid': {
+        const t = await this.translatorOf(origin);
+        const text = t({ key: `telegram:invalid.${event.reason}` });
+        if (event.press) return outbox.answer(event.press.id, text);
+        await outbox.send(origin.chat, { text });
+        return;
+      }
+      case 'group': {
+        const t = this.translate(pickLocale(this.flow, origin.locale));
+        if (event.press) return outbox.answer(event.press.id, t({ key: 'telegram:group.text' }));
+        await outbox.send(origin.chat, groupRedirect(this.deps.botUsername, t));
+        return;
+      }
+      case 'blocked':
+        this.deps.prompts.forget(origin.chat);
+        this.deps.log.info({ respondent: this.respondent(origin) }, 'telegram user blocked the bot');
+        await this.deps.service.noteUnreachable(CHANNEL, String(origin.user), 'blocked');
+        return;
+    }
+  }
+
+  private async command(origin: Origin, command: CommandName, arg: string | undefined): Promise<void> {
+    const { outbox } = this.deps;
+    switch (command) {
+      case 'start':
+        return this.start(origin, arg);
+      case 'back':
+        return this.turn({ origin }, { type: 'back' });
+      case 'skip':
+        return this.turn({ origin }, { type: 'decline' });
+      case 'language':
+        if (arg) return this.turn({ origin }, { type: 'language', locale: arg.toLowerCase() });
+        await outbox.send(origin.chat, languagePicker(this.flow.languages, await this.translatorOf(origin)));
+        return;
+      case 'progress':
+        await outbox.send(origin.chat, { text: await this.progress(origin) });
+        return;
+      case 'help':
+        await outbox.send(origin.chat, { text: (await this.translatorOf(origin))({ key: 'telegram:help' }) });
+        return;
+      case 'restart':
+        await outbox.send(origin.chat, confirmation('restart', await this.translatorOf(origin)));
+        return;
+      case 'delete_my_data':
+        await outbox.send(origin.chat, confirmation('delete', await this.translatorOf(origin)));
+        return;
+    }
+  }
+
+  /** Buttons of commands: confirmations, the language picker, "continue without invitation". */
+  private async action(origin: Origin, action: CommandAction, press: Press): Promise<void> {
+    const { outbox, service } = this.deps;
+    const chat = origin.chat;
+    const user = String(origin.user);
+    const t = await this.translatorOf(origin);
+    if ((action.command === 'restart' || action.command === 'delete') && !action.confirm) {
+      await outbox.answer(press.id, t({ key: `telegram:${action.command}.cancelled` }));
+      if (press.message !== undefined) await outbox.delete(chat, press.message);
+      return;
+    }
+    await outbox.answer(press.id);
+    switch (action.command) {
+      case 'delete': {
+        const result = await service.erase(CHANNEL, user);
+        await this.dropCurrentKeyboard(chat);
+        const text = erased(result, t);
+        if (press.message !== undefined) await outbox.edit(chat, press.message, { text });
+        else await outbox.send(chat, { text });
+        this.deps.log.info({ respondent: this.respondent(origin), ...result }, 'data erased on request');
+        return;
+      }
+      case 'restart': {
+        const invitation = (await service.current(CHANNEL, user))?.meta.invitation;
+        await service.discard(CHANNEL, user);
+        await this.dropCurrentKeyboard(chat);
+        if (press.message !== undefined) await outbox.delete(chat, press.message);
+        return this.turn({ origin, resend: true }, { type: 'start' }, invitation);
+      }
+      case 'start_plain':
+        if (press.message !== undefined) await outbox.setKeyboard(chat, press.message);
+        return this.turn({ origin, resend: true }, { type: 'start' });
+      case 'language':
+        if (press.message !== undefined) await outbox.delete(chat, press.message);
+        return this.turn({ origin }, { type: 'language', locale: action.locale });
+    }
+  }
+
+  /**
+   * `/start` or `/start <token>`: a token from an invitation link is checked and counted once, when
+   * it starts a session; one that cannot be used is explained, with the choice to go on without.
+   */
+  private async start(origin: Origin, token: string | undefined): Promise<void> {
+    let invitation: string | undefined;
+    if (token && !(await this.deps.service.current(CHANNEL, String(origin.user)))) {
+      const redeemed = TOKEN_PATTERN.test(token)
+        ? await this.deps.invitations.redeem(token, new Date(this.clock()))
+        : ({ ok: false, reason: 'unknown' } as const);
+      if (!redeemed.ok) {
+        const t = this.translate(pickLocale(this.flow, origin.locale));
+        await this.deps.outbox.send(origin.chat, invitationRefused(redeemed.reason, t));
+        return;
+      }
+      invitation = token;
+    }
+    return this.turn({ origin, resend: true }, { type: 'start' }, invitation);
+  }
+
+  private async turn(view: ShowContext, input: Input, invitation?: string): Promise<void> {
+    const { origin } = view;
+    const result: TurnResult = await this.deps.service.turn({
+      channel: CHANNEL,
+      user: String(origin.user),
+      chat: String(origin.chat),
+      ...(origin.locale ? { locale: origin.locale } : {}),
+      ...(invitation ? { invitation } : {}),
+      input,
+    });
+    // A session that starts now gets a greeting above the language picker.
+    if (input.type === 'start' && result.before === null && result.session && !result.refusal) {
+      result.notices.unshift({ key: 'telegram:welcome' });
+    }
+    const lng = result.session?.locale ?? result.prompt?.locale ?? pickLocale(this.flow, origin.locale);
+    await showTurn({ ...this.deps, flow: this.flow }, { ...view, input }, result, this.translate(lng));
+  }
+
+  private async progress(origin: Origin): Promise<string> {
+    const session = await this.deps.service.current(CHANNEL, String(origin.user));
+    const t = this.translate(session?.locale ?? pickLocale(this.flow, origin.locale));
+    if (!session) return t({ key: 'telegram:progress.none' });
+    const prompt = promptFor(this.flow, session);
+    if (prompt.kind !== 'question') return t({ key: 'common:end.already' });
+    if (!prompt.progress) return t({ key: 'telegram:progress.setup' });
+    return t({ key: 'common:progress', params: { ...prompt.progress } });
+  }
+
+  private async dropCurrentKeyboard(chat: number): Promise<void> {
+    const current = this.deps.prompts.get(chat);
+    this.deps.prompts.forget(chat);
+    if (current !== undefined) await this.deps.outbox.setKeyboard(chat, current);
+  }
+
+  /** The respondent's language: the session's, else Telegram's guess. */
+  private async translatorOf(origin: Origin): Promise<Translate> {
+    const session = await this.deps.service.current(CHANNEL, String(origin.user));
+    return this.translate(session?.locale ?? pickLocale(this.flow, origin.locale));
+  }
+
+  private translate(lng: string): Translate {
+    return this.deps.translator.translatorFor(lng);
+  }
+
+  private respondent(origin: Origin): string {
+    return this.deps.service.respondentOf(CHANNEL, String(origin.user));
+  }
+}

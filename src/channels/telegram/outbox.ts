@@ -1,0 +1,140 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TelegramError, type Telegram } from 'telegraf';
+import type { InlineKeyboardMarkup } from 'telegraf/types';
+import type { Logger } from '../../log.ts';
+import { fitText, LIMITS, type OutgoingMessage } from './render.ts';
+
+/** Why a chat cannot be reached any more; recorded on the respondent. */
+export type Unreachable = 'blocked' | 'chat_not_found' | 'deactivated';
+
+export type CallFailure =
+  | { kind: 'rate_limited'; retryAfter: number }
+  | { kind: 'unreachable'; reason: Unreachable }
+  | { kind: 'not_modified' }
+  | { kind: 'gone' }
+  | { kind: 'other' };
+
+/** Sorts an error of a Bot API call into what the caller does about it. */
+export function classifyFailure(error: unknown): CallFailure {
+  if (!(error instanceof TelegramError)) return { kind: 'other' };
+  const text = error.description.toLowerCase();
+  if (error.code === 429)
+    return { kind: 'rate_limited', retryAfter: Number(error.parameters?.retry_after ?? 1) };
+  if (text.includes('message is not modified')) return { kind: 'not_modified' };
+  if (text.includes('blocked by the user')) return { kind: 'unreachable', reason: 'blocked' };
+  if (text.includes('user is deactivated')) return { kind: 'unreachable', reason: 'deactivated' };
+  if (text.includes('chat not found') || text.includes("can't initiate conversation")) {
+    return { kind: 'unreachable', reason: 'chat_not_found' };
+  }
+  // An old message that was deleted or can no longer be edited, or a button press answered too late.
+  if (/message to (edit|delete) not found|message can't be (edited|deleted)|query is too old/.test(text)) {
+    return { kind: 'gone' };
+  }
+  return { kind: 'other' };
+}
+
+export interface OutboxOptions {
+  log: Logger;
+  /** A chat refused delivery for good (blocked, not found): record it on the respondent. */
+  onUnreachable?: (chat: number, reason: Unreachable) => Promise<void>;
+  /** How a chat appears in logs: a pseudonym, never the id. */
+  describe?: (chat: number) => string;
+  /** A 429 asking to wait longer than this (seconds) is given up rather than held. */
+  maxRetryAfter?: number;
+  maxAttempts?: number;
+}
+
+/**
+ * Every call to the Bot API goes through here: a 429 is waited out (`retry_after`) and retried,
+ * and no failure is thrown. A failure is logged with its context and reported as null or false,
+ * so one respondent's blocked chat never stops the bot for the others.
+ */
+export class TelegramOutbox {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly telegram: Telegram,
+    private readonly options: OutboxOptions,
+  ) {
+    this.log = options.log;
+  }
+
+  async call<T>(method: string, payload: Record<string, unknown>, chat?: number): Promise<T | null> {
+    const maxAttempts = this.options.maxAttempts ?? 4;
+    const callApi = this.telegram.callApi.bind(this.telegram) as unknown as (
+      m: string,
+      p: object,
+    ) => Promise<T>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await callApi(method, payload);
+      } catch (error) {
+        const failure = classifyFailure(error);
+        const context = {
+          method,
+          attempt,
+          ...(chat !== undefined ? { chat: this.options.describe?.(chat) ?? 'chat' } : {}),
+        };
+        if (failure.kind === 'rate_limited') {
+          if (attempt < maxAttempts && failure.retryAfter <= (this.options.maxRetryAfter ?? 60)) {
+            this.log.warn({ ...context, retryAfter: failure.retryAfter }, 'telegram rate limit: waiting');
+            await sleep(failure.retryAfter * 1000);
+            continue;
+          }
+          this.log.error({ ...context, retryAfter: failure.retryAfter }, 'telegram rate limit: call dropped');
+          return null;
+        }
+        if (failure.kind === 'not_modified') return null;
+        if (failure.kind === 'gone') {
+          this.log.debug(context, 'telegram message gone');
+          return null;
+        }
+        if (failure.kind === 'unreachable') {
+          this.log.warn({ ...context, reason: failure.reason }, 'telegram chat unreachable');
+          if (chat !== undefined)
+            await this.options.onUnreachable?.(chat, failure.reason).catch(() => undefined);
+          return null;
+        }
+        const description = error instanceof TelegramError ? error.description : (error as Error).message;
+        this.log.error(
+          { ...context, code: (error as TelegramError).code, description },
+          'telegram call failed',
+        );
+        return null;
+      }
+    }
+  }
+
+  /** Sends a message; returns its id, or null when it could not be delivered. */
+  async send(chat: number, message: OutgoingMessage): Promise<number | null> {
+    const sent = await this.call<{ message_id: number }>('sendMessage', { chat_id: chat, ...message }, chat);
+    return sent?.message_id ?? null;
+  }
+
+  async edit(chat: number, messageId: number, message: OutgoingMessage): Promise<void> {
+    await this.call('editMessageText', { chat_id: chat, message_id: messageId, ...message }, chat);
+  }
+
+  async setKeyboard(chat: number, messageId: number, markup?: InlineKeyboardMarkup): Promise<void> {
+    await this.call(
+      'editMessageReplyMarkup',
+      { chat_id: chat, message_id: messageId, ...(markup ? { reply_markup: markup } : {}) },
+      chat,
+    );
+  }
+
+  async answer(pressId: string, text?: string): Promise<void> {
+    await this.call('answerCallbackQuery', {
+      callback_query_id: pressId,
+      ...(text ? { text: fitText(text, LIMITS.callbackAnswer) } : {}),
+    });
+  }
+
+  async delete(chat: number, messageId: number): Promise<void> {
+    await this.call('deleteMessage', { chat_id: chat, message_id: messageId }, chat);
+  }
+
+  async typing(chat: number): Promise<void> {
+    await this.call('sendChatAction', { chat_id: chat, action: 'typing' }, chat);
+  }
+}

@@ -1,0 +1,129 @@
+import type { TurnResult } from '../../conversation/service.ts';
+import type { Flow } from '../../engine/flow.ts';
+import type { Input } from '../../engine/input.ts';
+import type { EngineEvent } from '../../engine/prompt.ts';
+import type { Translate } from '../../i18n/translator.ts';
+import { shorten, summarize } from '../summary.ts';
+import type { TelegramOutbox } from './outbox.ts';
+import type { PromptMessages } from './prompt-messages.ts';
+import { fitText, render, renderAnswered, type QuestionPrompt } from './render.ts';
+import type { Origin, Press } from './to-input.ts';
+
+export interface ShowContext {
+  origin: Origin;
+  press?: Press;
+  /** Send the question again as a new message (after /start), instead of editing it in place. */
+  resend?: boolean;
+  /** What the respondent did, to show on the message when a question goes on to its next step. */
+  input?: Input;
+}
+
+/**
+ * Shows the outcome of one turn in the chat:
+ * - a press is answered first (with the refusal as a short notice, if refused);
+ * - a refused typed answer gets the refusal as a message; nothing else changes;
+ * - a step within the same question (a toggle, a ranked item) edits the question's message;
+ * - an answered question's message is edited to show the answer and loses its keyboard, and the
+ *   next question comes as a new message, with any notices (welcome back...) above it.
+ */
+export async function showTurn(
+  deps: { flow: Flow; outbox: TelegramOutbox; prompts: PromptMessages },
+  view: ShowContext,
+  result: TurnResult,
+  t: Translate,
+): Promise<void> {
+  const { flow, outbox, prompts } = deps;
+  const chat = view.origin.chat;
+  if (view.press) await outbox.answer(view.press.id, result.refusal ? t(result.refusal.text) : undefined);
+  if (result.refusal) {
+    if (!view.press) await outbox.send(chat, { text: t(result.refusal.text) });
+    else if (result.refusal.code === 'stale') await tidyOldMessage(outbox, prompts, chat, view.press);
+    return;
+  }
+
+  const { before, prompt, events } = result;
+  const current = prompts.get(chat);
+  const target = view.press?.message ?? current;
+  const settled =
+    before?.kind === 'question'
+      ? events.find(
+          (e): e is Extract<EngineEvent, { type: 'answered' | 'declined' }> =>
+            (e.type === 'answered' || e.type === 'declined') && e.question === before.question,
+        )
+      : undefined;
+  const moved = events.some((e) => e.type === 'back' || e.type === 'language');
+  const notices = result.notices.map((n) => t(n));
+
+  if (
+    !view.resend &&
+    !settled &&
+    !moved &&
+    target !== undefined &&
+    before?.kind === 'question' &&
+    prompt?.kind === 'question' &&
+    prompt.question === before.question &&
+    prompt.step === before.step
+  ) {
+    await outbox.edit(chat, target, render(flow, prompt, t));
+    prompts.set(chat, target);
+    for (const text of notices) await outbox.send(chat, { text });
+    return;
+  }
+
+  if (target !== undefined && before?.kind === 'question') {
+    if (settled) {
+      const answer = settled.type === 'declined' ? { status: 'declined' as const } : settled.answer;
+      const summary = summarize(flow, before.question, answer, t, result.session?.answers ?? {});
+      await outbox.edit(chat, target, renderAnswered(flow, before, summary, t));
+    } else {
+      const partial = moved ? null : partialSummary(before, view.input, t);
+      if (partial) await outbox.edit(chat, target, renderAnswered(flow, before, partial, t));
+      else await outbox.setKeyboard(chat, target);
+    }
+  }
+  if (events.some((e) => e.type === 'language')) notices.push(t({ key: 'common:language.changed' }));
+
+  if (prompt?.kind === 'question') {
+    const message = render(flow, prompt, t);
+    // Notices go above the question in the same message: one message, and the question stays last.
+    const text = notices.length > 0 ? fitText([...notices, '', message.text].join('\n')) : message.text;
+    const id = await outbox.send(chat, { ...message, text });
+    if (id !== null) prompts.set(chat, id);
+    return;
+  }
+  prompts.forget(chat);
+  if (prompt?.kind === 'withdrawn') notices.push(t({ key: 'common:end.withdrawn' }));
+  for (const text of notices) await outbox.send(chat, { text });
+}
+
+/**
+ * A question answered in steps (other, then its text; an amount, then its currency): the first
+ * step's message shows what was chosen there, so the chat still reads as a record.
+ */
+function partialSummary(before: QuestionPrompt, input: Input | undefined, t: Translate): string | null {
+  switch (input?.type) {
+    case 'choose': {
+      const choice = before.choices.find((c) => c.id === input.option);
+      return choice ? t(choice.label) : null;
+    }
+    case 'done':
+      return (
+        before.choices
+          .filter((c) => c.selected)
+          .map((c) => t(c.label))
+          .join('; ') || null
+      );
+    case 'text':
+      return shorten(input.text.trim(), 300) || null;
+    default:
+      return null;
+  }
+}
+
+/** A press on an older question's message: its buttons go, so it cannot be pressed again. */
+async function tidyOldMessage(outbox: TelegramOutbox, prompts: PromptMessages, chat: number, press: Press) {
+  const current = prompts.get(chat);
+  // Unknown after a restart: then the pressed message may be the current one, so it is left alone.
+  if (current === undefined || press.message === undefined || press.message === current) return;
+  await outbox.setKeyboard(chat, press.message);
+}

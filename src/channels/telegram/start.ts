@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import type { App } from '../../app.ts';
+import type { HttpServer } from '../../http/server.ts';
+import { TelegramChannel, type TelegramMode } from './channel.ts';
+
+/**
+ * Starts the Telegram channel from the configuration: a webhook on the shared HTTP server when
+ * TELEGRAM_WEBHOOK_URL is set, long polling otherwise. Returns how to stop it.
+ */
+export async function startTelegram(
+  app: App,
+  http: HttpServer,
+): Promise<{ name: string; stop(): Promise<void> }> {
+  const { config } = app;
+  if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+  const channel = new TelegramChannel({
+    token: config.TELEGRAM_BOT_TOKEN,
+    ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+    service: app.service,
+    translator: app.translator,
+    invitations: app.stores.invitations,
+    log: app.log,
+  });
+  await channel.start(modeOf(app, http));
+  return { name: 'telegram', stop: () => channel.stop() };
+}
+
+function modeOf(app: App, http: HttpServer): TelegramMode {
+  const { config } = app;
+  if (!config.TELEGRAM_WEBHOOK_URL) return { mode: 'polling' };
+  // Without a configured secret, one made for this run works too: the webhook is set at each start.
+  const secret = config.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(32).toString('hex');
+  const path = config.TELEGRAM_WEBHOOK_PATH ?? new URL(config.TELEGRAM_WEBHOOK_URL).pathname;
+  return { mode: 'webhook', url: config.TELEGRAM_WEBHOOK_URL, path, secret, server: http };
+}

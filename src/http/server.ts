@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '../log.ts';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type Method = 'GET' | 'POST' | 'HEAD' | 'PUT' | 'DELETE';
+
+/**
+ * The process's one HTTP server: a route table of exact paths, shared by the Telegram webhook
+ * and (later) health and metrics endpoints. Unknown paths get 404, a known path with another
+ * method 405, and a handler that throws 500, logged; the server keeps serving.
+ */
+export class HttpServer {
+  private readonly routes = new Map<string, Map<Method, RouteHandler>>();
+  private readonly server: Server;
+
+  constructor(private readonly log: Logger = silentLogger) {
+    this.server = createServer((req, res) => void this.dispatch(req, res));
+    // Keep-alive connections would hold `close()` open for their idle time.
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  /** Mounts a handler; returns a function that unmounts it. */
+  route(method: Method, path: string, handler: RouteHandler): () => void {
+    if (!path.startsWith('/')) throw new Error(`route path must start with /: ${path}`);
+    const methods = this.routes.get(path) ?? new Map<Method, RouteHandler>();
+    if (methods.has(method)) throw new Error(`route ${method} ${path} is already mounted`);
+    methods.set(method, handler);
+    this.routes.set(path, methods);
+    return () => {
+      if (methods.get(method) !== handler) return;
+      methods.delete(method);
+      if (methods.size === 0) this.routes.delete(path);
+    };
+  }
+
+  /** Starts listening; port 0 picks a free port. Resolves to the port in use. */
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  get listening(): boolean {
+    return this.server.listening;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const methods = this.routes.get(path);
+    const handler = methods?.get(req.method as Method);
+    if (!handler) {
+      res.writeHead(methods ? 405 : 404, methods ? { allow: [...methods.keys()].join(', ') } : {}).end();
+      return;
+    }
+    try {
+      await handler(req, res);
+    } catch (error) {
+      this.log.error({ err: error, method: req.method, path }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
+  }
+}
