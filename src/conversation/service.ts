@@ -46,8 +46,6 @@ export interface ConversationDeps {
   log?: Logger;
   /** Sessions idle this long are archived as partial responses (ms). */
   abandonAfter?: number;
-  /** First pause before saving a finished response again after the response store failed (ms). */
-  retryAfter?: number;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -103,9 +101,8 @@ export class ConversationService {
       let expected: number | null;
       let step: Step;
       let before: Prompt | null = null;
-      // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
-      if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
-        if (stored && isCorrupt(stored)) {
+      if (stored === null || isCorrupt(stored)) {
+        if (stored) {
           this.log.warn(
             { channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
             'unreadable session replaced',
@@ -180,25 +177,19 @@ export class ConversationService {
   /**
    * Saves the response (and contact) and only then removes the session. When the response store
    * fails, the session stays and a retry with backoff saves it later, exactly once (the response
-   * id is the session id, so a repeated save updates the same record). When only the removal
-   * fails, the answers are saved: the respondent is told so, and the retry removes it later.
+   * id is the session id, so a repeated save updates the same record).
    */
   private async finish(key: string, session: Session): Promise<Text> {
     try {
       await this.saveRecords(session, 'complete');
+      await this.deps.sessions.delete(key, session.version);
+      this.clearRetry(key);
+      return notice('common:end.completed');
     } catch (error) {
       this.log.error({ err: error, session: session.id }, 'response not saved; will retry');
       this.scheduleRetry(key, session, 1);
       return notice('common:end.saved_later');
     }
-    try {
-      await this.deps.sessions.delete(key, session.version);
-      this.clearRetry(key);
-    } catch (error) {
-      this.log.warn({ err: error, session: session.id }, 'response saved, session not removed yet; will retry');
-      this.scheduleRetry(key, session, 1);
-    }
-    return notice('common:end.completed');
   }
 
   private async saveRecords(session: Session, status: 'complete' | 'partial'): Promise<void> {
@@ -209,7 +200,7 @@ export class ConversationService {
 
   private scheduleRetry(key: string, session: Session, attempt: number): void {
     this.clearRetry(key);
-    const delay = Math.min(60_000, (this.deps.retryAfter ?? 500) * 2 ** (attempt - 1));
+    const delay = Math.min(60_000, 500 * 2 ** attempt);
     const timer = setTimeout(() => {
       this.retries.delete(key);
       void this.saveRecords(session, 'complete')
@@ -229,30 +220,24 @@ export class ConversationService {
   /**
    * Archives sessions idle longer than `abandonAfter` as partial responses (they stay resumable),
    * and saves completed sessions whose response is still missing. Returns how many were written.
-   * Sessions with nothing to archive are marked too, so they do not fill every later page. One
-   * that fails is left for the next sweep; the first error is rethrown once the others are done.
    */
   async sweep(limit = 500): Promise<{ archived: number; completed: number }> {
     const before = this.clock() - (this.deps.abandonAfter ?? 48 * 3600_000);
     let archived = 0;
     let completed = 0;
-    let failure: unknown = null;
     for (const { key, session } of await this.deps.sessions.idle(before, limit)) {
-      try {
-        if (session.status === 'completed') {
-          if ((await this.finish(key, session)).key === 'common:end.completed') completed++;
-          continue;
-        }
-        const worthKeeping =
-          session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language');
-        if (worthKeeping) await this.saveRecords(session, 'partial');
+      if (session.status === 'completed') {
+        await this.finish(key, session);
+        completed++;
+      } else if (
+        session.status === 'active' &&
+        Object.keys(session.answers).some((id) => id !== 'language')
+      ) {
+        await this.saveRecords(session, 'partial');
         await this.deps.sessions.markArchived(key, session.version);
-        if (worthKeeping) archived++;
-      } catch (error) {
-        failure ??= error;
+        archived++;
       }
     }
-    if (failure) throw failure;
     return { archived, completed };
   }
 
