@@ -43,6 +43,9 @@ async function main(): Promise<number> {
   // The shared HTTP server (webhooks, later health and metrics) listens before channels mount routes.
   const http = new HttpServer(log);
   const channels: { name: string; stop(): Promise<void> }[] = [];
+  // A channel that fails for good (token revoked...) ends the process, so that it is restarted.
+  let failed: (error: unknown) => void = () => {};
+  const failure = new Promise<'failed'>((resolve) => (failed = () => resolve('failed')));
   const stopAll = async () => {
     for (const channel of channels) await channel.stop();
     await http.close();
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
   };
   try {
     await http.listen(config.HTTP_PORT, config.HTTP_HOST);
-    if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegram(app, http));
+    if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegram(app, http, (error) => failed(error)));
   } catch (error) {
     log.error({ err: error }, 'a channel could not start');
     await stopAll();
@@ -62,12 +65,15 @@ async function main(): Promise<number> {
     return 1;
   }
   log.info({ channels: channels.map((c) => c.name), stores: app.stores.description }, 'survey bot running');
-  const signal = await new Promise<string>((resolve) => {
-    for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
-  });
+  const signal = await Promise.race([
+    failure,
+    new Promise<string>((resolve) => {
+      for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve(name));
+    }),
+  ]);
   log.info({ signal }, 'shutting down');
   await stopAll();
-  return 0;
+  return signal === 'failed' ? 1 : 0;
 }
 
 main().then(

@@ -34,6 +34,13 @@ export class Respondent {
     return last;
   }
 
+  /** A message of this chat as it stands now. */
+  message(id: number): StoredMessage {
+    const found = this.api.message(this.id, id);
+    assert.ok(found, `no message ${id}`);
+    return found;
+  }
+
   /** The current question: the newest message whose buttons belong to a question. */
   get question(): StoredMessage {
     const found = this.messages.findLast(isQuestion);

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { ConversationService } from '../../conversation/service.ts';
@@ -32,6 +33,8 @@ export interface TelegramChannelOptions {
   maxRetryAfter?: number;
   /** Least time between two bulk messages to one chat (ms). */
   bulkIntervalMs?: number;
+  /** Called when polling stops by itself (token revoked, another instance polling). */
+  onFatal?: (error: unknown) => void;
 }
 
 export type TelegramMode =
@@ -106,9 +109,15 @@ export class TelegramChannel {
     if (!this.handler) await this.prepare();
     if (mode.mode === 'polling') {
       // launch() resolves only when polling stops, so it is kept, not awaited.
-      this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-        this.log.error({ err: error }, 'telegram polling stopped');
+      const launched = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
+        this.log.fatal({ err: error }, 'telegram polling stopped');
+        this.options.onFatal?.(error);
       });
+      this.polling = launched;
+      // launch() polls only after its deleteWebhook call returns; until then stop() would throw.
+      let settled = false;
+      void launched.finally(() => (settled = true));
+      while (!settled && !this.isPolling()) await sleep(5);
       this.log.info({ bot: this.bot.botInfo?.username }, 'telegram bot polling');
       return;
     }
@@ -120,10 +129,14 @@ export class TelegramChannel {
     this.log.info({ bot: this.bot.botInfo?.username, path: mode.path }, 'telegram webhook set');
   }
 
+  private isPolling(): boolean {
+    return (this.bot as unknown as { polling?: object }).polling !== undefined;
+  }
+
   /** Stops receiving and waits for the updates being handled. The webhook stays set at Telegram. */
   async stop(): Promise<void> {
     if (this.polling) {
-      this.bot.stop('shutdown');
+      if (this.isPolling()) this.bot.stop('shutdown');
       await this.polling;
       this.polling = null;
     }

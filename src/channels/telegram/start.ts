@@ -5,11 +5,13 @@ import { TelegramChannel, type TelegramMode } from './channel.ts';
 
 /**
  * Starts the Telegram channel from the configuration: a webhook on the shared HTTP server when
- * TELEGRAM_WEBHOOK_URL is set, long polling otherwise. Returns how to stop it.
+ * TELEGRAM_WEBHOOK_URL is set, long polling otherwise. Returns how to stop it; `onFatal`
+ * hears of a failure that stopped the channel by itself.
  */
 export async function startTelegram(
   app: App,
   http: HttpServer,
+  onFatal: (error: unknown) => void = () => {},
 ): Promise<{ name: string; stop(): Promise<void> }> {
   const { config } = app;
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
@@ -20,6 +22,7 @@ export async function startTelegram(
     translator: app.translator,
     invitations: app.stores.invitations,
     log: app.log,
+    onFatal,
   });
   await channel.start(modeOf(app, http));
   return { name: 'telegram', stop: () => channel.stop() };
