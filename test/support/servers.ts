@@ -18,10 +18,14 @@ function reachable(url: string): Promise<boolean> {
   const probe = new Promise<boolean>((resolve) => {
     const socket = connect({ host: hostname || '127.0.0.1', port: Number(port) });
     socket.setTimeout(1000);
-    socket.once('connect', () => resolve(true));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => resolve(false));
-  }).then((ok) => ok);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
   answers.set(url, probe);
   return probe;
 }

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log.ts';
+
+// Renew or release only while the lock still holds our token: another replica may have taken it.
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export interface LeaderOptions {
+  /** How long the lock lives without renewal: a killed leader is replaced within this time. */
+  ttlMs?: number;
+  /** Called when this process becomes the leader; the returned function is called when it stops being one. */
+  onLead: () => Promise<() => Promise<void>>;
+  log: Logger;
+}
+
+/**
+ * Runs one piece of work (Telegram long polling) in exactly one replica at a time: a Redis key
+ * set with NX and an expiry, renewed at a third of its life. A leader that dies stops renewing,
+ * and another replica takes over once the key expires.
+ */
+export class LeaderLock {
+  readonly token = randomUUID();
+  private timer: NodeJS.Timeout | null = null;
+  private stopWork: (() => Promise<void>) | null = null;
+  private stopped = false;
+  private readonly ttl: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly options: LeaderOptions,
+  ) {
+    this.ttl = options.ttlMs ?? 15_000;
+  }
+
+  get leading(): boolean {
+    return this.stopWork !== null;
+  }
+
+  start(): void {
+    void this.tick();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), Math.max(50, Math.floor(this.ttl / 3)));
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (this.leading) {
+        const renewed = await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttl));
+        if (renewed !== 1) await this.lose('lock taken or expired');
+      } else {
+        const got = await this.redis.set(this.key, this.token, 'PX', this.ttl, 'NX');
+        if (got === 'OK' && !this.stopped) {
+          this.options.log.info({ key: this.key }, 'became leader');
+          this.stopWork = await this.options.onLead();
+        }
+      }
+    } catch (error) {
+      // Redis unreachable: a leader cannot prove it still holds the lock, so it steps down.
+      if (this.leading) await this.lose((error as Error).message);
+    }
+    this.schedule();
+  }
+
+  private async lose(reason: string): Promise<void> {
+    const stop = this.stopWork;
+    this.stopWork = null;
+    this.options.log.warn({ key: this.key, reason }, 'lost leadership');
+    await stop?.();
+  }
+
+  /** Stops the work (if leading) and hands the lock over at once rather than at expiry. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const stop = this.stopWork;
+    this.stopWork = null;
+    await stop?.();
+    await this.redis.eval(RELEASE, 1, this.key, this.token).catch(() => undefined);
+  }
+}
