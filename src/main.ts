@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { createApp } from './app.ts';
+import { startDiscord } from './channels/discord/start.ts';
 import { startTelegram } from './channels/telegram/start.ts';
 import { runTerminal } from './channels/terminal/run.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -54,6 +55,7 @@ async function main(): Promise<number> {
   try {
     await http.listen(config.HTTP_PORT, config.HTTP_HOST);
     if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegram(app, http, (error) => failed(error)));
+    if (config.DISCORD_TOKEN) channels.push(await startDiscord(app));
   } catch (error) {
     log.error({ err: error }, 'a channel could not start');
     await stopAll();

@@ -101,6 +101,9 @@ export class ConversationService {
       let expected: number | null;
       let step: Step;
       let before: Prompt | null = null;
+      // A button whose session is gone (finished, withdrawn or erased) belongs to no question:
+      // it is refused as stale, never taken as the start of a new survey.
+      if (stored === null && turn.input.bound) return this.refused(null, 'stale');
       if (stored === null || isCorrupt(stored)) {
         if (stored) {
           this.log.warn(

@@ -1,0 +1,118 @@
+import {
+  MessageFlags,
+  type Client,
+  type DMChannel,
+  type Interaction,
+  type MessageMentionOptions,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { ConversationService } from '../../conversation/service.ts';
+import type { Text } from '../../engine/prompt.ts';
+import type { Translate, Translator } from '../../i18n/translator.ts';
+import type { Logger } from '../../log.ts';
+import type { InvitationStore } from '../../store/invitation-store.ts';
+import { classifyError, describeError } from './errors.ts';
+import type { PromptMessages } from './prompt-messages.ts';
+import type { DiscordMessage } from './render.ts';
+import type { ReplyPlan } from './reply.ts';
+
+/** The channel name stored with sessions and responses. */
+export const CHANNEL = 'discord';
+
+/** Nothing a respondent typed (echoed in summaries) may ever ping anyone. */
+export const NO_MENTIONS: MessageMentionOptions = { parse: [] };
+
+/** What the handlers share. */
+export interface DiscordContext {
+  client: Client;
+  service: ConversationService;
+  translator: Translator;
+  invitations: InvitationStore;
+  log: Logger;
+  prompts: PromptMessages;
+  /** Interactions whose work is not done by then are deferred first (Discord's window is 3 s). */
+  ackAfterMs: number;
+  clock: () => number;
+}
+
+/** The survey language for a Discord locale such as "es-ES" or "pt-BR": its base language, else the first. */
+export function languageFor(ctx: DiscordContext, locale: string | null | undefined): string {
+  const base = locale?.toLowerCase().split(/[-_]/)[0];
+  const languages = ctx.translator.languages;
+  return base && languages.includes(base) ? base : languages[0]!;
+}
+
+export function translatorFor(ctx: DiscordContext, language: string): Translate {
+  return ctx.translator.translatorFor(language);
+}
+
+/** The respondent's survey language if a session is kept, else the one of their Discord client. */
+export async function respondentLanguage(
+  ctx: DiscordContext,
+  user: string,
+  locale: string | null,
+): Promise<string> {
+  try {
+    const session = await ctx.service.current(CHANNEL, user);
+    if (session) return session.locale;
+  } catch {
+    // The store being down must not stop a notice: fall back to the client's language.
+  }
+  return languageFor(ctx, locale);
+}
+
+/** The DM channel with the user of an interaction: the interaction's own when it happened there. */
+export async function dmOf(interaction: Interaction): Promise<DMChannel> {
+  const channel = interaction.channel;
+  if (channel?.isDMBased() && channel.isSendable()) return channel as DMChannel;
+  return interaction.user.createDM();
+}
+
+export function messageOptions(message: DiscordMessage) {
+  return { content: message.content, components: message.components, allowedMentions: NO_MENTIONS };
+}
+
+/** Sends a plan's new messages to the DM and remembers the one that asks the next question. */
+export async function sendPlanned(
+  ctx: DiscordContext,
+  user: string,
+  dm: DMChannel,
+  plan: ReplyPlan,
+): Promise<void> {
+  let last: { id: string } | null = null;
+  for (const message of plan.messages) last = await dm.send(messageOptions(message));
+  if (last && plan.showing?.in === 'last') {
+    ctx.prompts.remember(user, {
+      channelId: dm.id,
+      messageId: last.id,
+      question: plan.showing.question,
+      version: plan.showing.version,
+    });
+  }
+}
+
+/**
+ * Tells the user, where Discord lets us, that something went wrong, and never throws: DMs
+ * closed, missing permissions and rate limits get their own translated text; an interaction
+ * that can no longer be answered is only logged.
+ */
+export async function reportFailure(
+  ctx: DiscordContext,
+  error: unknown,
+  where: { interaction?: RepliableInteraction; user: string; language: string },
+): Promise<void> {
+  const problem = classifyError(error);
+  const respondent = ctx.service.respondentOf(CHANNEL, where.user);
+  ctx.log.warn({ err: describeError(error), problem, respondent }, 'discord request failed');
+  const i = where.interaction;
+  if (!i || problem === 'expired') return;
+  const content = translatorFor(ctx, where.language)({ key: `discord:errors.${problem}` } satisfies Text);
+  try {
+    if (!i.deferred && !i.replied) await i.reply({ content, flags: MessageFlags.Ephemeral });
+    // deferReply marks the interaction ephemeral (true or false); deferUpdate leaves it unset.
+    else if (i.deferred && !i.replied && i.ephemeral !== null) await i.editReply({ content, components: [] });
+    else await i.followUp({ content, flags: MessageFlags.Ephemeral });
+  } catch (again) {
+    ctx.log.warn({ err: describeError(again), respondent }, 'could not report a failure to the user');
+  }
+}

@@ -1,0 +1,258 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  PermissionFlagsBits,
+  Routes,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
+import type { Input } from '../../engine/input.ts';
+import { refusalFor, TOKEN_PATTERN, type RedeemRefusal } from '../../store/invitation-store.ts';
+import { deferIfSlow } from './acknowledge.ts';
+import {
+  CHANNEL,
+  dmOf,
+  languageFor,
+  NO_MENTIONS,
+  respondentLanguage,
+  sendPlanned,
+  translatorFor,
+  type DiscordContext,
+} from './context.ts';
+import { encodeComponentId } from './custom-id.ts';
+import type { SurveyCommand } from './parse.ts';
+import type { Row } from './render.ts';
+import { planReply } from './reply.ts';
+
+type Starter = ChatInputCommandInteraction | ButtonInteraction;
+
+/** How long a "delete my data" confirmation stays valid. */
+export const ERASE_CONFIRM_MS = 10 * 60_000;
+
+function button(customId: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Danger): Row {
+  return {
+    type: ComponentType.ActionRow,
+    components: [{ type: ComponentType.Button, style, label, custom_id: customId }],
+  };
+}
+
+/** Checks an invitation code without counting a use; null when it may be used. */
+async function invitationProblem(ctx: DiscordContext, code: string): Promise<RedeemRefusal | null> {
+  if (!TOKEN_PATTERN.test(code)) return 'unknown';
+  return refusalFor(await ctx.invitations.get(code), new Date(ctx.clock()));
+}
+
+/**
+ * Starts (or resumes) the survey in the DM with the user, from `/survey start|resume`, or from
+ * the "Take the survey" button in a server. The reply in the server is ephemeral: answers are
+ * never visible there. A bad invitation code gets its reason and a button to go on without it.
+ */
+export async function startSurvey(ctx: DiscordContext, i: Starter, code?: string): Promise<void> {
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const user = i.user.id;
+  let t = translatorFor(ctx, await respondentLanguage(ctx, user, i.locale));
+  if (code) {
+    const problem = await invitationProblem(ctx, code);
+    if (problem) {
+      const id = encodeComponentId({ kind: 'take' })!;
+      await i.editReply({
+        content: `${t({ key: `discord:invitation.${problem}` })}\n${t({ key: 'discord:invitation.continue_hint' })}`,
+        components: [button(id, t({ key: 'discord:invitation.continue' }), ButtonStyle.Primary)],
+      });
+      return;
+    }
+  }
+  const dm = await dmOf(i);
+  const input: Input = { type: 'start' };
+  const result = await ctx.service.turn({
+    channel: CHANNEL,
+    user,
+    chat: dm.id,
+    locale: i.locale,
+    ...(code ? { invitation: code } : {}),
+    input,
+  });
+  const started = !result.refusal && result.before === null && result.session !== null;
+  if (code && started) {
+    // Counted once the session really started with it, so resuming never spends a use.
+    const redeemed = await ctx.invitations.redeem(code, new Date(ctx.clock()));
+    if (!redeemed.ok)
+      ctx.log.warn({ reason: redeemed.reason }, 'invitation refused after the session started with it');
+  }
+  if (result.session) t = translatorFor(ctx, result.session.locale);
+  const planned = planReply(ctx.service.flow, t, result, input);
+  if (planned.notice) {
+    await i.editReply({ content: planned.notice });
+    return;
+  }
+  await sendPlanned(ctx, user, dm, planned);
+  const content = i.inGuild()
+    ? t({ key: 'discord:dm.sent', params: { link: dm.url } })
+    : t({ key: 'discord:dm.here' });
+  await i.editReply({ content, components: [] });
+}
+
+/** `/survey language`: changes the language and shows the current question again in it. */
+export async function changeLanguage(
+  ctx: DiscordContext,
+  i: ChatInputCommandInteraction,
+  locale: string,
+): Promise<void> {
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const user = i.user.id;
+  const dm = await dmOf(i);
+  const input: Input = { type: 'language', locale };
+  const result = await ctx.service.turn({ channel: CHANNEL, user, chat: dm.id, locale: i.locale, input });
+  const language = result.session?.locale ?? languageFor(ctx, i.locale);
+  const t = translatorFor(ctx, language);
+  const planned = planReply(ctx.service.flow, t, result, input);
+  if (planned.notice) {
+    await i.editReply({ content: planned.notice });
+    return;
+  }
+  // The old question message still shows the old language: disable it, the question comes anew.
+  const before = result.before?.kind === 'question' ? result.before : null;
+  const known = before ? ctx.prompts.showing(user, before.question, before.version) : null;
+  if (planned.update && known)
+    await dm.messages.edit(known.messageId, { components: planned.update.components });
+  await sendPlanned(ctx, user, dm, planned);
+  await i.editReply({ content: t({ key: 'common:language.changed' }) });
+}
+
+/** `/survey progress`: where the respondent is, read without changing anything. */
+export async function showProgress(ctx: DiscordContext, i: ChatInputCommandInteraction): Promise<void> {
+  const user = i.user.id;
+  const work = (async () => {
+    const session = await ctx.service.current(CHANNEL, user);
+    if (!session) return translatorFor(ctx, languageFor(ctx, i.locale))({ key: 'discord:progress.none' });
+    const t = translatorFor(ctx, session.locale);
+    if (session.status !== 'active') return t({ key: 'discord:progress.done' });
+    // A start turn on a kept session changes nothing and says where it stands.
+    const { prompt } = await ctx.service.turn({ channel: CHANNEL, user, input: { type: 'start' } });
+    if (prompt?.kind !== 'question') return t({ key: 'discord:progress.done' });
+    return prompt.progress
+      ? t({ key: 'discord:progress.at', params: { ...prompt.progress } })
+      : t({ key: 'discord:progress.setup' });
+  })();
+  const deferred = await deferIfSlow(work, ctx.ackAfterMs, () =>
+    i.deferReply({ flags: MessageFlags.Ephemeral }),
+  );
+  const content = await work;
+  await (deferred ? i.editReply({ content }) : i.reply({ content, flags: MessageFlags.Ephemeral }));
+}
+
+/** `/survey delete-my-data`: asks for confirmation first; nothing is deleted yet. */
+export async function askErase(ctx: DiscordContext, i: ChatInputCommandInteraction): Promise<void> {
+  const t = translatorFor(ctx, languageFor(ctx, i.locale));
+  const confirm = encodeComponentId({ kind: 'erase', issuedAt: ctx.clock() })!;
+  const keep = encodeComponentId({ kind: 'keep' })!;
+  await i.reply({
+    content: t({ key: 'discord:erase.confirm' }),
+    flags: MessageFlags.Ephemeral,
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Danger,
+            label: t({ key: 'discord:erase.button' }),
+            custom_id: confirm,
+          },
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: t({ key: 'discord:erase.cancel' }),
+            custom_id: keep,
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/** The confirmation button: erases session, responses and contact details, if still valid. */
+export async function confirmErase(
+  ctx: DiscordContext,
+  i: ButtonInteraction,
+  issuedAt: number,
+): Promise<void> {
+  const t = translatorFor(ctx, languageFor(ctx, i.locale));
+  const age = ctx.clock() - issuedAt;
+  if (age > ERASE_CONFIRM_MS || age < -60_000) {
+    await i.update({ content: t({ key: 'discord:erase.expired' }), components: [] });
+    return;
+  }
+  const work = ctx.service.erase(CHANNEL, i.user.id);
+  const deferred = await deferIfSlow(work, ctx.ackAfterMs, () => i.deferUpdate());
+  const erased = await work;
+  ctx.prompts.forget(i.user.id);
+  const any = erased.session || erased.responses > 0 || erased.contacts > 0;
+  const body = { content: t({ key: any ? 'discord:erase.done' : 'discord:erase.nothing' }), components: [] };
+  await (deferred ? i.editReply(body) : i.update(body));
+}
+
+export async function keepData(ctx: DiscordContext, i: ButtonInteraction): Promise<void> {
+  const t = translatorFor(ctx, languageFor(ctx, i.locale));
+  await i.update({ content: t({ key: 'discord:erase.kept' }), components: [] });
+}
+
+const POST_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+
+/**
+ * `/survey-button`: a coordinator posts the "Take the survey" button (with an invitation code
+ * if given) in the server channel, in the server's language. The bot needs to see and write
+ * in the channel; Discord tells us its permissions there with the interaction.
+ */
+export async function postButton(
+  ctx: DiscordContext,
+  i: ChatInputCommandInteraction,
+  code?: string,
+): Promise<void> {
+  const t = translatorFor(ctx, languageFor(ctx, i.guildLocale ?? i.locale));
+  const reply = (content: string) => i.reply({ content, flags: MessageFlags.Ephemeral });
+  if (!i.inGuild() || !i.appPermissions.has(POST_PERMISSIONS)) {
+    await reply(t({ key: 'discord:errors.missing_permissions' }));
+    return;
+  }
+  if (code) {
+    const problem = await invitationProblem(ctx, code);
+    if (problem) {
+      await reply(t({ key: `discord:invitation.${problem}` }));
+      return;
+    }
+  }
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const take = encodeComponentId(code ? { kind: 'take', invitation: code } : { kind: 'take' })!;
+  await ctx.client.rest.post(Routes.channelMessages(i.channelId), {
+    body: {
+      content: t({ key: 'discord:take.post' }),
+      components: [button(take, t({ key: 'discord:take.button' }), ButtonStyle.Primary)],
+      allowed_mentions: NO_MENTIONS,
+    },
+  });
+  await i.editReply({ content: t({ key: 'discord:take.posted' }) });
+}
+
+/** Runs a slash command. */
+export async function runCommand(
+  ctx: DiscordContext,
+  i: ChatInputCommandInteraction,
+  command: SurveyCommand,
+): Promise<void> {
+  switch (command.kind) {
+    case 'start':
+      return startSurvey(ctx, i, command.code);
+    case 'resume':
+      return startSurvey(ctx, i);
+    case 'language':
+      return changeLanguage(ctx, i, command.locale);
+    case 'progress':
+      return showProgress(ctx, i);
+    case 'erase':
+      return askErase(ctx, i);
+    case 'post':
+      return postButton(ctx, i, command.code);
+  }
+}
