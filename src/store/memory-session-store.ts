@@ -3,7 +3,8 @@ import type { CorruptSession, SessionStore } from './session-store.ts';
 
 interface Entry {
   json: string;
-  version: number;
+  /** Null for data whose version could not be read (written behind the store's back). */
+  version: number | null;
   archived: boolean;
 }
 
@@ -17,7 +18,7 @@ export class MemorySessionStore implements SessionStore {
   async get(key: string): Promise<Session | CorruptSession | null> {
     const entry = this.entries.get(key);
     if (!entry) return null;
-    return parseSession(JSON.parse(entry.json)) ?? { corrupt: true, version: entry.version };
+    return read(entry.json) ?? { corrupt: true, version: entry.version };
   }
 
   async put(key: string, session: Session, expected: number | null): Promise<boolean> {
@@ -37,7 +38,7 @@ export class MemorySessionStore implements SessionStore {
     const found: { key: string; session: Session }[] = [];
     for (const [key, entry] of this.entries) {
       if (entry.archived) continue;
-      const session = parseSession(JSON.parse(entry.json));
+      const session = read(entry.json);
       if (session && session.updatedAt < before) found.push({ key, session });
     }
     return found.sort((a, b) => a.session.updatedAt - b.session.updatedAt).slice(0, limit);
@@ -49,9 +50,17 @@ export class MemorySessionStore implements SessionStore {
   }
 
   /** Test hook: stores raw data under a key, as a corrupted or foreign write would. */
-  putRaw(key: string, json: string, version: number): void {
+  putRaw(key: string, json: string, version: number | null): void {
     this.entries.set(key, { json, version, archived: false });
   }
 
   async close(): Promise<void> {}
+}
+
+function read(json: string): Session | null {
+  try {
+    return parseSession(JSON.parse(json));
+  } catch {
+    return null;
+  }
 }

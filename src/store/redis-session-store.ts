@@ -1,0 +1,178 @@
+import type { Redis } from 'ioredis';
+import { parseSession, type Session } from '../engine/session.ts';
+import type { CorruptSession, SessionStore } from './session-store.ts';
+
+/**
+ * Lua scripts run atomically inside Redis, so a compare-and-set cannot interleave with another
+ * replica's write. The version is read as a string and compared as one: both sides are written
+ * by `String(number)`. Data that is not a hash of ours (a foreign write) or a version that is not
+ * a number counts as "no version", as `get` reports it, so the replacement can be written.
+ */
+const CURRENT_VERSION = `
+local kind = redis.call('TYPE', KEYS[1]).ok
+local current = false
+if kind == 'hash' then current = redis.call('HGET', KEYS[1], 'v') end
+if current and not string.match(current, '^%d+$') then current = false end
+`;
+
+/** KEYS: session, index. ARGV: expected version ('' = must not exist), version, json, ttl ms, score, member. */
+const PUT = `${CURRENT_VERSION}
+if ARGV[1] == '' then
+  if current then return 0 end
+elseif current ~= ARGV[1] then
+  return 0
+end
+if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+return 1`;
+
+/** KEYS: session, index. ARGV: expected version ('' = any), member. */
+const DELETE = `${CURRENT_VERSION}
+if kind == 'none' then
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return 0
+end
+if ARGV[1] ~= '' and current ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1`;
+
+/** KEYS: session, index. ARGV: version, member. Leaves the index only if nothing changed since. */
+const ARCHIVE = `${CURRENT_VERSION}
+if current == ARGV[1] then redis.call('ZREM', KEYS[2], ARGV[2]) end
+return 0`;
+
+interface Scripts {
+  sessionPut(session: string, index: string, ...args: (string | number)[]): Promise<number>;
+  sessionDelete(session: string, index: string, expected: string, member: string): Promise<number>;
+  sessionArchive(session: string, index: string, version: string, member: string): Promise<number>;
+}
+
+export interface RedisSessionStoreOptions {
+  /** Keys are `<prefix>session:<key>`, the idle index `<prefix>sessions-by-update`. */
+  prefix?: string;
+  /** Time to live of a session, refreshed on every write. */
+  ttlMs: number;
+  /** Whether `close()` disconnects the client (true when the store opened it). */
+  ownsClient?: boolean;
+}
+
+/**
+ * Partial sessions in Redis, shared by every bot process: one hash per session (`v` version,
+ * `j` JSON) with a time to live refreshed on activity, and one sorted set of session keys by
+ * last update, from which the sweep finds abandoned sessions. Archived sessions leave the set
+ * until they change again.
+ */
+export class RedisSessionStore implements SessionStore {
+  private readonly redis: Redis & Scripts;
+  private readonly prefix: string;
+  private readonly index: string;
+
+  constructor(
+    redis: Redis,
+    private readonly options: RedisSessionStoreOptions,
+  ) {
+    this.prefix = `${options.prefix ?? 'survey:'}session:`;
+    this.index = `${options.prefix ?? 'survey:'}sessions-by-update`;
+    if (!('sessionPut' in redis)) {
+      redis.defineCommand('sessionPut', { numberOfKeys: 2, lua: PUT });
+      redis.defineCommand('sessionDelete', { numberOfKeys: 2, lua: DELETE });
+      redis.defineCommand('sessionArchive', { numberOfKeys: 2, lua: ARCHIVE });
+    }
+    this.redis = redis as Redis & Scripts;
+  }
+
+  async get(key: string): Promise<Session | CorruptSession | null> {
+    let version: string | null | undefined;
+    let json: string | null | undefined;
+    try {
+      [version, json] = await this.redis.hmget(this.prefix + key, 'v', 'j');
+    } catch (error) {
+      // Something else than our hash under our key: unreadable, to be replaced.
+      if (String((error as Error).message).startsWith('WRONGTYPE')) return { corrupt: true, version: null };
+      throw error;
+    }
+    if (version == null && json == null) return null;
+    return read(json ?? null) ?? { corrupt: true, version: readVersion(version ?? null) };
+  }
+
+  async put(key: string, session: Session, expected: number | null): Promise<boolean> {
+    const done = await this.redis.sessionPut(
+      this.prefix + key,
+      this.index,
+      expected === null ? '' : String(expected),
+      String(session.version),
+      JSON.stringify(session),
+      this.options.ttlMs,
+      session.updatedAt,
+      key,
+    );
+    return done === 1;
+  }
+
+  async delete(key: string, expected?: number): Promise<boolean> {
+    const expectedArg = expected === undefined ? '' : String(expected);
+    return (await this.redis.sessionDelete(this.prefix + key, this.index, expectedArg, key)) === 1;
+  }
+
+  async idle(before: number, limit: number): Promise<{ key: string; session: Session }[]> {
+    const found: { key: string; session: Session }[] = [];
+    // Entries whose session expired or cannot be read leave the index, so a page is never stuck
+    // on them; the readable ones stay in front, hence the offset.
+    while (found.length < limit) {
+      const page = limit - found.length;
+      const keys = await this.redis.zrangebyscore(
+        this.index,
+        '-inf',
+        `(${before}`,
+        'LIMIT',
+        found.length,
+        page,
+      );
+      if (keys.length === 0) break;
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) pipeline.hget(this.prefix + key, 'j');
+      const replies = (await pipeline.exec()) ?? [];
+      const gone: string[] = [];
+      keys.forEach((key, i) => {
+        const [error, json] = replies[i] ?? [null, null];
+        const session = error ? null : read(json as string | null);
+        if (session) found.push({ key, session });
+        else gone.push(key);
+      });
+      if (gone.length === 0) break;
+      await this.redis.zrem(this.index, ...gone);
+    }
+    return found;
+  }
+
+  async markArchived(key: string, version: number): Promise<void> {
+    await this.redis.sessionArchive(this.prefix + key, this.index, String(version), key);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsClient) await closeRedis(this.redis);
+  }
+}
+
+function read(json: string | null): Session | null {
+  if (json === null) return null;
+  try {
+    return parseSession(JSON.parse(json));
+  } catch {
+    return null;
+  }
+}
+
+function readVersion(raw: string | null): number | null {
+  return raw !== null && /^\d+$/.test(raw) ? Number(raw) : null;
+}
+
+/** Quits politely when connected; otherwise just stops reconnecting. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await redis.quit().catch(() => redis.disconnect());
+  } else redis.disconnect();
+}
