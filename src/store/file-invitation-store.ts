@@ -27,12 +27,14 @@ export class FileInvitationStore implements InvitationStore {
   }
 
   async redeem(token: string, now: Date) {
-    const current = await this.get(token);
+    // Read and write with no await in between: concurrent redemptions cannot both take the last use.
+    const row = TOKEN_PATTERN.test(token) ? this.file.get(token) : undefined;
+    const current = row ? strip(row) : null;
     const reason = refusalFor(current, now);
     if (reason || !current) return { ok: false as const, reason: reason ?? 'unknown' };
     const used = { ...current, uses: current.uses + 1 };
     this.file.put({ ...used, id: token });
-    return { ok: true as const, invitation: used };
+    return { ok: true as const, invitation: structuredClone(used) };
   }
 
   async revoke(token: string): Promise<boolean> {

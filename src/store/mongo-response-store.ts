@@ -1,0 +1,106 @@
+import type { Connection } from 'mongoose';
+import { fromDoc, isDuplicateKey, modelsOf, type Models } from './mongo-models.ts';
+import type {
+  ContactRecord,
+  ContactStore,
+  ResponseFilter,
+  ResponseRecord,
+  ResponseStore,
+} from './response-store.ts';
+
+const FILTER_FIELDS = ['flowId', 'status', 'channel', 'invitation'] as const;
+
+/**
+ * Responses in MongoDB, one document per session holding the whole respondent. Saving is an
+ * idempotent upsert by the session id: a retried completion replaces the same document, and a
+ * partial (archived) response never replaces a complete one.
+ */
+export class MongoResponseStore implements ResponseStore {
+  private readonly models: Models;
+
+  constructor(connection: Connection) {
+    this.models = modelsOf(connection);
+  }
+
+  async save(record: ResponseRecord): Promise<void> {
+    const { id, ...fields } = record;
+    const doc = { _id: id, ...fields };
+    // Only a partial document may be replaced by a partial one; a complete one by anything.
+    const filter = record.status === 'complete' ? { _id: id } : { _id: id, status: 'partial' as const };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.models.responses.replaceOne(filter, doc, { upsert: true });
+        return;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // A partial met a complete document: nothing to do. Otherwise two upserts raced to
+        // insert; the second try finds the first one's document and replaces it.
+        if (record.status === 'partial' || attempt > 0) return;
+      }
+    }
+  }
+
+  async get(id: string): Promise<ResponseRecord | null> {
+    if (typeof id !== 'string') return null;
+    const doc = await this.models.responses.findById(id).lean();
+    return doc ? fromDoc<ResponseRecord>(doc) : null;
+  }
+
+  async list(filter: ResponseFilter = {}): Promise<ResponseRecord[]> {
+    // Only known fields with string values make the query; anything else is not a filter we offer.
+    const query: Record<string, string> = {};
+    for (const field of FILTER_FIELDS) {
+      const value: unknown = filter[field];
+      if (typeof value === 'string') query[field] = value;
+      else if (value !== undefined) return [];
+    }
+    const docs = await this.models.responses.find(query).sort({ startedAt: 1, _id: 1 }).lean();
+    return docs.map((doc) => fromDoc<ResponseRecord>(doc));
+  }
+
+  async deleteByRespondent(respondent: string): Promise<number> {
+    if (typeof respondent !== 'string') return 0;
+    return (await this.models.responses.deleteMany({ respondent })).deletedCount;
+  }
+
+  /** The connection is shared and closed by whoever opened it. */
+  async close(): Promise<void> {}
+}
+
+/** Contact details (personal data) in their own collection, linked to the response by id. */
+export class MongoContactStore implements ContactStore {
+  private readonly models: Models;
+
+  constructor(connection: Connection) {
+    this.models = modelsOf(connection);
+  }
+
+  async save(contact: ContactRecord): Promise<void> {
+    const { id, ...fields } = contact;
+    try {
+      await this.models.contacts.replaceOne({ _id: id }, { _id: id, ...fields }, { upsert: true });
+    } catch (error) {
+      // Two upserts raced to insert: the second try replaces the first one's document.
+      if (!isDuplicateKey(error)) throw error;
+      await this.models.contacts.replaceOne({ _id: id }, { _id: id, ...fields }, { upsert: true });
+    }
+  }
+
+  async get(id: string): Promise<ContactRecord | null> {
+    if (typeof id !== 'string') return null;
+    const doc = await this.models.contacts.findById(id).lean();
+    return doc ? fromDoc<ContactRecord>(doc) : null;
+  }
+
+  async list(): Promise<ContactRecord[]> {
+    const docs = await this.models.contacts.find({}).sort({ createdAt: 1, _id: 1 }).lean();
+    return docs.map((doc) => fromDoc<ContactRecord>(doc));
+  }
+
+  async deleteByRespondent(respondent: string): Promise<number> {
+    if (typeof respondent !== 'string') return 0;
+    return (await this.models.contacts.deleteMany({ respondent })).deletedCount;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import type {
+  ContactRecord,
+  ContactStore,
+  ResponseFilter,
+  ResponseRecord,
+  ResponseStore,
+} from '../../src/store/response-store.ts';
+
+export type OpenResponseStores = (
+  t: TestContext,
+) => Promise<{ responses: ResponseStore; contacts: ContactStore } | null>;
+
+export function response(over: Partial<ResponseRecord> = {}): ResponseRecord {
+  return {
+    id: 'r-1',
+    flowId: 'advocacy',
+    flowVersion: 1,
+    locale: 'ar',
+    channel: 'telegram',
+    respondent: 'p-1',
+    invitation: 'CAMPAIGN-2024',
+    status: 'complete',
+    answers: {
+      language: { status: 'answered', value: 'ar' },
+      consent: { status: 'answered', value: 'yes' },
+      q1: { status: 'answered', value: { option: 'other', other: 'جمعية المكتبات' } },
+      q2: { status: 'declined' },
+      q3: { status: 'answered', value: 'EG' },
+      q5a: { status: 'answered', value: { amount: 1250.75, currency: 'EGP' } },
+      q6: { status: 'answered', value: { options: ['libraries', 'other'], other: 'a.b $where' } },
+      q7: { status: 'answered', value: { order: ['libraries'], na: [] }, auto: true },
+      q11: { status: 'answered', value: '{"$gt": ""} and $ne: null' },
+      q17: { status: 'answered', value: { agreed: 'yes' } },
+    },
+    durations: { language: 1200, q1: 4100, q11: 600_000 },
+    startedAt: new Date('2024-05-01T10:00:00.000Z'),
+    updatedAt: new Date('2024-05-01T10:20:00.000Z'),
+    finishedAt: new Date('2024-05-01T10:20:00.000Z'),
+    contactId: 'r-1',
+    ...over,
+  };
+}
+
+/** A record with no optional field: it must read back without any (no nulls added). */
+export function bareResponse(over: Partial<ResponseRecord> = {}): ResponseRecord {
+  const { invitation: _i, finishedAt: _f, contactId: _c, ...bare } = response({ status: 'partial', ...over });
+  return { ...bare, answers: {}, durations: {}, ...over };
+}
+
+export function contact(over: Partial<ContactRecord> = {}): ContactRecord {
+  return {
+    id: 'r-1',
+    flowId: 'advocacy',
+    respondent: 'p-1',
+    channel: 'discord',
+    chat: '998877',
+    name: 'Ана-Мария',
+    email: 'ana@example.org',
+    viaChat: false,
+    language: 'es',
+    createdAt: new Date('2024-05-01T10:20:00.000Z'),
+    ...over,
+  };
+}
+
+/** One contract for every ResponseStore and ContactStore pair. */
+export function responseStoreContract(name: string, open: OpenResponseStores): void {
+  describe(`ResponseStore contract: ${name}`, () => {
+    test('a saved response reads back whole: answers by key, declined marked, times, durations', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.responses.save(response());
+      assert.deepEqual(await s.responses.get('r-1'), response());
+      assert.equal(await s.responses.get('r-2'), null);
+    });
+
+    test('a response without optional fields reads back without them', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.responses.save(bareResponse());
+      assert.deepEqual(await s.responses.get('r-1'), bareResponse());
+    });
+
+    test('saving the same response again updates the one record', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.responses.save(response());
+      await s.responses.save(response({ locale: 'fr' }));
+      await s.responses.save(response({ locale: 'fr' }));
+      assert.deepEqual(await s.responses.list(), [response({ locale: 'fr' })]);
+    });
+
+    test('many completions of one session at once still make one record', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await Promise.all(Array.from({ length: 10 }, () => s.responses.save(response())));
+      assert.equal((await s.responses.list()).length, 1);
+    });
+
+    test('a partial response never replaces a complete one; a complete one replaces a partial', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const partial = response({ status: 'partial', finishedAt: undefined });
+      delete partial.finishedAt;
+      await s.responses.save(partial);
+      assert.deepEqual(await s.responses.get('r-1'), partial);
+      await s.responses.save(partial);
+      await s.responses.save(response());
+      await s.responses.save(partial);
+      assert.deepEqual(await s.responses.list(), [response()]);
+    });
+
+    test('list filters by flow, status, channel and invitation, in order of start', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const at = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
+      const records = [
+        response({ id: 'c', startedAt: at(3), channel: 'discord' }),
+        response({ id: 'a', startedAt: at(1) }),
+        bareResponse({ id: 'b', startedAt: at(2) }),
+        response({ id: 'd', startedAt: at(4), flowId: 'other', invitation: 'X-1' }),
+      ];
+      for (const r of records) await s.responses.save(r);
+      const ids = async (filter?: ResponseFilter) => (await s.responses.list(filter)).map((r) => r.id);
+      assert.deepEqual(await ids(), ['a', 'b', 'c', 'd']);
+      assert.deepEqual(await ids({ flowId: 'advocacy' }), ['a', 'b', 'c']);
+      assert.deepEqual(await ids({ flowId: 'advocacy', status: 'complete' }), ['a', 'c']);
+      assert.deepEqual(await ids({ status: 'partial' }), ['b']);
+      assert.deepEqual(await ids({ channel: 'discord' }), ['c']);
+      assert.deepEqual(await ids({ invitation: 'X-1' }), ['d']);
+      assert.deepEqual(await ids({ invitation: 'nope' }), []);
+    });
+
+    test('text that looks like a query operator is stored and matched as plain text', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.responses.save(response({ id: 'x', invitation: '$ne' }));
+      await s.responses.save(response({ id: 'y', invitation: 'y' }));
+      assert.deepEqual(
+        (await s.responses.list({ invitation: '$ne' })).map((r) => r.id),
+        ['x'],
+      );
+      assert.equal((await s.responses.get('x'))!.answers.q11!.status, 'answered');
+    });
+
+    test('objects smuggled in where a string belongs match nothing and delete nothing', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.responses.save(response());
+      await s.contacts.save(contact());
+      const operator = { $ne: 'nobody' } as unknown as string;
+      assert.equal(await s.responses.get(operator), null);
+      assert.deepEqual(await s.responses.list({ status: operator as never }), []);
+      assert.deepEqual(await s.responses.list({ flowId: { $regex: '.*' } as never }), []);
+      assert.equal(await s.responses.deleteByRespondent(operator), 0);
+      assert.equal(await s.contacts.deleteByRespondent(operator), 0);
+      assert.equal(await s.contacts.get(operator), null);
+      assert.equal((await s.responses.list()).length, 1);
+      assert.equal((await s.contacts.list()).length, 1);
+    });
+
+    test('deleting by respondent removes only that respondent', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.responses.save(response({ id: 'a', respondent: 'p-1' }));
+      await s.responses.save(bareResponse({ id: 'b', respondent: 'p-1' }));
+      await s.responses.save(response({ id: 'c', respondent: 'p-2' }));
+      assert.equal(await s.responses.deleteByRespondent('p-1'), 2);
+      assert.deepEqual(
+        (await s.responses.list()).map((r) => r.id),
+        ['c'],
+      );
+      assert.equal(await s.responses.deleteByRespondent('p-1'), 0);
+    });
+  });
+
+  describe(`ContactStore contract: ${name}`, () => {
+    test('contact details are kept apart and read back by the response id', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.contacts.save(contact());
+      assert.deepEqual(await s.contacts.get('r-1'), contact());
+      assert.equal(await s.responses.get('r-1'), null, 'contacts are not responses');
+      const { chat: _c, email: _e, ...viaChatOnly } = contact({ id: 'r-2', viaChat: true });
+      await s.contacts.save(viaChatOnly);
+      assert.deepEqual(await s.contacts.get('r-2'), viaChatOnly);
+    });
+
+    test('saving again replaces; deleting by respondent erases only that person', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      await s.contacts.save(contact());
+      await s.contacts.save(contact({ name: 'Ana' }));
+      await s.contacts.save(
+        contact({ id: 'r-9', respondent: 'p-9', createdAt: new Date('2024-06-01T00:00:00Z') }),
+      );
+      assert.deepEqual(
+        (await s.contacts.list()).map((c) => [c.id, c.name]),
+        [
+          ['r-1', 'Ana'],
+          ['r-9', 'Ана-Мария'],
+        ],
+      );
+      assert.equal(await s.contacts.deleteByRespondent('p-1'), 1);
+      assert.equal(await s.contacts.get('r-1'), null);
+      assert.notEqual(await s.contacts.get('r-9'), null);
+    });
+  });
+}
