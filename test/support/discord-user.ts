@@ -64,19 +64,7 @@ export class DiscordRespondent {
   }
 
   settled(id: string, timeoutMs = 10_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.events.off('settled', listener);
-        reject(new Error(`event ${id} was not handled within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (s: { id: string }) => {
-        if (s.id !== id) return;
-        clearTimeout(timer);
-        this.events.off('settled', listener);
-        resolve();
-      };
-      this.events.on('settled', listener);
-    });
+    return waitSettled(this.events, id, timeoutMs);
   }
 
   /** Types a message in the DM. */
@@ -242,6 +230,30 @@ export class DiscordRespondent {
       context: 0,
     };
   }
+}
+
+/** One listener per channel, resolving waiters by event id (a benchmark waits on hundreds at once). */
+const waiters = new WeakMap<EventEmitter, Map<string, () => void>>();
+
+function waitSettled(events: EventEmitter, id: string, timeoutMs: number): Promise<void> {
+  let byId = waiters.get(events);
+  if (!byId) {
+    const map = new Map<string, () => void>();
+    events.on('settled', (s: { id: string }) => map.get(s.id)?.());
+    waiters.set(events, (byId = map));
+  }
+  const pending = byId;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new Error(`event ${id} was not handled within ${timeoutMs} ms`));
+    }, timeoutMs);
+    pending.set(id, () => {
+      clearTimeout(timer);
+      pending.delete(id);
+      resolve();
+    });
+  });
 }
 
 export function components(message: ApiMessage): Component[] {

@@ -75,6 +75,7 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     prompts: new PromptMessages(),
     ackAfterMs: opts.ackAfterMs ?? DEFAULT_ACK_AFTER_MS,
     clock: opts.clock ?? Date.now,
+    translations: new Map(),
   };
   const events = new EventEmitter();
   const settle = (kind: Settled['kind'], id: string, started: number) =>

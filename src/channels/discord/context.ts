@@ -12,6 +12,7 @@ import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { classifyError, describeError } from './errors.ts';
+import { memoizeTranslate } from './memo-translate.ts';
 import type { PromptMessages } from './prompt-messages.ts';
 import type { DiscordMessage } from './render.ts';
 import type { ReplyPlan } from './reply.ts';
@@ -33,6 +34,8 @@ export interface DiscordContext {
   /** Interactions whose work is not done by then are deferred first (Discord's window is 3 s). */
   ackAfterMs: number;
   clock: () => number;
+  /** One remembering translator per language (see memoizeTranslate). */
+  translations: Map<string, Translate>;
 }
 
 /** The survey language for a Discord locale such as "es-ES" or "pt-BR": its base language, else the first. */
@@ -42,8 +45,11 @@ export function languageFor(ctx: DiscordContext, locale: string | null | undefin
   return base && languages.includes(base) ? base : languages[0]!;
 }
 
+/** The (remembering) translator for one language. */
 export function translatorFor(ctx: DiscordContext, language: string): Translate {
-  return ctx.translator.translatorFor(language);
+  let t = ctx.translations.get(language);
+  if (!t) ctx.translations.set(language, (t = memoizeTranslate(ctx.translator.translatorFor(language))));
+  return t;
 }
 
 /** The respondent's survey language if a session is kept, else the one of their Discord client. */

@@ -9,7 +9,7 @@ import {
   type APIStringSelectComponent,
 } from 'discord.js';
 import type { Flow } from '../../engine/flow.ts';
-import type { Choice, Prompt, Text } from '../../engine/prompt.ts';
+import type { Prompt, Text } from '../../engine/prompt.ts';
 import type { Answer } from '../../engine/session.ts';
 import type { Translate } from '../../i18n/translator.ts';
 import { questionLines, shorten, summarize } from '../summary.ts';
@@ -72,10 +72,12 @@ export function renderQuestion(ctx: RenderContext, prompt: QuestionPrompt): Disc
     const order = summarize(ctx.flow, prompt.question, rankedSoFar(prompt), t, ctx.answers);
     lines.push(t({ key: 'discord:ranking_so_far', params: { order: escapeMarkdown(order) } }));
   }
-  const { rows, listed } = choiceRows(ctx, prompt);
+  // Each label is translated once: rendering runs on every turn.
+  const labels = prompt.choices.map((c) => ctx.t(c.label));
+  const { rows, listed } = choiceRows(ctx, prompt, labels);
   if (listed) {
     lines.push('', t({ key: 'discord:choices_heading' }));
-    prompt.choices.forEach((c, i) => lines.push(`${i + 1}. ${t(c.label)}`));
+    labels.forEach((label, i) => lines.push(`${i + 1}. ${label}`));
   }
   if (prompt.accepts.includes('text') && (rows.length === 0 || listed) && !prompt.hint) {
     lines.push(t({ key: 'discord:type_hint' }));
@@ -166,12 +168,13 @@ function row(components: APIComponentInMessageActionRow[]): Row {
 function select(
   ctx: RenderContext,
   prompt: QuestionPrompt,
+  labels: readonly string[],
   action: AnswerAction,
   placeholder: Text,
   multiple = false,
 ): APIStringSelectComponent {
-  const options: APISelectMenuOption[] = prompt.choices.map((c) => ({
-    label: shorten(ctx.t(c.label), LIMITS.optionLabel),
+  const options: APISelectMenuOption[] = prompt.choices.map((c, i) => ({
+    label: shorten(labels[i]!, LIMITS.optionLabel),
     value: c.id,
     ...(c.selected ? { default: true } : {}),
   }));
@@ -185,15 +188,15 @@ function select(
   };
 }
 
-function buttons(ctx: RenderContext, prompt: QuestionPrompt): Row[] | null {
+function buttons(prompt: QuestionPrompt, labels: readonly string[]): Row[] | null {
   const made: APIButtonComponentWithCustomId[] = [];
-  for (const choice of prompt.choices) {
+  for (const [i, choice] of prompt.choices.entries()) {
     const id = answerId(prompt, 'choose', choice.id);
     if (!id) return null;
     made.push({
       type: ComponentType.Button,
       style: choice.selected ? ButtonStyle.Success : ButtonStyle.Primary,
-      label: shorten(ctx.t(choice.label), LIMITS.buttonLabel),
+      label: shorten(labels[i]!, LIMITS.buttonLabel),
       custom_id: id,
     });
   }
@@ -203,35 +206,40 @@ function buttons(ctx: RenderContext, prompt: QuestionPrompt): Row[] | null {
   return rows;
 }
 
-const isShort = (ctx: RenderContext, choices: readonly Choice[]) =>
-  choices.length <= MAX_BUTTON_CHOICES && choices.every((c) => [...ctx.t(c.label)].length <= SHORT_LABEL);
+const isShort = (labels: readonly string[]) =>
+  labels.length <= MAX_BUTTON_CHOICES && labels.every((label) => [...label].length <= SHORT_LABEL);
 
 /**
  * The rows that answer a question. `listed` is set when the choices are also written out in the
  * text: more than a select can hold (the respondent types their numbers), or labels cut short.
  */
-function choiceRows(ctx: RenderContext, prompt: QuestionPrompt): { rows: Row[]; listed: boolean } {
-  const choices = prompt.choices;
-  if (choices.length === 0) return { rows: [], listed: false };
-  if (choices.length > LIMITS.selectOptions) return { rows: [], listed: true };
-  const truncated = choices.some((c) => [...ctx.t(c.label)].length > LIMITS.optionLabel);
+function choiceRows(
+  ctx: RenderContext,
+  prompt: QuestionPrompt,
+  labels: readonly string[],
+): { rows: Row[]; listed: boolean } {
+  if (labels.length === 0) return { rows: [], listed: false };
+  if (labels.length > LIMITS.selectOptions) return { rows: [], listed: true };
+  const truncated = labels.some((label) => [...label].length > LIMITS.optionLabel);
   if (prompt.type === 'ranking') {
     const position = (prompt.draft?.order?.length ?? 0) + 1;
-    const rows = [row([select(ctx, prompt, 'rank', { key: 'discord:select.rank', params: { position } })])];
+    const rows = [
+      row([select(ctx, prompt, labels, 'rank', { key: 'discord:select.rank', params: { position } })]),
+    ];
     if (prompt.accepts.includes('na'))
-      rows.push(row([select(ctx, prompt, 'na', { key: 'discord:select.na' })]));
+      rows.push(row([select(ctx, prompt, labels, 'na', { key: 'discord:select.na' })]));
     return { rows, listed: truncated };
   }
   if (prompt.multiple) {
     return {
-      rows: [row([select(ctx, prompt, 'multi', { key: 'discord:select.multi' }, true)])],
+      rows: [row([select(ctx, prompt, labels, 'multi', { key: 'discord:select.multi' }, true)])],
       listed: truncated,
     };
   }
-  const asButtons = isShort(ctx, choices) ? buttons(ctx, prompt) : null;
+  const asButtons = isShort(labels) ? buttons(prompt, labels) : null;
   if (asButtons) return { rows: asButtons, listed: false };
   return {
-    rows: [row([select(ctx, prompt, 'select', { key: 'discord:select.single' })])],
+    rows: [row([select(ctx, prompt, labels, 'select', { key: 'discord:select.single' })])],
     listed: truncated,
   };
 }
