@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import type { Connection } from 'mongoose';
 import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -9,11 +10,14 @@ import { FileInvitationStore } from '../../src/store/file-invitation-store.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import type { InvitationStore } from '../../src/store/invitation-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
+import { MongoInvitationStore } from '../../src/store/mongo-invitation-store.ts';
+import { MongoContactStore, MongoResponseStore } from '../../src/store/mongo-response-store.ts';
 import type { ContactStore, ResponseStore } from '../../src/store/response-store.ts';
 import type { SessionStore } from '../../src/store/session-store.ts';
 import { DiscordStandIn } from './discord-api.ts';
 import { DiscordRespondent } from './discord-user.ts';
 import { flow, translator } from './flow.ts';
+import { mongoFor, redisFor } from './stores.ts';
 
 export interface HarnessStores {
   sessions: SessionStore;
@@ -39,6 +43,25 @@ export function embeddedStores(t: TestContext): HarnessStores {
     rmSync(dir, { recursive: true, force: true });
   });
   return stores;
+}
+
+/**
+ * Sessions in the real Redis and responses, contacts and invitations in the real MongoDB-protocol
+ * server, each test in its own key prefix and database. Null (the test skipped; failed under
+ * CI=true) when a server does not answer.
+ */
+export async function serverStores(t: TestContext): Promise<(HarnessStores & { mongo: Connection }) | null> {
+  const redis = await redisFor(t);
+  const mongo = redis ? await mongoFor(t) : null;
+  if (!redis || !mongo) return null;
+  return {
+    sessions: redis.newStore(),
+    responses: new MongoResponseStore(mongo.connection),
+    contacts: new MongoContactStore(mongo.connection),
+    invitations: new MongoInvitationStore(mongo.connection),
+    kind: 'Redis and MongoDB',
+    mongo: mongo.connection,
+  };
 }
 
 export interface Harness {
@@ -96,4 +119,20 @@ export async function startHarness(
     stores,
     respondent: (o = {}) => new DiscordRespondent(api, bot.events, api.addUser(o)),
   };
+}
+
+/** The stores a test can run on: embedded always, Redis and MongoDB when the test servers answer. */
+export const STORE_KINDS = ['embedded stores', 'Redis and MongoDB'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+/** A harness on the named stores, or null when the test was skipped (servers not reachable). */
+export async function harnessOn(
+  t: TestContext,
+  kind: StoreKind,
+  opts: Omit<Parameters<typeof startHarness>[1] & object, 'stores'> = {},
+): Promise<(Harness & { mongo?: Connection }) | null> {
+  if (kind === 'embedded stores') return startHarness(t, opts);
+  const stores = await serverStores(t);
+  if (!stores) return null;
+  return { ...(await startHarness(t, { ...opts, stores })), mongo: stores.mongo };
 }
