@@ -21,12 +21,19 @@ export const ConfigSchema = z.object({
   RESPONDENT_SALT: z.string().min(16).optional(),
 
   REDIS_URL: optionalUrl,
+  /** Prefix of every Redis key, so several bots (or a test) can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'use 1-64 of A-Z a-z 0-9 _ : . -')
+    .default('survey:'),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
   SESSION_TTL_DAYS: int(30, 1, 365),
   ABANDON_AFTER_HOURS: int(48, 1, 24 * 365),
+  /** How often idle sessions are archived as partial responses; 0 turns the sweep off. */
+  SWEEP_INTERVAL_MINUTES: int(15, 0, 24 * 60),
 
   TELEGRAM_BOT_TOKEN: z
     .string()

@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from '../log.ts';
 import { serverName } from './server-name.ts';
+import { within } from './within.ts';
 
 export interface MongoConnectOptions {
   /** The database to use, instead of the one the URI names. */
@@ -44,7 +45,9 @@ export async function connectMongo(
     down = true;
     log.error({ server }, `MongoDB at ${server} is not reachable (${reason}); retrying with backoff`);
   };
-  connection.on('disconnected', () => lost('connection lost'));
+  let opened = false;
+  // Before the first connection, the failed attempt says why; afterwards the driver reconnects.
+  connection.on('disconnected', () => opened && lost('connection lost'));
   connection.on('error', (error: Error) => lost(error.message));
   const back = () => {
     if (down) log.info({ server }, `MongoDB at ${server} is reachable again`);
@@ -68,6 +71,7 @@ export async function connectMongo(
       if (!closed) return attempt(n + 1);
       return;
     }
+    opened = true;
     if (down) back();
     else log.info({ server }, `MongoDB at ${server} connected`);
     try {
@@ -77,9 +81,9 @@ export async function connectMongo(
     }
     resolveConnected();
   };
-  const first = attempt(0);
-  // Start-up waits for the first attempt only; later attempts go on in the background.
-  await Promise.race([first, connected, sleep((options.serverSelectionTimeoutMS ?? 3000) + 1000)]);
+  void attempt(0);
+  // Start-up waits about as long as the first attempt takes; later attempts go on in the background.
+  await within(connected, (options.serverSelectionTimeoutMS ?? 3000) + 1000);
   return {
     connection,
     connected,
@@ -93,8 +97,4 @@ export async function connectMongo(
 /** Whether a MongoDB URI names a database (`mongodb://host/db`). */
 export function namesDatabase(uri: string): boolean {
   return /^mongodb(\+srv)?:\/\/[^/]+\/[^?]+/.test(uri);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -6,7 +6,14 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * queries alike: a field that is not declared is neither stored nor matched. Empty objects are
  * kept (`minimize: false`): a response without durations still has `durations: {}`.
  */
-const options = { versionKey: false, strict: 'throw', strictQuery: true, minimize: false } as const;
+const options = {
+  versionKey: false,
+  strict: 'throw',
+  strictQuery: 'throw',
+  minimize: false,
+  // Fail at once while the server is away, rather than queue writes a respondent waits on.
+  bufferCommands: false,
+} as const;
 
 export interface ResponseDoc {
   _id: string;

@@ -4,7 +4,14 @@ import { FileInvitationStore } from './file-invitation-store.ts';
 import { FileContactStore, FileResponseStore } from './file-response-store.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
+import { connectMongo, namesDatabase, type MongoConnectOptions } from './mongo-connection.ts';
+import { MongoInvitationStore } from './mongo-invitation-store.ts';
+import { createIndexes } from './mongo-models.ts';
+import { MongoContactStore, MongoResponseStore } from './mongo-response-store.ts';
+import { connectRedis, type RedisConnectOptions } from './redis-connection.ts';
+import { RedisSessionStore } from './redis-session-store.ts';
 import type { ContactStore, ResponseStore } from './response-store.ts';
+import { serverName } from './server-name.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface Stores {
@@ -17,20 +24,80 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Opens the stores the configuration selects: Redis and MongoDB when set, embedded otherwise. */
-export async function openStores(config: Config, _log: Logger): Promise<Stores> {
-  const sessions = new MemorySessionStore();
-  const responses = new FileResponseStore(config.DATA_DIR);
-  const contacts = new FileContactStore(config.DATA_DIR);
-  const invitations = new FileInvitationStore(config.DATA_DIR);
+export type StoreConfig = Pick<
+  Config,
+  'DATA_DIR' | 'REDIS_URL' | 'REDIS_PREFIX' | 'MONGODB_URI' | 'SESSION_TTL_DAYS'
+>;
+
+/**
+ * Opens the stores the configuration selects, each on its own: Redis for sessions when
+ * REDIS_URL is set, MongoDB for responses, contacts and invitations when MONGODB_URI is set,
+ * the embedded ones otherwise. A server that does not answer does not stop start-up: it is
+ * logged, retried with backoff, and turns meanwhile answer "temporarily unavailable".
+ */
+export async function openStores(
+  config: StoreConfig,
+  log: Logger,
+  tuning: { redis?: RedisConnectOptions; mongo?: MongoConnectOptions } = {},
+): Promise<Stores> {
+  const closers: (() => Promise<void>)[] = [];
+  const parts: string[] = [];
+  const embedded: string[] = [];
+
+  let sessions: SessionStore;
+  if (config.REDIS_URL) {
+    const redis = await connectRedis(config.REDIS_URL, log, tuning.redis);
+    sessions = new RedisSessionStore(redis, {
+      prefix: config.REDIS_PREFIX,
+      ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
+      ownsClient: true,
+    });
+    parts.push(`sessions in Redis at ${serverName(config.REDIS_URL)}`);
+  } else {
+    sessions = new MemorySessionStore();
+    parts.push('sessions in memory');
+    embedded.push('REDIS_URL');
+  }
+  closers.push(() => sessions.close());
+
+  let responses: ResponseStore;
+  let contacts: ContactStore;
+  let invitations: InvitationStore;
+  if (config.MONGODB_URI) {
+    const uri = config.MONGODB_URI;
+    const mongo = await connectMongo(
+      uri,
+      log,
+      { ...(namesDatabase(uri) ? {} : { dbName: 'survey' }), ...tuning.mongo },
+      createIndexes,
+    );
+    responses = new MongoResponseStore(mongo.connection);
+    contacts = new MongoContactStore(mongo.connection);
+    invitations = new MongoInvitationStore(mongo.connection);
+    closers.push(() => mongo.close());
+    parts.push(`responses, contacts and invitations in MongoDB at ${serverName(config.MONGODB_URI)}`);
+  } else {
+    responses = new FileResponseStore(config.DATA_DIR);
+    contacts = new FileContactStore(config.DATA_DIR);
+    invitations = new FileInvitationStore(config.DATA_DIR);
+    closers.push(() =>
+      Promise.all([responses.close(), contacts.close(), invitations.close()]).then(() => {}),
+    );
+    parts.push(`responses, contacts and invitations in ${config.DATA_DIR}`);
+    embedded.push('MONGODB_URI');
+  }
+
+  const note = embedded.length
+    ? ` (embedded: ${embedded.join(' and ')} ${embedded.length > 1 ? 'are' : 'is'} not set)`
+    : '';
   return {
     sessions,
     responses,
     contacts,
     invitations,
-    description: `sessions in memory, responses in ${config.DATA_DIR} (embedded: REDIS_URL and MONGODB_URI are not set)`,
+    description: parts.join(', ') + note,
     async close() {
-      await Promise.all([sessions.close(), responses.close(), contacts.close(), invitations.close()]);
+      await Promise.all(closers.map((close) => close()));
     },
   };
 }

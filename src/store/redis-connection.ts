@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
 import { serverName } from './server-name.ts';
+import { within } from './within.ts';
 
 export interface RedisConnectOptions {
   /** How long `connectRedis` waits for the first connection before going on (it keeps trying). */
@@ -48,14 +49,6 @@ export async function connectRedis(
   redis.connect().catch(() => {
     // Reported by the 'error' handler; the retry strategy keeps trying.
   });
-  const waited = await Promise.race([
-    ready.then(() => true),
-    sleep(options.waitMs ?? 3000).then(() => false),
-  ]);
-  if (waited) log.info({ server }, `Redis at ${server} connected`);
+  if (await within(ready, options.waitMs ?? 3000)) log.info({ server }, `Redis at ${server} connected`);
   return redis;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

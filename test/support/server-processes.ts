@@ -104,10 +104,13 @@ function processServer(
 }
 
 /** A redis-server with append-only persistence (every write on disk before it is acknowledged). */
-export async function startRedisServer(t: TestContext): Promise<ServerProcess | null> {
+export async function startRedisServer(
+  t: TestContext,
+  opts: { port?: number; start?: boolean; password?: string } = {},
+): Promise<ServerProcess | null> {
   const bin = which('redis-server', ['/usr/bin/redis-server']);
   if (!bin) return missing(t, 'redis-server is not installed');
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'survey-redis-'));
   const server = processServer(
     (p) => `redis://127.0.0.1:${p}`,
@@ -127,12 +130,13 @@ export async function startRedisServer(t: TestContext): Promise<ServerProcess | 
       'always',
       '--protected-mode',
       'yes',
+      ...(opts.password ? ['--requirepass', opts.password] : []),
     ],
     port,
     dir,
     (p) => redisAnswers(p, 10_000),
   );
-  await server.start();
+  if (opts.start !== false) await server.start();
   t.after(() => server.dispose());
   return server;
 }
@@ -154,7 +158,7 @@ async function redisAnswers(port: number, timeoutMs: number): Promise<boolean> {
       });
       socket.once('error', () => resolve(''));
     });
-    if (reply.startsWith('+PONG')) return true;
+    if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
@@ -166,10 +170,16 @@ export function ferretDbBinary(): string | null {
 }
 
 /** A FerretDB (SQLite backend, telemetry off) speaking the MongoDB protocol. */
-export async function startFerretDb(t: TestContext): Promise<ServerProcess | null> {
+export async function startFerretDb(
+  t: TestContext,
+  opts: { port?: number; start?: boolean } = {},
+): Promise<ServerProcess | null> {
   const bin = ferretDbBinary();
   if (!bin) return missing(t, 'ferretdb is not installed (bash .ci/run builds it)');
-  const port = await freePort();
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0)
+    return missing(t, `${bin} does not run (bash .ci/run rebuilds it): ${version.stderr.split('\n')[0]}`);
+  const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'survey-ferretdb-'));
   const server = processServer(
     (p) => `mongodb://127.0.0.1:${p}/`,
@@ -187,7 +197,7 @@ export async function startFerretDb(t: TestContext): Promise<ServerProcess | nul
     dir,
     (p) => answers(p, 15_000),
   );
-  await server.start();
+  if (opts.start !== false) await server.start();
   t.after(() => server.dispose());
   return server;
 }
