@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { ConversationService } from './conversation/service.ts';
+import { startSweeper } from './conversation/sweeper.ts';
 import type { Flow } from './engine/flow.ts';
 import { loadFlow, loadResources } from './flows/load.ts';
 import { Translator } from './i18n/translator.ts';
@@ -31,6 +32,10 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     abandonAfter: config.ABANDON_AFTER_HOURS * 3600_000,
     log,
   });
+  const sweeper =
+    config.SWEEP_INTERVAL_MINUTES > 0
+      ? startSweeper(service, { intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000, log })
+      : null;
   return {
     config,
     flow,
@@ -39,6 +44,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     service,
     log,
     async close() {
+      await sweeper?.stop();
       service.close();
       await stores.close();
     },

@@ -46,6 +46,8 @@ export interface ConversationDeps {
   log?: Logger;
   /** Sessions idle this long are archived as partial responses (ms). */
   abandonAfter?: number;
+  /** First pause before saving a finished response again after the response store failed (ms). */
+  retryAfter?: number;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -104,8 +106,9 @@ export class ConversationService {
       // A button whose session is gone (finished, withdrawn or erased) belongs to no question:
       // it is refused as stale, never taken as the start of a new survey.
       if (stored === null && turn.input.bound) return this.refused(null, 'stale');
-      if (stored === null || isCorrupt(stored)) {
-        if (stored) {
+      // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
+      if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
+        if (stored && isCorrupt(stored)) {
           this.log.warn(
             { channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
             'unreadable session replaced',
@@ -120,7 +123,11 @@ export class ConversationService {
           now: this.clock(),
           meta: this.metaFor(turn),
         });
-        if (stored) step = { ...step, session: { ...step.session, version: (stored.version ?? 0) + 1 } };
+        if (stored) {
+          // The replacement continues the stored version, and so must the prompt its buttons carry.
+          const session = { ...step.session, version: (stored.version ?? 0) + 1 };
+          step = { ...step, session, prompt: promptFor(this.flow, session) };
+        }
       } else {
         // A turn bound to nothing (typed text) was meant for the question the respondent saw:
         // if a concurrent turn moved the session on, it is refused rather than applied elsewhere.
@@ -180,19 +187,28 @@ export class ConversationService {
   /**
    * Saves the response (and contact) and only then removes the session. When the response store
    * fails, the session stays and a retry with backoff saves it later, exactly once (the response
-   * id is the session id, so a repeated save updates the same record).
+   * id is the session id, so a repeated save updates the same record). When only the removal
+   * fails, the answers are saved: the respondent is told so, and the retry removes it later.
    */
   private async finish(key: string, session: Session): Promise<Text> {
     try {
       await this.saveRecords(session, 'complete');
-      await this.deps.sessions.delete(key, session.version);
-      this.clearRetry(key);
-      return notice('common:end.completed');
     } catch (error) {
       this.log.error({ err: error, session: session.id }, 'response not saved; will retry');
       this.scheduleRetry(key, session, 1);
       return notice('common:end.saved_later');
     }
+    try {
+      await this.deps.sessions.delete(key, session.version);
+      this.clearRetry(key);
+    } catch (error) {
+      this.log.warn(
+        { err: error, session: session.id },
+        'response saved, session not removed yet; will retry',
+      );
+      this.scheduleRetry(key, session, 1);
+    }
+    return notice('common:end.completed');
   }
 
   private async saveRecords(session: Session, status: 'complete' | 'partial'): Promise<void> {
@@ -203,7 +219,7 @@ export class ConversationService {
 
   private scheduleRetry(key: string, session: Session, attempt: number): void {
     this.clearRetry(key);
-    const delay = Math.min(60_000, 500 * 2 ** attempt);
+    const delay = Math.min(60_000, (this.deps.retryAfter ?? 500) * 2 ** (attempt - 1));
     const timer = setTimeout(() => {
       this.retries.delete(key);
       void this.saveRecords(session, 'complete')
@@ -223,24 +239,30 @@ export class ConversationService {
   /**
    * Archives sessions idle longer than `abandonAfter` as partial responses (they stay resumable),
    * and saves completed sessions whose response is still missing. Returns how many were written.
+   * Sessions with nothing to archive are marked too, so they do not fill every later page. One
+   * that fails is left for the next sweep; the first error is rethrown once the others are done.
    */
   async sweep(limit = 500): Promise<{ archived: number; completed: number }> {
     const before = this.clock() - (this.deps.abandonAfter ?? 48 * 3600_000);
     let archived = 0;
     let completed = 0;
+    let failure: unknown = null;
     for (const { key, session } of await this.deps.sessions.idle(before, limit)) {
-      if (session.status === 'completed') {
-        await this.finish(key, session);
-        completed++;
-      } else if (
-        session.status === 'active' &&
-        Object.keys(session.answers).some((id) => id !== 'language')
-      ) {
-        await this.saveRecords(session, 'partial');
+      try {
+        if (session.status === 'completed') {
+          if ((await this.finish(key, session)).key === 'common:end.completed') completed++;
+          continue;
+        }
+        const worthKeeping =
+          session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language');
+        if (worthKeeping) await this.saveRecords(session, 'partial');
         await this.deps.sessions.markArchived(key, session.version);
-        archived++;
+        if (worthKeeping) archived++;
+      } catch (error) {
+        failure ??= error;
       }
     }
+    if (failure) throw failure;
     return { archived, completed };
   }
 
