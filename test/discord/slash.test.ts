@@ -91,6 +91,9 @@ test('a coordinator posts "Take the survey"; a member’s press starts the surve
   await invite(h, 'LIB-ASSOC');
   const server = h.api.addGuildChannel();
   const coordinator = h.respondent();
+  const refused = await coordinator.postButton(server, { code: 'NO-SUCH-CODE' });
+  assert.deepEqual(refused.notices, ['This invitation code is not valid.']);
+  assert.equal(server.messages.length, 0);
   const posted = await coordinator.postButton(server, { code: 'LIB-ASSOC' });
   assert.deepEqual(posted.notices, ['The button has been posted in this channel.']);
   const post = server.messages[0]!;

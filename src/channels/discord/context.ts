@@ -58,13 +58,14 @@ export async function respondentLanguage(
   user: string,
   locale: string | null,
 ): Promise<string> {
-  try {
-    const session = await ctx.service.current(CHANNEL, user);
-    if (session) return session.locale;
-  } catch {
-    // The store being down must not stop a notice: fall back to the client's language.
-  }
-  return languageFor(ctx, locale);
+  // A slow or unreachable store must not hold up a notice: then the client's language will do.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ctx.ackAfterMs);
+  });
+  const session = await Promise.race([ctx.service.current(CHANNEL, user).catch(() => null), late]);
+  clearTimeout(timer);
+  return session?.locale ?? languageFor(ctx, locale);
 }
 
 /** The DM channel with the user of an interaction: the interaction's own when it happened there. */

@@ -211,19 +211,20 @@ export async function postButton(
   code?: string,
 ): Promise<void> {
   const t = translatorFor(ctx, languageFor(ctx, i.guildLocale ?? i.locale));
-  const reply = (content: string) => i.reply({ content, flags: MessageFlags.Ephemeral });
   if (!i.inGuild() || !i.appPermissions.has(POST_PERMISSIONS)) {
-    await reply(t({ key: 'discord:errors.missing_permissions' }));
+    await i.reply({
+      content: t({ key: 'discord:errors.missing_permissions' }),
+      flags: MessageFlags.Ephemeral,
+    });
     return;
   }
-  if (code) {
-    const problem = await invitationProblem(ctx, code);
-    if (problem) {
-      await reply(t({ key: `discord:invitation.${problem}` }));
-      return;
-    }
-  }
+  // Checking the code reads the store: acknowledge first.
   await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const problem = code ? await invitationProblem(ctx, code) : null;
+  if (problem) {
+    await i.editReply({ content: t({ key: `discord:invitation.${problem}` }) });
+    return;
+  }
   const take = encodeComponentId(code ? { kind: 'take', invitation: code } : { kind: 'take' })!;
   await ctx.client.rest.post(Routes.channelMessages(i.channelId), {
     body: {
