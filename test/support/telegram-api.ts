@@ -78,6 +78,7 @@ export class TelegramApiStandIn {
   private readonly polls = new Set<Poll>();
   private processedWaiters: { id: number; resolve: () => void }[] = [];
   private readonly messages = new Map<string, StoredMessage>();
+  private readonly byChat = new Map<number, StoredMessage[]>();
   private nextMessageId = 1000;
   private nextQueryId = 1;
   private readonly openQueries = new Set<string>();
@@ -85,13 +86,27 @@ export class TelegramApiStandIn {
   private readonly unreachable = new Map<number, ApiFault>();
   private callWaiters: { test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
 
-  constructor() {
+  /** Calls counted by method when `keepCalls` is off (a benchmark keeps no bodies). */
+  readonly counts = new Map<string, number>();
+
+  constructor(
+    private readonly options: {
+      /** Keep every call with its body (tests); off, only counts are kept. */
+      keepCalls?: boolean;
+      /** Accept callback query ids issued elsewhere (a benchmark builds updates in another thread). */
+      anyQueryId?: boolean;
+    } = {},
+  ) {
     this.server = createServer((req, res) => void this.serve(req, res));
-    this.server.keepAliveTimeout = 1000;
+    // At least 2 s: Node clients do not reuse a socket whose Keep-Alive hint is 1 s or less.
+    this.server.keepAliveTimeout = 5000;
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    // A deep backlog: hundreds of bot connections may open at once, and dropped SYNs cost seconds.
+    await new Promise<void>((resolve) =>
+      this.server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve),
+    );
     this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.apiRoot;
   }
@@ -173,9 +188,12 @@ export class TelegramApiStandIn {
 
   /** The messages of a chat in order, as they stand now (after edits; deleted ones flagged). */
   chat(chat: number): StoredMessage[] {
-    return [...this.messages.values()]
-      .filter((m) => m.chat === chat)
-      .sort((a, b) => a.message_id - b.message_id);
+    return [...(this.byChat.get(chat) ?? [])];
+  }
+
+  /** The newest message of a chat that is not deleted. */
+  lastMessage(chat: number): StoredMessage | undefined {
+    return this.byChat.get(chat)?.findLast((m) => !m.deleted);
   }
 
   message(chat: number, id: number): StoredMessage | undefined {
@@ -237,6 +255,8 @@ export class TelegramApiStandIn {
   }
 
   private record(call: ApiCall): void {
+    this.counts.set(call.method, (this.counts.get(call.method) ?? 0) + 1);
+    if (this.options.keepCalls === false) return;
     this.calls.push(call);
     const waiters = this.callWaiters;
     this.callWaiters = [];
@@ -295,7 +315,7 @@ export class TelegramApiStandIn {
       }
       case 'answerCallbackQuery': {
         const id = String(body.callback_query_id);
-        if (!this.openQueries.delete(id))
+        if (!this.openQueries.delete(id) && !this.options.anyQueryId)
           throw bad('query is too old and response timeout expired or query ID is invalid');
         if (typeof body.text === 'string' && body.text.length > 200) throw bad('MESSAGE_TOO_LONG');
         return { result: true };
@@ -378,6 +398,9 @@ export class TelegramApiStandIn {
       deleted: false,
     };
     this.messages.set(`${chat}:${message.message_id}`, message);
+    const list = this.byChat.get(chat) ?? [];
+    list.push(message);
+    this.byChat.set(chat, list);
     return this.wire(message);
   }
 
@@ -442,9 +465,13 @@ function checkMarkup(value: unknown): InlineKeyboardMarkup | undefined {
 }
 
 async function readBody(req: IncomingMessage): Promise<Json> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  // Not `for await`: ending the iteration destroys the request and with it a keep-alive socket.
+  const raw = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
   if (!raw) return {};
   const type = req.headers['content-type'] ?? '';
   if (type.startsWith('application/json')) return JSON.parse(raw) as Json;
@@ -456,7 +483,11 @@ async function readBody(req: IncomingMessage): Promise<Json> {
 function send(res: ServerResponse, fault: ApiFault | null, result?: unknown): void {
   const status = fault ? fault.error_code : 200;
   const payload = fault ? { ok: false, ...fault } : { ok: true, result };
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+  const body = JSON.stringify(payload);
+  // A length, not chunked encoding: node-fetch (telegraf's client) closes chunked keep-alive sockets.
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+    .end(body);
 }
 
 /** Builds the updates a Telegram user causes, numbered by the stand-in when delivered. */

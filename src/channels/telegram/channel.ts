@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -15,6 +17,15 @@ import { SendPacer } from './pacer.ts';
 import { PromptMessages } from './prompt-messages.ts';
 import type { OutgoingMessage } from './render.ts';
 import { toInput } from './to-input.ts';
+
+/**
+ * One pool of kept-alive connections to the Bot API. As many stay open as may be in use, so a
+ * burst does not close and reopen connections; calls beyond it wait for a free one.
+ */
+function apiAgent(apiRoot: string | undefined): HttpAgent {
+  const options = { keepAlive: true, maxSockets: 128, maxFreeSockets: 128 };
+  return apiRoot?.startsWith('http://') ? new HttpAgent(options) : new HttpsAgent(options);
+}
 
 /** The updates the bot asks Telegram for; anything else is never delivered. */
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
@@ -56,15 +67,24 @@ export class TelegramChannel {
   private handler: UpdateHandler | null = null;
   private polling: Promise<void> | null = null;
   private unmount: (() => void) | null = null;
+  private readonly agent: HttpAgent;
 
   constructor(private readonly options: TelegramChannelOptions) {
     this.log = options.log.child({ channel: CHANNEL });
     const { service } = options;
+    this.agent = apiAgent(options.apiRoot);
     this.bot = new Telegraf(options.token, {
       // Replies inside the webhook response cannot report errors; every call goes to the API.
-      telegram: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), webhookReply: false },
+      telegram: {
+        ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+        webhookReply: false,
+        agent: this.agent,
+      },
       handlerTimeout: 120_000,
     });
+    // telegraf drops the agent for an http:// root (a local Bot API server); set it again, so
+    // those connections are pooled and kept alive too.
+    this.bot.telegram.options.agent = this.agent;
     this.outbox = new TelegramOutbox(this.bot.telegram, {
       log: this.log,
       describe: (chat) => service.respondentOf(CHANNEL, String(chat)),
@@ -143,6 +163,7 @@ export class TelegramChannel {
     this.unmount?.();
     this.unmount = null;
     await Promise.all(this.inFlight);
+    this.agent.destroy();
   }
 
   /** A message from bulk work (reminders, follow-ups): paced per chat and overall. */

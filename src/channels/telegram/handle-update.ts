@@ -11,6 +11,7 @@ import { confirmation, erased, groupRedirect, invitationRefused, languagePicker 
 import type { TelegramOutbox } from './outbox.ts';
 import type { PromptMessages } from './prompt-messages.ts';
 import { showTurn, type ShowContext } from './show-turn.ts';
+import { TextCache } from './text-cache.ts';
 import type { Origin, Press, TelegramEvent } from './to-input.ts';
 
 export const CHANNEL = 'telegram';
@@ -33,9 +34,11 @@ export interface UpdateHandlerDeps {
 export class UpdateHandler {
   private readonly flow: Flow;
   private readonly clock: () => number;
+  private readonly texts: TextCache;
 
   constructor(private readonly deps: UpdateHandlerDeps) {
     this.flow = deps.service.flow;
+    this.texts = new TextCache(deps.translator);
     this.clock = deps.clock ?? Date.now;
   }
 
@@ -214,7 +217,7 @@ export class UpdateHandler {
   }
 
   private translate(lng: string): Translate {
-    return this.deps.translator.translatorFor(lng);
+    return this.texts.translatorFor(lng);
   }
 
   private respondent(origin: Origin): string {

@@ -34,16 +34,20 @@ export async function showTurn(
 ): Promise<void> {
   const { flow, outbox, prompts } = deps;
   const chat = view.origin.chat;
-  if (view.press) await outbox.answer(view.press.id, result.refusal ? t(result.refusal.text) : undefined);
+  // Calls that do not depend on each other go out together: the press is answered while the
+  // old question is edited and the next one sent, so a turn costs one round trip, not three.
+  const calls: Promise<unknown>[] = [];
+  if (view.press)
+    calls.push(outbox.answer(view.press.id, result.refusal ? t(result.refusal.text) : undefined));
   if (result.refusal) {
-    if (!view.press) await outbox.send(chat, { text: t(result.refusal.text) });
-    else if (result.refusal.code === 'stale') await tidyOldMessage(outbox, prompts, chat, view.press);
+    if (!view.press) calls.push(outbox.send(chat, { text: t(result.refusal.text) }));
+    else if (result.refusal.code === 'stale') calls.push(tidyOldMessage(outbox, prompts, chat, view.press));
+    await Promise.all(calls);
     return;
   }
 
   const { before, prompt, events } = result;
-  const current = prompts.get(chat);
-  const target = view.press?.message ?? current;
+  const target = view.press?.message ?? prompts.get(chat);
   const settled =
     before?.kind === 'question'
       ? events.find(
@@ -53,6 +57,9 @@ export async function showTurn(
       : undefined;
   const moved = events.some((e) => e.type === 'back' || e.type === 'language');
   const notices = result.notices.map((n) => t(n));
+  // Several plain messages keep their order: each waits for the one before.
+  const inOrder = (texts: string[]) =>
+    texts.reduce<Promise<unknown>>((p, text) => p.then(() => outbox.send(chat, { text })), Promise.resolve());
 
   if (
     !view.resend &&
@@ -64,9 +71,9 @@ export async function showTurn(
     prompt.question === before.question &&
     prompt.step === before.step
   ) {
-    await outbox.edit(chat, target, render(flow, prompt, t));
     prompts.set(chat, target);
-    for (const text of notices) await outbox.send(chat, { text });
+    calls.push(outbox.edit(chat, target, render(flow, prompt, t)).then(() => inOrder(notices)));
+    await Promise.all(calls);
     return;
   }
 
@@ -74,11 +81,11 @@ export async function showTurn(
     if (settled) {
       const answer = settled.type === 'declined' ? { status: 'declined' as const } : settled.answer;
       const summary = summarize(flow, before.question, answer, t, result.session?.answers ?? {});
-      await outbox.edit(chat, target, renderAnswered(flow, before, summary, t));
+      calls.push(outbox.edit(chat, target, renderAnswered(flow, before, summary, t)));
     } else {
       const partial = moved ? null : partialSummary(before, view.input, t);
-      if (partial) await outbox.edit(chat, target, renderAnswered(flow, before, partial, t));
-      else await outbox.setKeyboard(chat, target);
+      if (partial) calls.push(outbox.edit(chat, target, renderAnswered(flow, before, partial, t)));
+      else calls.push(outbox.setKeyboard(chat, target));
     }
   }
   if (events.some((e) => e.type === 'language')) notices.push(t({ key: 'common:language.changed' }));
@@ -87,13 +94,17 @@ export async function showTurn(
     const message = render(flow, prompt, t);
     // Notices go above the question in the same message: one message, and the question stays last.
     const text = notices.length > 0 ? fitText([...notices, '', message.text].join('\n')) : message.text;
-    const id = await outbox.send(chat, { ...message, text });
-    if (id !== null) prompts.set(chat, id);
-    return;
+    calls.push(
+      outbox.send(chat, { ...message, text }).then((id) => {
+        if (id !== null) prompts.set(chat, id);
+      }),
+    );
+  } else {
+    prompts.forget(chat);
+    if (prompt?.kind === 'withdrawn') notices.push(t({ key: 'common:end.withdrawn' }));
+    calls.push(inOrder(notices));
   }
-  prompts.forget(chat);
-  if (prompt?.kind === 'withdrawn') notices.push(t({ key: 'common:end.withdrawn' }));
-  for (const text of notices) await outbox.send(chat, { text });
+  await Promise.all(calls);
 }
 
 /**

@@ -1,0 +1,191 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import type { InlineKeyboardMarkup, Message, Update } from 'telegraf/types';
+import { TelegramChannel } from '../src/channels/telegram/channel.ts';
+import { parseConfig } from '../src/config.ts';
+import { ConversationService } from '../src/conversation/service.ts';
+import { questionAt } from '../src/engine/flow.ts';
+import { loadFlow, loadResources } from '../src/flows/load.ts';
+import { Translator } from '../src/i18n/translator.ts';
+import { silentLogger } from '../src/log.ts';
+import { openStores } from '../src/store/open.ts';
+import { TelegramApiStandIn, TelegramUser } from '../test/support/telegram-api.ts';
+
+/**
+ * Updates per second and latency through the real telegraf stack: `bot.handleUpdate` runs the
+ * bot's middleware, the conversation service and the stores, and every outgoing call goes over
+ * HTTP to the local Bot API stand-in (in a worker thread: serving those calls is Telegram's work).
+ * 200 respondents answer at once, each waiting for the bot's reply before the next tap, as people
+ * do. Sessions are in Redis when REDIS_URL (default redis://127.0.0.1:6379) answers.
+ *
+ * Two figures: the throughput with every respondent tapping again the moment the reply arrives
+ * (the most the process does), and the latency at the target load, 2,000 updates/s offered (each
+ * respondent tapping every 100 ms), since latency at saturation is only queueing.
+ */
+const RESPONDENTS = 200;
+const TARGET_RATE = 2000;
+const SATURATED_UPDATES = 60;
+const PACED_UPDATES = 40;
+
+const resources = loadResources();
+const flow = loadFlow('advocacy', resources);
+const translator = new Translator(resources, flow.languages);
+
+interface Shown {
+  message_id: number;
+  reply_markup?: InlineKeyboardMarkup;
+}
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || 6379) });
+    socket.setTimeout(500);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** The next thing a respondent does, read from the question message in front of them. */
+function nextUpdate(user: TelegramUser, message: Shown | undefined): Omit<Update, 'update_id'> {
+  const buttons = (message?.reply_markup?.inline_keyboard ?? [])
+    .flat()
+    .flatMap((b) => ('callback_data' in b ? [b] : []));
+  const bound = buttons
+    .map((b) => ({ ...b, parts: b.callback_data.split(':') }))
+    .filter((b) => b.parts.length >= 3);
+  if (!message || bound.length === 0) return user.text('/start');
+  const question = questionAt(flow, bound[0]!.parts[1]!);
+  const choices = bound.filter((b) => b.parts[2] === 'c');
+  const press = (b: { callback_data: string }) => user.press(message.message_id, b.callback_data);
+  switch (question.type) {
+    case 'text':
+      return user.text('An answer of a few words, as most respondents give.');
+    case 'country':
+      return choices.length > 0 ? press(choices[0]!) : user.text('France');
+    case 'amount':
+      return choices.length > 1 ? press(choices[0]!) : user.text('1500');
+    case 'contact':
+      return press(choices.find((b) => b.parts[3] === 'no') ?? choices[0]!);
+    case 'multi': {
+      if (choices.length === 0) return user.text('Museums');
+      const done = bound.find((b) => b.parts[2] === 'd')!;
+      return buttons.some((b) => b.text.startsWith('✓')) ? press(done) : press(choices[0]!);
+    }
+    default:
+      return choices.length > 0 ? press(choices[0]!) : user.text('Something else');
+  }
+}
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export async function run(): Promise<void> {
+  // A worker does not inherit tsx's loader: it loads the TypeScript file through tsx's API.
+  const script = new URL('./telegram-api.worker.ts', import.meta.url).href;
+  const worker = new Worker(
+    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`,
+    { eval: true },
+  );
+  const { apiRoot } = await new Promise<{ apiRoot: string }>((resolve) => worker.once('message', resolve));
+  // Only builds updates here (ids, users); the server is the one in the worker.
+  const shapes = new TelegramApiStandIn();
+
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const withRedis = await reachable(redisUrl);
+  const dataDir = mkdtempSync(join(tmpdir(), 'telegram-bench-'));
+  const config = parseConfig({
+    DATA_DIR: dataDir,
+    ...(withRedis ? { REDIS_URL: redisUrl, REDIS_PREFIX: `telegram-bench:${process.pid}:` } : {}),
+  });
+  const stores = await openStores(config, silentLogger);
+  const service = new ConversationService({
+    flow,
+    ...stores,
+    salt: 'bench-salt-0123456789',
+    log: silentLogger,
+  });
+  const channel = new TelegramChannel({
+    token: shapes.token,
+    apiRoot,
+    service,
+    translator,
+    invitations: stores.invitations,
+    log: silentLogger,
+  });
+  await channel.prepare();
+
+  // What each respondent sees: the bot's messages, as the Bot API returned them.
+  const shown = new Map<number, Shown>();
+  const call = channel.outbox.call.bind(channel.outbox);
+  channel.outbox.call = async <T>(method: string, payload: Record<string, unknown>, chat?: number) => {
+    const result = await call<T>(method, payload, chat);
+    const message = result as Message.TextMessage | null;
+    if (chat !== undefined && message && typeof message === 'object' && 'message_id' in message) {
+      if (method === 'sendMessage' || shown.get(chat)?.message_id === message.message_id)
+        shown.set(chat, message);
+    }
+    return result;
+  };
+
+  let nextId = 1;
+  const users = Array.from(
+    { length: RESPONDENTS },
+    (_, i) => new TelegramUser(shapes, 500_000 + i, ['en', 'ru', 'ar', 'es', 'fr'][i % 5]),
+  );
+  /** Each respondent sends `updates` updates, one after the other, at most one per `interval` ms. */
+  const phase = async (updates: number, interval: number) => {
+    const latencies: number[] = [];
+    const start = performance.now();
+    await Promise.all(
+      users.map(async (user, i) => {
+        if (interval > 0) await sleep((interval * i) / RESPONDENTS); // spread the respondents out
+        for (let n = 0; n < updates; n++) {
+          const began = performance.now();
+          const update = { update_id: nextId++, ...nextUpdate(user, shown.get(user.id)) } as Update;
+          await channel.bot.handleUpdate(update);
+          const took = performance.now() - began;
+          latencies.push(took);
+          if (interval > took) await sleep(interval - took);
+        }
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    latencies.sort((a, b) => a - b);
+    return { count: latencies.length, rate: latencies.length / seconds, latencies };
+  };
+
+  await phase(10, 0); // warm-up
+  const saturated = await phase(SATURATED_UPDATES, 0);
+  const paced = await phase(PACED_UPDATES, (1000 * RESPONDENTS) / TARGET_RATE);
+  const completed = (await stores.responses.list({ channel: 'telegram' })).length;
+
+  worker.postMessage('close');
+  const { calls } = await new Promise<{ calls: number }>((resolve) => worker.once('message', resolve));
+  await worker.terminate();
+  service.close();
+  await stores.close();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  console.log(
+    `telegram: ${RESPONDENTS} concurrent respondents; ${stores.description}` +
+      `${withRedis ? '' : ` (Redis not reachable at ${redisUrl})`}; ${calls.toLocaleString('en')} Bot API calls, ${completed} surveys completed`,
+  );
+  console.log(
+    `telegram: throughput ${Math.round(saturated.rate).toLocaleString('en')} updates/s through telegraf handleUpdate, ` +
+      `each respondent tapping again at once (target ≥ 2,000); latency median ${ms(percentile(saturated.latencies, 0.5))}, ` +
+      `p99 ${ms(percentile(saturated.latencies, 0.99))}`,
+  );
+  console.log(
+    `telegram: at ${TARGET_RATE.toLocaleString('en')} updates/s offered: ${Math.round(paced.rate).toLocaleString('en')} updates/s handled, ` +
+      `latency median ${ms(percentile(paced.latencies, 0.5))}, p99 ${ms(percentile(paced.latencies, 0.99))} (target p99 < 50 ms)`,
+  );
+}
