@@ -133,8 +133,4 @@ export class TelegramOutbox {
   async delete(chat: number, messageId: number): Promise<void> {
     await this.call('deleteMessage', { chat_id: chat, message_id: messageId }, chat);
   }
-
-  async typing(chat: number): Promise<void> {
-    await this.call('sendChatAction', { chat_id: chat, action: 'typing' }, chat);
-  }
 }
