@@ -304,3 +304,24 @@ test('slow store work: the press is acknowledged first, the message edited after
     'a refusal after deferring is an ephemeral follow-up',
   );
 });
+
+test('Back returns to the previous question, showing the earlier answer; the left message is disabled', async (t) => {
+  const h = await startHarness(t);
+  const r = h.respondent();
+  await r.survey('start');
+  await playOnDiscord(r, [
+    ['language', choose('en')],
+    ['consent', choose('yes')],
+    ['q1', choose('academic')],
+  ]);
+  const q2 = r.latestQuestion();
+  await r.press('Back');
+  const left = r.botMessages().find((m) => m.id === q2.id)!;
+  assert.match(left.content, /You went back to the previous question\./);
+  assert.ok(components(left).every((c) => c.disabled));
+  assert.match(r.lastText(), /What type of library.*\nYour earlier answer: Academic library/s);
+  await playOnDiscord(r, [['q1', choose('public')]]);
+  const session = await stored(h, r);
+  assert.deepEqual(session?.answers.q1, { status: 'answered', value: { option: 'public' } });
+  assert.equal(session?.current, 'q2');
+});

@@ -61,6 +61,11 @@ export async function answerComponent(
 /**
  * A message typed in the DM: a typed answer (text, amount, country, or choice numbers). The
  * previous question message, when we know it, gets its components disabled and the answer shown.
+ *
+ * Typed answers are DM messages, not modals: a modal opens only as the answer to a press (one more
+ * click for every typed question) and only within the 3-second window, so it could not wait for
+ * slow store work; a DM can be typed at any time, days later too, carries up to 4,000 characters
+ * (one question takes 3,000), and the engine already reads typed choice numbers such as "1,3".
  */
 export async function answerMessage(ctx: DiscordContext, message: Message): Promise<void> {
   const user = message.author.id;
