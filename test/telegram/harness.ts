@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
+import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
 import { pino } from 'pino';
 import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/channel.ts';
 import { parseConfig } from '../../src/config.ts';
@@ -12,14 +15,17 @@ import { HttpServer } from '../../src/http/server.ts';
 import type { Logger } from '../../src/log.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
 import { flow, translator } from '../support/flow.ts';
-import { needServer } from '../support/servers.ts';
+import { MONGODB_URI, REDIS_URL, needServer } from '../support/servers.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
 
 /**
- * Which stores the end-to-end tests run on. 'servers': Redis for sessions and MongoDB (FerretDB)
- * for responses, whenever those servers answer (skipped locally when not, failed under CI=true).
+ * The stores a test runs on: 'servers' are Redis for sessions and MongoDB (FerretDB in CI) for
+ * responses, contacts and invitations, opened by `openStores` as in production (the test is
+ * skipped locally when they do not answer, failed under CI=true); 'embedded' are the in-memory
+ * sessions and JSON-lines files; 'auto' takes the servers when they answer (always under
+ * CI=true) and the embedded stores otherwise.
  */
-export const STORE_KIND: 'embedded' | 'servers' = 'embedded';
+export type StoreKind = 'servers' | 'embedded' | 'auto';
 
 export const SALT = 'telegram-test-salt-0123456789';
 
@@ -35,21 +41,42 @@ export function captureLog(): { log: Logger; lines: Record<string, unknown>[] } 
   return { log: pino({ level: 'debug' }, sink), lines };
 }
 
-/** Opens the stores of STORE_KIND for one test, each test in its own key prefix or database. */
-export async function openTestStores(
-  t: TestContext,
-): Promise<{ stores: Stores; reopen(): Promise<Stores> } | null> {
+function answers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url.replace(/^mongodb:/, 'http:'));
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+export interface TestStores {
+  stores: Stores;
+  kind: 'servers' | 'embedded';
+  /** The test's own MongoDB database, when on the servers. */
+  mongoUri?: string;
+  /** Opens the same stores again, as a restarted process would. */
+  reopen(): Promise<Stores>;
+  /** Removes the test's data (key prefix, database, folder); call once the stores are closed. */
+  dispose(): Promise<void>;
+}
+
+/** Opens the stores of one test, in its own Redis key prefix and MongoDB database; removed after. */
+export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): Promise<TestStores | null> {
+  let servers = kind === 'servers' || process.env.CI === 'true';
+  if (kind === 'auto' && !servers) servers = (await answers(REDIS_URL)) && (await answers(MONGODB_URI));
+  if (kind === 'embedded') servers = false;
   const dataDir = mkdtempSync(join(tmpdir(), 'telegram-test-'));
   const env: Record<string, string> = { DATA_DIR: dataDir };
-  let dropDatabase: string | null = null;
-  if (STORE_KIND === 'servers') {
+  if (servers) {
     const redis = await needServer(t, 'redis');
     const mongo = await needServer(t, 'mongodb');
     if (!redis || !mongo) return null;
     const run = randomBytes(4).toString('hex');
-    dropDatabase = `telegram_test_${run}`;
     const uri = new URL(mongo);
-    uri.pathname = `/${dropDatabase}`;
+    uri.pathname = `/telegram_test_${run}`;
     Object.assign(env, {
       REDIS_URL: redis,
       REDIS_PREFIX: `telegram-test:${run}:`,
@@ -59,16 +86,25 @@ export async function openTestStores(
   const config = parseConfig(env);
   const open = () => openStores(config, captureLog().log);
   const stores = await open();
-  t.after(async () => {
-    if (dropDatabase) await dropMongoDatabase(config.MONGODB_URI!);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return { stores, reopen: open };
+  return {
+    stores,
+    kind: servers ? 'servers' : 'embedded',
+    ...(servers ? { mongoUri: config.MONGODB_URI! } : {}),
+    reopen: open,
+    async dispose() {
+      if (servers) await removeServerData(config.REDIS_URL!, config.REDIS_PREFIX, config.MONGODB_URI!);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
-async function dropMongoDatabase(uri: string): Promise<void> {
-  const { default: mongoose } = await import('mongoose');
-  const connection = await mongoose.createConnection(uri).asPromise();
+async function removeServerData(redisUrl: string, prefix: string, mongoUri: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  const keys = await redis.keys(`${prefix}*`).catch(() => []);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  const connection = await mongoose.createConnection(mongoUri).asPromise();
   await connection.dropDatabase();
   await connection.close();
 }
@@ -80,12 +116,16 @@ export interface Harness {
   channel: TelegramChannel;
   log: ReturnType<typeof captureLog>;
   http: HttpServer | null;
+  storeKind: 'servers' | 'embedded';
+  /** The test's MongoDB database, when on the servers. */
+  mongoUri?: string;
   /** Stops the bot and starts a new one on the same stores (a process restart). */
   restart(): Promise<void>;
 }
 
 export interface HarnessOptions {
   mode?: 'polling' | 'webhook';
+  stores?: StoreKind;
   clock?: () => number;
   maxRetryAfter?: number;
   bulkIntervalMs?: number;
@@ -96,7 +136,7 @@ export interface HarnessOptions {
  * stand-in, in polling or webhook mode. Everything is stopped when the test ends.
  */
 export async function startHarness(t: TestContext, options: HarnessOptions = {}): Promise<Harness | null> {
-  const opened = await openTestStores(t);
+  const opened = await openTestStores(t, options.stores);
   if (!opened) return null;
   const api = new TelegramApiStandIn();
   await api.start();
@@ -138,11 +178,19 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       }
     : { mode: 'polling' };
 
-  const harness = { api, log, http, stores: opened.stores, ...make(opened.stores) } as Harness;
+  const harness = {
+    api,
+    log,
+    http,
+    stores: opened.stores,
+    storeKind: opened.kind,
+    ...(opened.mongoUri ? { mongoUri: opened.mongoUri } : {}),
+    ...make(opened.stores),
+  } as Harness;
   await harness.channel.start(botMode);
   harness.restart = async () => {
     await harness.channel.stop();
-    if (STORE_KIND === 'servers') {
+    if (opened.kind === 'servers') {
       await harness.stores.close();
       harness.stores = await opened.reopen();
     }
@@ -155,6 +203,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     await http?.close();
     await api.close();
     await harness.stores.close();
+    await opened.dispose();
   });
   return harness;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import mongoose from 'mongoose';
 import { pseudonym } from '../../src/log.ts';
 import { translator } from '../support/flow.ts';
 import { SALT, startHarness } from './harness.ts';
@@ -173,74 +174,103 @@ const cases: Case[] = [
   },
 ];
 
-for (const mode of ['polling', 'webhook'] as const) {
-  for (const [i, c] of cases.entries()) {
-    test(`${mode}: ${c.name}`, async (t) => {
-      const h = await startHarness(t, { mode });
-      if (!h) return;
-      const r = new Respondent(h.api, 7001 + i, c.languageCode);
-      const tr = translator.translatorFor(c.locale);
-      if (c.invitation) {
-        await h.stores.invitations.create({
-          token: c.invitation,
-          campaign: 'egypt-2025',
-          coordinator: 'cairo',
-          maxUses: 5,
-          uses: 0,
-          revoked: false,
-          createdAt: new Date(),
-        });
-      }
-      await r.send(c.invitation ? `/start ${c.invitation}` : '/start');
-      // The language picker comes first, with Telegram's language preselected.
-      const picker = r.question;
-      const marked = buttonsOf(picker).filter((b) => b.text.startsWith('✓'));
-      assert.deepEqual(
-        marked.map((b) => b.data.split(':').at(-1)),
-        [c.locale],
-      );
+/** The raw MongoDB document of a response, as staff tools and analysis read it. */
+async function mongoDocument(uri: string, id: string): Promise<Record<string, unknown> | null> {
+  const connection = await mongoose.createConnection(uri).asPromise();
+  try {
+    return await connection.db!.collection<{ _id: string }>('responses').findOne({ _id: id });
+  } finally {
+    await connection.close();
+  }
+}
 
-      const asked = await r.takeSurvey(c.plan);
-      assert.deepEqual(asked, Object.keys(c.plan), 'questions asked in order, each once');
-      assert.equal(r.last.text, tr({ key: 'common:end.completed' }));
-
-      // The chat reads as a clean record: only the last message may have buttons, and none do now.
-      assert.deepEqual(
-        r.messages.filter((m) => m.reply_markup).map((m) => m.text.slice(0, 40)),
-        [],
-      );
-      const q1 = r.messages.find((m) => m.text.includes(tr({ key: 'advocacy:q1.text' })));
-      assert.ok(q1, `q1 was asked in ${c.locale}`);
-      assert.match(q1.text, /✅ /);
-
-      const stored = await h.stores.responses.list({ channel: 'telegram' });
-      assert.equal(stored.length, 1);
-      const response = stored[0]!;
-      assert.equal(response.status, 'complete');
-      assert.equal(response.locale, c.locale);
-      assert.equal(response.respondent, pseudonym(SALT, 'telegram', String(r.id)));
-      assert.equal(response.invitation, c.invitation);
-      const answers = Object.fromEntries(
-        Object.entries(response.answers).map(([id, a]) => [
-          id,
-          a.status === 'declined' ? 'declined' : a.value,
-        ]),
-      );
-      assert.deepEqual(answers, c.answers);
-      if (c.invitation) assert.equal((await h.stores.invitations.get(c.invitation))?.uses, 1);
-
-      const contacts = await h.stores.contacts.list();
-      if (c.contact) {
-        assert.equal(contacts.length, 1);
-        assert.equal(response.contactId, contacts[0]!.id);
+for (const stores of ['servers', 'embedded'] as const) {
+  for (const mode of ['polling', 'webhook'] as const) {
+    for (const [i, c] of cases.entries()) {
+      test(`${stores === 'servers' ? 'Redis and MongoDB' : 'embedded stores'}, ${mode}: ${c.name}`, async (t) => {
+        const h = await startHarness(t, { mode, stores });
+        if (!h) return;
+        assert.equal(h.storeKind, stores);
+        const r = new Respondent(h.api, 7001 + i, c.languageCode);
+        const tr = translator.translatorFor(c.locale);
+        if (c.invitation) {
+          await h.stores.invitations.create({
+            token: c.invitation,
+            campaign: 'egypt-2025',
+            coordinator: 'cairo',
+            maxUses: 5,
+            uses: 0,
+            revoked: false,
+            createdAt: new Date(),
+          });
+        }
+        await r.send(c.invitation ? `/start ${c.invitation}` : '/start');
+        // The language picker comes first, with Telegram's language preselected.
+        const picker = r.question;
+        const marked = buttonsOf(picker).filter((b) => b.text.startsWith('✓'));
         assert.deepEqual(
-          { name: contacts[0]!.name, viaChat: contacts[0]!.viaChat, language: contacts[0]!.language },
-          c.contact,
+          marked.map((b) => b.data.split(':').at(-1)),
+          [c.locale],
         );
-        assert.equal(contacts[0]!.chat, String(r.id));
-      } else assert.equal(contacts.length, 0);
-      // Nothing is left of the session once the response is stored.
-      assert.equal(await h.service.current('telegram', String(r.id)), null);
-    });
+
+        const asked = await r.takeSurvey(c.plan);
+        assert.deepEqual(asked, Object.keys(c.plan), 'questions asked in order, each once');
+        assert.equal(r.last.text, tr({ key: 'common:end.completed' }));
+
+        // The chat reads as a clean record: only the last message may have buttons, and none do now.
+        assert.deepEqual(
+          r.messages.filter((m) => m.reply_markup).map((m) => m.text.slice(0, 40)),
+          [],
+        );
+        const q1 = r.messages.find((m) => m.text.includes(tr({ key: 'advocacy:q1.text' })));
+        assert.ok(q1, `q1 was asked in ${c.locale}`);
+        assert.match(q1.text, /✅ /);
+
+        const stored = await h.stores.responses.list({ channel: 'telegram' });
+        assert.equal(stored.length, 1);
+        const response = stored[0]!;
+        assert.equal(response.status, 'complete');
+        assert.equal(response.locale, c.locale);
+        assert.equal(response.respondent, pseudonym(SALT, 'telegram', String(r.id)));
+        assert.equal(response.invitation, c.invitation);
+        const answers = Object.fromEntries(
+          Object.entries(response.answers).map(([id, a]) => [
+            id,
+            a.status === 'declined' ? 'declined' : a.value,
+          ]),
+        );
+        assert.deepEqual(answers, c.answers);
+        if (c.invitation) assert.equal((await h.stores.invitations.get(c.invitation))?.uses, 1);
+
+        const contacts = await h.stores.contacts.list();
+        if (c.contact) {
+          assert.equal(contacts.length, 1);
+          assert.equal(response.contactId, contacts[0]!.id);
+          assert.deepEqual(
+            { name: contacts[0]!.name, viaChat: contacts[0]!.viaChat, language: contacts[0]!.language },
+            c.contact,
+          );
+          assert.equal(contacts[0]!.chat, String(r.id));
+        } else assert.equal(contacts.length, 0);
+        // Nothing is left of the session once the response is stored.
+        assert.equal(await h.service.current('telegram', String(r.id)), null);
+
+        if (h.mongoUri) {
+          // The document itself, as stored in MongoDB: the answers as given, keyed by question.
+          const doc = await mongoDocument(h.mongoUri, response.id);
+          assert.ok(doc, 'the response is a MongoDB document');
+          assert.equal(doc.channel, 'telegram');
+          assert.equal(doc.status, 'complete');
+          assert.equal(doc.invitation, c.invitation);
+          const stored = doc.answers as Record<string, { status: string; value?: unknown }>;
+          assert.deepEqual(
+            Object.fromEntries(
+              Object.entries(stored).map(([id, a]) => [id, a.status === 'declined' ? 'declined' : a.value]),
+            ),
+            c.answers,
+          );
+        }
+      });
+    }
   }
 }
