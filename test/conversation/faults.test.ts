@@ -168,7 +168,8 @@ test('a completion retried after a crash between the MongoDB write and the Redis
   } as unknown as SessionStore;
   const first = serviceOver({ sessions: crashing, responses, contacts });
   const last = await answerUntil(first.turn, at('q17', 'language'));
-  await first.turn(answerFor(last.prompt!));
+  const saved = await first.turn(answerFor(last.prompt!));
+  assert.deepEqual(noticeKeys(saved), ['common:end.completed'], 'MongoDB has the answers: saved, said so');
   first.service.close();
   const left = (await real.get(KEY)) as Session;
   assert.equal(left.status, 'completed', 'the session outlived the crash');
@@ -247,3 +248,30 @@ for (const [what, corrupt] of [
     assert.deepEqual(noticeKeys(end), ['common:end.completed']);
   });
 }
+
+test('a withdrawal whose session delete failed does not lock the respondent out', async (t) => {
+  const r = await redisFor(t);
+  if (!r) return;
+  const { responses, contacts } = fileResponses(t);
+  const real = r.newStore();
+  let failDelete = true;
+  const sessions = Object.assign(Object.create(real) as SessionStore, {
+    delete: async (key: string, expected?: number) => {
+      if (failDelete) throw new Error('connection reset');
+      return real.delete(key, expected);
+    },
+  });
+  const { turn } = serviceOver({ sessions, responses, contacts });
+  const consent = await answerUntil(turn, at('consent'));
+  const refused = await turn({
+    type: 'choose',
+    option: 'no',
+    bound: { question: 'consent', version: consent.prompt!.version },
+  });
+  assert.deepEqual(noticeKeys(refused), ['common:unavailable']);
+  assert.equal(((await real.get(KEY)) as Session).status, 'withdrawn', 'left behind, with no answers in it');
+  failDelete = false;
+  const again = await turn({ type: 'start' });
+  assert.equal(again.prompt?.kind === 'question' && again.prompt.question, 'language', 'a fresh start');
+  assert.equal(((await real.get(KEY)) as Session).status, 'active');
+});
