@@ -45,9 +45,14 @@ export class Translator {
   }
 }
 
+const displayNames = new Map<string, Intl.DisplayNames>();
+
 function displayName(locale: string, type: 'language' | 'region' | 'currency', code: string): string {
   try {
-    const name = new Intl.DisplayNames([locale], { type }).of(code) ?? code;
+    const cacheKey = `${locale}\0${type}`;
+    let names = displayNames.get(cacheKey);
+    if (!names) displayNames.set(cacheKey, (names = new Intl.DisplayNames([locale], { type })));
+    const name = names.of(code) ?? code;
     // Names of languages in their own language start with a capital for a menu ("Русский").
     return type === 'language' ? name.charAt(0).toLocaleUpperCase(locale) + name.slice(1) : name;
   } catch {
