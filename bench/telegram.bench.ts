@@ -165,6 +165,9 @@ export async function run(): Promise<void> {
   await phase(10, 0); // warm-up
   const saturated = await phase(SATURATED_UPDATES, 0);
   const paced = await phase(PACED_UPDATES, (1000 * RESPONDENTS) / TARGET_RATE);
+  // And at half of what this machine sustains, where latency is the work itself, not queueing.
+  const halfRate = Math.max(100, Math.round(saturated.rate / 2));
+  const relaxed = await phase(PACED_UPDATES / 2, (1000 * RESPONDENTS) / halfRate);
   const completed = (await stores.responses.list({ channel: 'telegram' })).length;
 
   worker.postMessage('close');
@@ -187,5 +190,9 @@ export async function run(): Promise<void> {
   console.log(
     `telegram: at ${TARGET_RATE.toLocaleString('en')} updates/s offered: ${Math.round(paced.rate).toLocaleString('en')} updates/s handled, ` +
       `latency median ${ms(percentile(paced.latencies, 0.5))}, p99 ${ms(percentile(paced.latencies, 0.99))} (target p99 < 50 ms)`,
+  );
+  console.log(
+    `telegram: at ${halfRate.toLocaleString('en')} updates/s offered (half the throughput): ${Math.round(relaxed.rate).toLocaleString('en')} handled, ` +
+      `latency median ${ms(percentile(relaxed.latencies, 0.5))}, p99 ${ms(percentile(relaxed.latencies, 0.99))}`,
   );
 }
