@@ -28,7 +28,8 @@ test('docker-compose.yml runs the bot with Redis (append-only, volume) and Mongo
   }
   assert.equal(bot.depends_on.redis.condition, 'service_healthy');
   assert.equal(bot.depends_on.mongo.condition, 'service_healthy');
-  for (const name of Object.keys(bot.environment)) assert.ok(configKeys.includes(name), `${name} is a config variable`);
+  for (const name of Object.keys(bot.environment))
+    assert.ok(configKeys.includes(name), `${name} is a config variable`);
 });
 
 test('.env.example documents exactly the variables the configuration reads', () => {
