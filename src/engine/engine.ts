@@ -80,6 +80,12 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
 
   const question = questionAt(flow, session.current);
   if (input.type === 'back') {
+    // Within a question of several steps (other, currency, contact), back returns to its first step.
+    if (session.step !== '') {
+      return done(flow, enter(flow, touch(session, now), question), [
+        { type: 'back', question: question.id },
+      ]);
+    }
     const previous = session.path.at(-1);
     if (previous === undefined) return refuse('no_back');
     const back = touch(session, now, { path: session.path.slice(0, -1) });

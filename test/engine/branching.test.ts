@@ -282,3 +282,12 @@ test('the platform language is pre-selected, and an unknown one falls back to En
   const pt = play([], { locale: 'pt-BR' });
   assert.equal(pt.session.locale, 'en');
 });
+
+test('back inside a question of several steps returns to its first step', () => {
+  const at = play([...setup(), choose('other')]);
+  assert.equal(at.session.step, 'other');
+  const step = next(flow, at.session, back, 99);
+  assert.equal(step.session.current, 'q1');
+  assert.equal(step.session.step, '');
+  assert.equal(step.prompt.kind === 'question' && step.prompt.choices.length, 6);
+});
