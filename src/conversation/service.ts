@@ -19,6 +19,13 @@ export interface Turn {
   locale?: string;
   /** An invitation or campaign token, recorded on a session that starts with it. */
   invitation?: string;
+  /**
+   * The platform's id of the event behind this turn (a Telegram update id). A platform redelivers
+   * an event whose delivery failed, perhaps to another replica, after the first one may already
+   * have applied it: the id is saved with the session in the same compare-and-set, and an event
+   * seen again is answered with the current prompt instead of being applied twice.
+   */
+  event?: string;
   input: Input;
 }
 
@@ -32,6 +39,8 @@ export interface TurnResult {
   /** Messages to show before the prompt (welcome back, saved later, unavailable...). */
   notices: Text[];
   session: Session | null;
+  /** The turn's event was applied before (a redelivery): nothing changed; show the prompt again. */
+  replayed?: true;
 }
 
 export interface ConversationDeps {
@@ -52,6 +61,10 @@ export interface ConversationDeps {
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
 const MAX_ATTEMPTS = 5;
+/** Session meta key holding the ids of the last events applied, space-separated, newest last. */
+const APPLIED = 'applied';
+/** Redeliveries come soon and in order, so a short memory per respondent is enough. */
+const APPLIED_KEPT = 8;
 const notice = (key: string, params?: Text['params']): Text => (params ? { key, params } : { key });
 
 /**
@@ -106,6 +119,9 @@ export class ConversationService {
       // A button whose session is gone (finished, withdrawn or erased) belongs to no question:
       // it is refused as stale, never taken as the start of a new survey.
       if (stored === null && turn.input.bound) return this.refused(null, 'stale');
+      // Gone since this turn first read it: a concurrent turn finished or withdrew it. The input
+      // was meant for a question of that session, not for a new survey.
+      if (stored === null && firstSeen) return this.refused(null, 'busy');
       // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
       if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
         if (stored && isCorrupt(stored)) {
@@ -129,6 +145,9 @@ export class ConversationService {
           step = { ...step, session, prompt: promptFor(this.flow, session) };
         }
       } else {
+        if (turn.event !== undefined && wasApplied(stored, turn.event)) {
+          return stored.status === 'completed' ? this.finishStored(key, stored) : this.replayed(stored);
+        }
         // A turn bound to nothing (typed text) was meant for the question the respondent saw:
         // if a concurrent turn moved the session on, it is refused rather than applied elsewhere.
         firstSeen ??= stored;
@@ -145,6 +164,7 @@ export class ConversationService {
         if (step.session === stored) return { ...step, before, notices };
         expected = stored.version;
       }
+      if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
       if (!(await this.deps.sessions.put(key, step.session, expected))) {
         if (turn.input.bound) return this.refused(stored && !isCorrupt(stored) ? stored : null, 'stale');
         continue;
@@ -165,6 +185,17 @@ export class ConversationService {
       events: [],
       notices: [],
       session,
+    };
+  }
+
+  private replayed(session: Session): TurnResult {
+    return {
+      prompt: promptFor(this.flow, session),
+      before: null,
+      events: [],
+      notices: [],
+      session,
+      replayed: true,
     };
   }
 
@@ -320,4 +351,13 @@ export class ConversationService {
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
   }
+}
+
+function wasApplied(session: Session, event: string): boolean {
+  return (session.meta[APPLIED] ?? '').split(' ').includes(event);
+}
+
+function withApplied(session: Session, event: string): Session {
+  const applied = [...(session.meta[APPLIED] ?? '').split(' ').filter(Boolean), event].slice(-APPLIED_KEPT);
+  return { ...session, meta: { ...session.meta, [APPLIED]: applied.join(' ') } };
 }

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
@@ -19,6 +20,11 @@ export interface Stores {
   responses: ResponseStore;
   contacts: ContactStore;
   invitations: InvitationStore;
+  /**
+   * The Redis connection of the session store, when sessions are in Redis: replicas also share
+   * their leader locks and channel state through it. Null with embedded sessions (one process).
+   */
+  redis: Redis | null;
   /** One line saying which stores are in use, for start-up. */
   description: string;
   close(): Promise<void>;
@@ -45,8 +51,9 @@ export async function openStores(
   const embedded: string[] = [];
 
   let sessions: SessionStore;
+  let redis: Redis | null = null;
   if (config.REDIS_URL) {
-    const redis = await connectRedis(config.REDIS_URL, log, tuning.redis);
+    redis = await connectRedis(config.REDIS_URL, log, tuning.redis);
     sessions = new RedisSessionStore(redis, {
       prefix: config.REDIS_PREFIX,
       ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
@@ -95,6 +102,7 @@ export async function openStores(
     responses,
     contacts,
     invitations,
+    redis,
     description: parts.join(', ') + note,
     async close() {
       await Promise.all(closers.map((close) => close()));

@@ -6,24 +6,34 @@ import type { Logger } from '../log.ts';
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/** How long a lock lives without renewal by default: a killed leader is replaced within this time. */
+export const LEADER_TTL_MS = 15_000;
+
 export interface LeaderOptions {
   /** How long the lock lives without renewal: a killed leader is replaced within this time. */
   ttlMs?: number;
   /** Called when this process becomes the leader; the returned function is called when it stops being one. */
   onLead: () => Promise<() => Promise<void>>;
+  /**
+   * Called when `onLead` failed: the lock is released at once (another replica may do better) and
+   * taken again at a later check. Return true to stop trying for good (a revoked token).
+   */
+  onLeadFailed?: (error: unknown) => boolean;
   log: Logger;
 }
 
 /**
- * Runs one piece of work (Telegram long polling) in exactly one replica at a time: a Redis key
- * set with NX and an expiry, renewed at a third of its life. A leader that dies stops renewing,
- * and another replica takes over once the key expires.
+ * Runs one piece of work (Telegram long polling, the Discord gateway) in exactly one replica at a
+ * time: a Redis key set with NX and an expiry, renewed at a third of its life. A leader that dies
+ * stops renewing, and another replica takes over once the key expires; one that cannot renew
+ * (lock taken, Redis unreachable) stops the work before its lock can have expired.
  */
 export class LeaderLock {
   readonly token = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private stopWork: (() => Promise<void>) | null = null;
   private stopped = false;
+  private current: Promise<void> = Promise.resolve();
   private readonly ttl: number;
 
   constructor(
@@ -31,7 +41,7 @@ export class LeaderLock {
     private readonly key: string,
     private readonly options: LeaderOptions,
   ) {
-    this.ttl = options.ttlMs ?? 15_000;
+    this.ttl = options.ttlMs ?? LEADER_TTL_MS;
   }
 
   get leading(): boolean {
@@ -39,48 +49,65 @@ export class LeaderLock {
   }
 
   start(): void {
-    void this.tick();
+    this.run();
+  }
+
+  private run(): void {
+    this.current = this.tick().finally(() => this.schedule());
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), Math.max(50, Math.floor(this.ttl / 3)));
+    this.timer = setTimeout(() => this.run(), Math.max(50, Math.floor(this.ttl / 3)));
     this.timer.unref();
   }
 
   private async tick(): Promise<void> {
+    if (this.stopped) return;
     try {
       if (this.leading) {
         const renewed = await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttl));
         if (renewed !== 1) await this.lose('lock taken or expired');
-      } else {
-        const got = await this.redis.set(this.key, this.token, 'PX', this.ttl, 'NX');
-        if (got === 'OK' && !this.stopped) {
-          this.options.log.info({ key: this.key }, 'became leader');
-          this.stopWork = await this.options.onLead();
-        }
+        return;
+      }
+      const got = await this.redis.set(this.key, this.token, 'PX', this.ttl, 'NX');
+      if (got !== 'OK' || this.stopped) return;
+      this.options.log.info({ key: this.key }, 'became leader');
+      try {
+        this.stopWork = await this.options.onLead();
+      } catch (error) {
+        this.options.log.error({ err: error, key: this.key }, 'could not start the work as leader');
+        await this.release();
+        if (this.options.onLeadFailed?.(error)) this.stopped = true;
       }
     } catch (error) {
       // Redis unreachable: a leader cannot prove it still holds the lock, so it steps down.
       if (this.leading) await this.lose((error as Error).message);
     }
-    this.schedule();
   }
 
   private async lose(reason: string): Promise<void> {
     const stop = this.stopWork;
     this.stopWork = null;
     this.options.log.warn({ key: this.key, reason }, 'lost leadership');
-    await stop?.();
+    await stop?.().catch((error: unknown) =>
+      this.options.log.error({ err: error, key: this.key }, 'the work did not stop cleanly'),
+    );
+  }
+
+  private async release(): Promise<void> {
+    await this.redis.eval(RELEASE, 1, this.key, this.token).catch(() => undefined);
   }
 
   /** Stops the work (if leading) and hands the lock over at once rather than at expiry. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    // A check under way may be starting the work right now: it finishes first, then is undone.
+    await this.current.catch(() => undefined);
     const stop = this.stopWork;
     this.stopWork = null;
     await stop?.();
-    await this.redis.eval(RELEASE, 1, this.key, this.token).catch(() => undefined);
+    await this.release();
   }
 }

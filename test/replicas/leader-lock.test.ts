@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { silentLogger } from '../../src/log.ts';
+import { LeaderLock } from '../../src/store/redis-leader.ts';
+import { redisFor } from '../support/stores.ts';
+
+/** The lock's edges that the replica tests do not reach on purpose: a stop while leadership is being taken, and work that cannot start. */
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(10);
+  }
+}
+
+test('a stop while the work is starting waits for it, then stops it and releases the lock', async (t) => {
+  const setup = await redisFor(t);
+  if (!setup) return;
+  const key = `${setup.prefix}leader`;
+  let running = 0;
+  let releaseStart: () => void = () => {};
+  const starting = new Promise<void>((resolve) => (releaseStart = resolve));
+  let entered = false;
+  const lock = new LeaderLock(setup.redis, key, {
+    ttlMs: 3000,
+    log: silentLogger,
+    onLead: async () => {
+      entered = true;
+      await starting;
+      running++;
+      return async () => {
+        running--;
+      };
+    },
+  });
+  lock.start();
+  await until(() => entered, 2000);
+  const stopped = lock.stop();
+  releaseStart();
+  await stopped;
+  assert.equal(running, 0, 'the work that started during the stop was stopped');
+  assert.equal(lock.leading, false);
+  assert.equal(await setup.redis.get(key), null, 'the lock is released');
+});
+
+test('work that cannot start releases the lock for another replica, and a fatal failure stops trying', async (t) => {
+  const setup = await redisFor(t);
+  if (!setup) return;
+  const key = `${setup.prefix}leader`;
+  const failures: unknown[] = [];
+  let attempts = 0;
+  const failing = new LeaderLock(setup.redis, key, {
+    ttlMs: 300,
+    log: silentLogger,
+    onLead: async () => {
+      attempts++;
+      throw new Error('token refused');
+    },
+    onLeadFailed: (error) => {
+      failures.push(error);
+      return failures.length >= 2;
+    },
+  });
+  failing.start();
+  await until(() => failures.length === 2, 3000);
+  // Released at once, not left to expire: the key is free right after the failure.
+  assert.equal(await setup.redis.get(key), null);
+  await sleep(500); // several checks' time: it has stopped trying
+  assert.equal(attempts, 2);
+
+  let working = false;
+  const healthy = new LeaderLock(setup.redis, key, {
+    ttlMs: 3000,
+    log: silentLogger,
+    onLead: async () => {
+      working = true;
+      return async () => {
+        working = false;
+      };
+    },
+  });
+  healthy.start();
+  await until(() => healthy.leading, 2000);
+  assert.equal(working, true);
+  await healthy.stop();
+  await failing.stop();
+  assert.equal(working, false);
+});
