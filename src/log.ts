@@ -1,19 +1,75 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
+/** Fields every line logged within one update carries (its id), whoever logs it. */
+const fields = new AsyncLocalStorage<Record<string, string | number>>();
+
 /**
- * Structured JSON logs. Tokens are redacted wherever they appear in logged objects; message
- * texts and personal data are never logged by callers (respondents appear only as pseudonyms).
+ * Runs `work` with `extra` (such as `{ update: 123 }`) on every log line written meanwhile, also by
+ * code that never sees a logger of this update (the service, the outbox, a retry it schedules).
  */
-export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
-  const options = {
-    level,
-    base: { service: 'survey-bot' },
-    redact: { paths: ['token', '*.token', 'config.*Token', 'headers.authorization'], censor: '[redacted]' },
+export function withLogFields<T>(extra: Record<string, string | number>, work: () => T): T {
+  return fields.run({ ...fields.getStore(), ...extra }, work);
+}
+
+// A Telegram bot token wherever it appears (a failed request's URL carries it).
+const TELEGRAM_TOKEN = /\b\d{5,12}:[\w-]{20,}\b/g;
+const CENSOR = '[redacted]';
+
+export interface LoggerOptions {
+  /** Values never to be written (tokens, passwords): replaced wherever they appear in a line. */
+  secrets?: readonly (string | undefined)[];
+}
+
+/**
+ * Structured JSON logs. Tokens are redacted wherever they appear: by field name, by the shape of a
+ * Telegram token, and every configured secret in the finished line. Errors are logged as name,
+ * message, code and stack only: a library error's other fields can carry a request's body (a
+ * message text) or headers. Message texts and personal data are never logged by callers
+ * (respondents appear only as pseudonyms).
+ */
+export function createLogger(
+  level = 'info',
+  destination?: NodeJS.WritableStream,
+  options: LoggerOptions = {},
+): Logger {
+  const secrets = [...new Set(options.secrets ?? [])].filter((s): s is string => !!s && s.length >= 6);
+  const sink: { write(line: string): unknown } =
+    (destination as never) ?? pino.destination({ dest: 1, sync: true });
+  const scrubbed: DestinationStream = {
+    write(line: string) {
+      let clean = line.replace(TELEGRAM_TOKEN, CENSOR);
+      for (const secret of secrets) if (clean.includes(secret)) clean = clean.split(secret).join(CENSOR);
+      sink.write(clean);
+    },
   };
-  return destination ? pino(options, destination as never) : pino(options);
+  return pino(
+    {
+      level,
+      base: { service: 'survey-bot' },
+      redact: { paths: ['token', '*.token', 'config.*Token', 'headers.authorization'], censor: CENSOR },
+      serializers: { err: serializeError },
+      mixin: () => fields.getStore() ?? {},
+    },
+    scrubbed,
+  );
+}
+
+/** An error as logged: what it is and where it came from, never the data it was carrying. */
+export function serializeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: unknown }).cause;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    stack: error.stack,
+    ...(cause !== undefined && depth < 3 ? { cause: serializeError(cause, depth + 1) } : {}),
+  };
 }
 
 /** A logger that drops everything, for tests and the terminal chat. */
