@@ -5,6 +5,7 @@ import type { Flow } from './engine/flow.ts';
 import { loadFlow, loadResources } from './flows/load.ts';
 import { Translator } from './i18n/translator.ts';
 import type { Logger } from './log.ts';
+import { Metrics } from './metrics.ts';
 import { openStores, type Stores } from './store/open.ts';
 
 export interface App {
@@ -14,6 +15,8 @@ export interface App {
   stores: Stores;
   service: ConversationService;
   log: Logger;
+  /** The process's Prometheus metrics, served at /metrics. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -23,6 +26,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   const flow = loadFlow(config.FLOW, resources);
   const translator = new Translator(resources, flow.languages);
   const stores = await openStores(config, log);
+  const metrics = new Metrics({ defaults: true });
   const service = new ConversationService({
     flow,
     sessions: stores.sessions,
@@ -31,6 +35,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     salt: config.RESPONDENT_SALT ?? '',
     abandonAfter: config.ABANDON_AFTER_HOURS * 3600_000,
     log,
+    metrics,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
@@ -43,6 +48,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     stores,
     service,
     log,
+    metrics,
     async close() {
       await sweeper?.stop();
       service.close();

@@ -5,6 +5,7 @@ import type { Input, RefusalCode } from '../engine/input.ts';
 import type { EngineEvent, Prompt, Refusal, Text } from '../engine/prompt.ts';
 import type { Session } from '../engine/session.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
 import type { ContactStore, ResponseStore } from '../store/response-store.ts';
 import { isCorrupt, sessionKey, type SessionStore } from '../store/session-store.ts';
 import { toRecords, type SessionMeta } from './response.ts';
@@ -57,6 +58,8 @@ export interface ConversationDeps {
   abandonAfter?: number;
   /** First pause before saving a finished response again after the response store failed (ms). */
   retryAfter?: number;
+  /** Turn latency, sessions started / completed / withdrawn / abandoned, store errors. */
+  metrics?: Metrics;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -91,9 +94,11 @@ export class ConversationService {
 
   async turn(turn: Turn): Promise<TurnResult> {
     const key = sessionKey(this.flow.id, turn.channel, turn.user);
+    const timer = this.deps.metrics?.turnSeconds.startTimer({ channel: turn.channel });
     try {
       return await this.apply(key, turn);
     } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'turn' });
       this.log.error(
         { err: error, channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
         'turn failed',
@@ -105,6 +110,8 @@ export class ConversationService {
         notices: [notice('common:unavailable')],
         session: null,
       };
+    } finally {
+      timer?.();
     }
   }
 
@@ -169,12 +176,19 @@ export class ConversationService {
         if (turn.input.bound) return this.refused(stored && !isCorrupt(stored) ? stored : null, 'stale');
         continue;
       }
+      if (before === null) this.count(turn.channel, 'started');
+      if (step.session.status !== 'active') this.count(turn.channel, step.session.status);
       if (step.session.status === 'withdrawn') await this.deps.sessions.delete(key, step.session.version);
       if (step.session.status === 'completed') notices.push(await this.finish(key, step.session));
       return { prompt: step.prompt, before, events: step.events, notices, session: step.session };
     }
     const latest = await this.deps.sessions.get(key);
     return this.refused(latest && !isCorrupt(latest) ? latest : null, 'busy');
+  }
+
+  /** A session event for the metrics; the channel is one of a closed set (never an id). */
+  private count(channel: string, event: 'started' | 'completed' | 'withdrawn' | 'abandoned'): void {
+    this.deps.metrics?.sessions.inc({ channel, event });
   }
 
   private refused(session: Session | null, code: RefusalCode): TurnResult {
@@ -225,6 +239,7 @@ export class ConversationService {
     try {
       await this.saveRecords(session, 'complete');
     } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'save_response' });
       this.log.error({ err: error, session: session.id }, 'response not saved; will retry');
       this.scheduleRetry(key, session, 1);
       return notice('common:end.saved_later');
@@ -233,6 +248,7 @@ export class ConversationService {
       await this.deps.sessions.delete(key, session.version);
       this.clearRetry(key);
     } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'delete_session' });
       this.log.warn(
         { err: error, session: session.id },
         'response saved, session not removed yet; will retry',
@@ -256,7 +272,10 @@ export class ConversationService {
       void this.saveRecords(session, 'complete')
         .then(() => this.deps.sessions.delete(key, session.version))
         .then(() => this.log.info({ session: session.id }, 'response saved after retry'))
-        .catch(() => this.scheduleRetry(key, session, attempt + 1));
+        .catch(() => {
+          this.deps.metrics?.storeErrors.inc({ operation: 'retry_response' });
+          this.scheduleRetry(key, session, attempt + 1);
+        });
     }, delay);
     timer.unref();
     this.retries.set(key, timer);
@@ -288,8 +307,12 @@ export class ConversationService {
           session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language');
         if (worthKeeping) await this.saveRecords(session, 'partial');
         await this.deps.sessions.markArchived(key, session.version);
-        if (worthKeeping) archived++;
+        if (worthKeeping) {
+          archived++;
+          this.count(session.meta.channel ?? 'unknown', 'abandoned');
+        }
       } catch (error) {
+        this.deps.metrics?.storeErrors.inc({ operation: 'sweep' });
         failure ??= error;
       }
     }

@@ -21,6 +21,14 @@ import {
 import { messageInput } from './parse.ts';
 import { planReply, type ReplyPlan } from './reply.ts';
 
+/** How a turn ended, for the metrics: taken, refused (bad or stale input), or failed on our side. */
+export type Outcome = 'ok' | 'refused' | 'error';
+
+export function outcomeOf(result: TurnResult): Outcome {
+  if (result.refusal) return 'refused';
+  return result.prompt === null ? 'error' : 'ok';
+}
+
 function plan(ctx: DiscordContext, result: TurnResult, input: Input, locale: string | null): ReplyPlan {
   const language = result.session?.locale ?? result.prompt?.locale ?? languageFor(ctx, locale);
   return planReply(ctx.service.flow, translatorFor(ctx, language), result, input);
@@ -35,11 +43,12 @@ export async function answerComponent(
   ctx: DiscordContext,
   i: ButtonInteraction | StringSelectMenuInteraction,
   input: Input,
-): Promise<void> {
+): Promise<Outcome> {
   const user = i.user.id;
   const work = ctx.service.turn({ channel: CHANNEL, user, chat: i.channelId, locale: i.locale, input });
   const deferred = await deferIfSlow(work, ctx.ackAfterMs, () => i.deferUpdate());
-  const planned = plan(ctx, await work, input, i.locale);
+  const result = await work;
+  const planned = plan(ctx, result, input, i.locale);
   if (planned.notice) {
     const body = { content: planned.notice, flags: MessageFlags.Ephemeral } as const;
     await (deferred ? i.followUp(body) : i.reply(body));
@@ -56,6 +65,7 @@ export async function answerComponent(
     }
   } else if (!deferred) await i.deferUpdate();
   if (planned.messages.length > 0) await sendPlanned(ctx, user, await dmOf(i), planned);
+  return outcomeOf(result);
 }
 
 /**
@@ -67,7 +77,7 @@ export async function answerComponent(
  * slow store work; a DM can be typed at any time, days later too, carries up to 4,000 characters
  * (one question takes 3,000), and the engine already reads typed choice numbers such as "1,3".
  */
-export async function answerMessage(ctx: DiscordContext, message: Message): Promise<void> {
+export async function answerMessage(ctx: DiscordContext, message: Message): Promise<Outcome> {
   const user = message.author.id;
   const dm = message.channel as DMChannel;
   const input = messageInput(message.content);
@@ -92,4 +102,5 @@ export async function answerMessage(ctx: DiscordContext, message: Message): Prom
     }
   }
   await sendPlanned(ctx, user, dm, planned);
+  return outcomeOf(result);
 }

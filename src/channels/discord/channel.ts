@@ -1,11 +1,12 @@
 import { EventEmitter, once } from 'node:events';
-import { Events, MessageFlags, type Client, type Interaction, type Message } from 'discord.js';
+import { Events, MessageFlags, Status, type Client, type Interaction, type Message } from 'discord.js';
 import type { ConversationService } from '../../conversation/service.ts';
 import type { Translator } from '../../i18n/translator.ts';
-import type { Logger } from '../../log.ts';
+import { withLogFields, type Logger } from '../../log.ts';
+import type { Metrics } from '../../metrics.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
-import { answerComponent, answerMessage } from './answers.ts';
+import { answerComponent, answerMessage, type Outcome } from './answers.ts';
 import { createDiscordClient, type DiscordClientOptions } from './client.ts';
 import {
   CHANNEL,
@@ -29,6 +30,8 @@ export interface DiscordChannelOptions extends DiscordClientOptions {
   log: Logger;
   ackAfterMs?: number;
   clock?: () => number;
+  /** Updates received and handled by kind and outcome, failed requests, rate-limit waits. */
+  metrics?: Metrics;
 }
 
 /** Emitted once an event has been fully handled (all replies sent): for tests and the benchmark. */
@@ -44,7 +47,21 @@ export interface DiscordChannel {
   client: Client;
   /** 'settled' events ({@link Settled}). */
   events: EventEmitter;
+  /** Connected to the gateway (every shard ready) and taking events; false once stopping. */
+  ready(): boolean;
+  /**
+   * Stops taking events (those arriving meanwhile are told the survey is briefly unavailable:
+   * Discord does not deliver them again), finishes the ones in flight, then disconnects.
+   */
   stop(): Promise<void>;
+}
+
+/** An event as a metric label. */
+type EventKind = 'command' | 'component' | 'message' | 'other';
+
+function kindOf(i: Interaction): EventKind {
+  if (i.isChatInputCommand()) return 'command';
+  return i.isButton() || i.isStringSelectMenu() ? 'component' : 'other';
 }
 
 /** The longest answer custom_id without its option: `a:<question>:<version 12 digits>:x`. */
@@ -76,19 +93,58 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     ackAfterMs: opts.ackAfterMs ?? DEFAULT_ACK_AFTER_MS,
     clock: opts.clock ?? Date.now,
     translations: new Map(),
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   const events = new EventEmitter();
   const settle = (kind: Settled['kind'], id: string, started: number) =>
     events.emit('settled', { kind, id, ms: performance.now() - started } satisfies Settled);
+  const metrics = opts.metrics;
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  /**
+   * Handles one event with its id on every log line, counted in and out. Once stopping, an event
+   * is answered "temporarily unavailable" instead: Discord does not deliver it again.
+   */
+  const handle = (kind: EventKind, id: string, run: () => Promise<Outcome>, refuse: () => Promise<void>) => {
+    metrics?.updatesReceived.inc({ channel: CHANNEL, kind });
+    const started = performance.now();
+    const work = withLogFields({ update: id }, async () => {
+      ctx.log.debug({ kind }, 'update received');
+      let outcome: Outcome = 'refused';
+      if (stopping) await refuse();
+      else outcome = await run();
+      metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
+      ctx.log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
+    });
+    inFlight.add(work);
+    return work.finally(() => inFlight.delete(work));
+  };
 
   client.on(Events.InteractionCreate, (interaction) => {
     const started = performance.now();
-    void onInteraction(ctx, interaction).finally(() => settle('interaction', interaction.id, started));
+    void handle(
+      kindOf(interaction),
+      interaction.id,
+      () => onInteraction(ctx, interaction),
+      () => refuseUnavailable(ctx, interaction),
+    ).finally(() => settle('interaction', interaction.id, started));
   });
   client.on(Events.MessageCreate, (message) => {
     const started = performance.now();
-    void onMessage(ctx, message).finally(() => settle('message', message.id, started));
+    // The bot's own messages (and any server's) are no updates: not counted, not logged.
+    const ignored = message.author.bot || message.author.system || message.inGuild();
+    const work = ignored
+      ? Promise.resolve()
+      : handle(
+          'message',
+          message.id,
+          () => onMessage(ctx, message),
+          () => refuseUnavailable(ctx, message),
+        );
+    void work.finally(() => settle('message', message.id, started));
   });
+  client.rest.on('rateLimited', () => metrics?.rateLimitWaits.inc({ channel: CHANNEL }));
   client.on(Events.Error, (error) => ctx.log.error({ err: describeError(error) }, 'discord client error'));
   client.on(Events.ShardError, (error) =>
     ctx.log.warn({ err: describeError(error) }, 'discord gateway error'),
@@ -106,14 +162,35 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     name: 'discord',
     client,
     events,
+    ready: () =>
+      !stopping && client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
     async stop() {
+      stopping = true;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await client.destroy();
     },
   };
 }
 
-async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<void> {
-  if (!i.isRepliable()) return;
+/** An event that came while stopping: the user is asked to try again shortly; never throws. */
+async function refuseUnavailable(ctx: DiscordContext, event: Interaction | Message): Promise<void> {
+  try {
+    if ('author' in event) {
+      if (event.author.bot || event.author.system || event.inGuild() || !event.channel.isSendable()) return;
+      const t = translatorFor(ctx, await respondentLanguage(ctx, event.author.id, null));
+      await event.channel.send({ content: t({ key: 'common:unavailable' }), allowedMentions: { parse: [] } });
+      return;
+    }
+    if (!event.isRepliable()) return;
+    const t = translatorFor(ctx, languageFor(ctx, event.locale));
+    await event.reply({ content: t({ key: 'common:unavailable' }), flags: MessageFlags.Ephemeral });
+  } catch (error) {
+    ctx.log.warn({ err: describeError(error) }, 'could not tell a user the bot is restarting');
+  }
+}
+
+async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<Outcome> {
+  if (!i.isRepliable()) return 'ok';
   try {
     if (i.isChatInputCommand()) {
       const command = commandRequest({
@@ -125,22 +202,26 @@ async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<void>
         },
       });
       if (command) await runCommand(ctx, i, command);
-      return;
+      return 'ok';
     }
-    if (!i.isButton() && !i.isStringSelectMenu()) return;
+    if (!i.isButton() && !i.isStringSelectMenu()) return 'ok';
     const request = componentRequest(i.customId, i.isStringSelectMenu() ? i.values : []);
     switch (request.kind) {
       case 'input':
         return await answerComponent(ctx, i, request.input);
       case 'take':
-        return i.isButton() ? await startSurvey(ctx, i, request.invitation) : undefined;
+        if (i.isButton()) await startSurvey(ctx, i, request.invitation);
+        return 'ok';
       case 'erase':
-        return i.isButton() ? await confirmErase(ctx, i, request.issuedAt) : undefined;
+        if (i.isButton()) await confirmErase(ctx, i, request.issuedAt);
+        return 'ok';
       case 'keep':
-        return i.isButton() ? await keepData(ctx, i) : undefined;
+        if (i.isButton()) await keepData(ctx, i);
+        return 'ok';
       case 'invalid': {
         const t = translatorFor(ctx, await respondentLanguage(ctx, i.user.id, i.locale));
         await i.reply({ content: t({ key: 'discord:component.invalid' }), flags: MessageFlags.Ephemeral });
+        return 'refused';
       }
     }
   } catch (error) {
@@ -149,16 +230,18 @@ async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<void>
       user: i.user.id,
       language: languageFor(ctx, i.locale),
     });
+    return 'error';
   }
 }
 
-async function onMessage(ctx: DiscordContext, message: Message): Promise<void> {
+async function onMessage(ctx: DiscordContext, message: Message): Promise<Outcome> {
   // Only what people type to the bot in its DM: not our own messages, nor any server's.
   if (message.author.bot || message.author.system || message.inGuild() || !message.channel.isDMBased())
-    return;
+    return 'ok';
   try {
-    await answerMessage(ctx, message);
+    return await answerMessage(ctx, message);
   } catch (error) {
     await reportFailure(ctx, error, { user: message.author.id, language: languageFor(ctx, null) });
+    return 'error';
   }
 }

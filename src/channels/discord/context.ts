@@ -10,8 +10,9 @@ import type { ConversationService } from '../../conversation/service.ts';
 import type { Text } from '../../engine/prompt.ts';
 import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
+import type { Metrics } from '../../metrics.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
-import { classifyError, describeError } from './errors.ts';
+import { classifyError, describeError, isPlatformError } from './errors.ts';
 import { memoizeTranslate } from './memo-translate.ts';
 import type { PromptMessages } from './prompt-messages.ts';
 import type { DiscordMessage } from './render.ts';
@@ -36,6 +37,8 @@ export interface DiscordContext {
   clock: () => number;
   /** One remembering translator per language (see memoizeTranslate). */
   translations: Map<string, Translate>;
+  /** Failed requests to Discord by problem (a closed set), rate-limit waits. */
+  metrics?: Metrics;
 }
 
 /** The survey language for a Discord locale such as "es-ES" or "pt-BR": its base language, else the first. */
@@ -109,6 +112,7 @@ export async function reportFailure(
   where: { interaction?: RepliableInteraction; user: string; language: string },
 ): Promise<void> {
   const problem = classifyError(error);
+  if (isPlatformError(error)) ctx.metrics?.platformErrors.inc({ channel: CHANNEL, code: problem });
   const respondent = ctx.service.respondentOf(CHANNEL, where.user);
   ctx.log.warn({ err: describeError(error), problem, respondent }, 'discord request failed');
   const i = where.interaction;

@@ -1,4 +1,4 @@
-import { DiscordAPIError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 
 /**
  * What went wrong talking to Discord, as far as the respondent is concerned. Each problem but
@@ -38,4 +38,9 @@ export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof RateLimitError)
     return { name: 'RateLimitError', route: error.route, retryAfter: error.retryAfter };
   return { name: (error as Error)?.name, message: (error as Error)?.message };
+}
+
+/** Whether Discord (or the way to it) refused the request, rather than our own code failing. */
+export function isPlatformError(error: unknown): boolean {
+  return error instanceof DiscordAPIError || error instanceof HTTPError || error instanceof RateLimitError;
 }

@@ -1,8 +1,9 @@
 import type { App } from '../../app.ts';
+import type { RunningChannel } from '../running.ts';
 import { startDiscordChannel } from './channel.ts';
 
 /** Starts the Discord channel from the configuration (DISCORD_TOKEN, DISCORD_API_ROOT). */
-export async function startDiscord(app: App): Promise<{ name: string; stop(): Promise<void> }> {
+export async function startDiscord(app: App): Promise<RunningChannel> {
   const { config } = app;
   if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
   const channel = await startDiscordChannel({
@@ -12,6 +13,7 @@ export async function startDiscord(app: App): Promise<{ name: string; stop(): Pr
     translator: app.translator,
     invitations: app.stores.invitations,
     log: app.log,
+    metrics: app.metrics,
   });
-  return { name: channel.name, stop: () => channel.stop() };
+  return { name: channel.name, ready: () => channel.ready(), stop: () => channel.stop() };
 }

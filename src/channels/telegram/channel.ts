@@ -14,9 +14,9 @@ import { commandsFor } from './commands.ts';
 import { CHANNEL, UpdateHandler } from './handle-update.ts';
 import { TelegramOutbox } from './outbox.ts';
 import { SendPacer } from './pacer.ts';
-import { PromptMessages } from './prompt-messages.ts';
+import { PromptMessages, type PromptMessageStore } from './prompt-messages.ts';
 import type { OutgoingMessage } from './render.ts';
-import { toInput } from './to-input.ts';
+import { toInput, withUpdateId } from './to-input.ts';
 
 /**
  * One pool of kept-alive connections to the Bot API. As many stay open as may be in use, so a
@@ -46,6 +46,8 @@ export interface TelegramChannelOptions {
   bulkIntervalMs?: number;
   /** Called when polling stops by itself (token revoked, another instance polling). */
   onFatal?: (error: unknown) => void;
+  /** Where each chat's question message is; shared in Redis by replicas (in memory by default). */
+  prompts?: PromptMessageStore;
 }
 
 export type TelegramMode =
@@ -60,7 +62,9 @@ export class TelegramChannel {
   readonly bot: Telegraf;
   readonly outbox: TelegramOutbox;
   private readonly queue = new ChatQueue();
-  private readonly prompts = new PromptMessages();
+  private readonly prompts: PromptMessageStore;
+  /** Set while polling is being stopped on purpose: its errors then are not failures. */
+  private pollingStopping = false;
   private readonly pacer: SendPacer;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
@@ -71,6 +75,7 @@ export class TelegramChannel {
 
   constructor(private readonly options: TelegramChannelOptions) {
     this.log = options.log.child({ channel: CHANNEL });
+    this.prompts = options.prompts ?? new PromptMessages();
     const { service } = options;
     this.agent = apiAgent(options.apiRoot);
     this.bot = new Telegraf(options.token, {
@@ -89,7 +94,7 @@ export class TelegramChannel {
       log: this.log,
       describe: (chat) => service.respondentOf(CHANNEL, String(chat)),
       onUnreachable: async (chat, reason) => {
-        this.prompts.forget(chat);
+        await this.prompts.forget(chat);
         await service.noteUnreachable(CHANNEL, String(chat), reason);
       },
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
@@ -127,20 +132,7 @@ export class TelegramChannel {
   /** Starts receiving updates; resolves once they flow (not when the bot stops). */
   async start(mode: TelegramMode): Promise<void> {
     if (!this.handler) await this.prepare();
-    if (mode.mode === 'polling') {
-      // launch() resolves only when polling stops, so it is kept, not awaited.
-      const launched = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-        this.log.fatal({ err: error }, 'telegram polling stopped');
-        this.options.onFatal?.(error);
-      });
-      this.polling = launched;
-      // launch() polls only after its deleteWebhook call returns; until then stop() would throw.
-      let settled = false;
-      void launched.finally(() => (settled = true));
-      while (!settled && !this.isPolling()) await sleep(5);
-      this.log.info({ bot: this.bot.botInfo?.username }, 'telegram bot polling');
-      return;
-    }
+    if (mode.mode === 'polling') return this.startPolling();
     this.unmount = mode.server.route('POST', mode.path, this.webhook(mode.path, mode.secret));
     await this.bot.telegram.setWebhook(mode.url, {
       secret_token: mode.secret,
@@ -149,17 +141,48 @@ export class TelegramChannel {
     this.log.info({ bot: this.bot.botInfo?.username, path: mode.path }, 'telegram webhook set');
   }
 
+  /**
+   * Starts long polling; resolves once updates flow (not when polling stops). Polling can be
+   * stopped and started again: a replica polls while it holds the polling leader lock.
+   */
+  async startPolling(): Promise<void> {
+    if (!this.handler) await this.prepare();
+    if (this.polling) return;
+    this.pollingStopping = false;
+    // launch() resolves only when polling stops, so it is kept, not awaited.
+    const launched = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
+      // Stopping aborts the poll in flight; a replica that lost the lock may also hear 409 Conflict.
+      if (this.pollingStopping) return this.log.warn({ err: error }, 'telegram polling ended while stopping');
+      this.log.fatal({ err: error }, 'telegram polling stopped');
+      this.options.onFatal?.(error);
+    });
+    this.polling = launched;
+    // launch() polls only after its deleteWebhook call returns; until then stop() would throw.
+    let settled = false;
+    void launched.finally(() => (settled = true));
+    while (!settled && !this.isPolling()) await sleep(5);
+    this.log.info({ bot: this.bot.botInfo?.username }, 'telegram bot polling');
+  }
+
+  /** Stops long polling: the batch in hand is finished and confirmed to Telegram first. */
+  async stopPolling(): Promise<void> {
+    const polling = this.polling;
+    if (!polling) return;
+    this.pollingStopping = true;
+    if (this.isPolling()) this.bot.stop('shutdown');
+    await polling;
+    this.polling = null;
+    // telegraf keeps its stopped poller, which would make a later start think it polls already.
+    (this.bot as unknown as { polling?: object }).polling = undefined;
+  }
+
   private isPolling(): boolean {
     return (this.bot as unknown as { polling?: object }).polling !== undefined;
   }
 
   /** Stops receiving and waits for the updates being handled. The webhook stays set at Telegram. */
   async stop(): Promise<void> {
-    if (this.polling) {
-      if (this.isPolling()) this.bot.stop('shutdown');
-      await this.polling;
-      this.polling = null;
-    }
+    await this.stopPolling();
     this.unmount?.();
     this.unmount = null;
     await Promise.all(this.inFlight);
@@ -175,7 +198,7 @@ export class TelegramChannel {
   private receive(update: Update): Promise<void> {
     const handler = this.handler;
     if (!handler) throw new Error('telegram channel used before prepare()');
-    const event = toInput(update, this.bot.botInfo!.username);
+    const event = withUpdateId(toInput(update, this.bot.botInfo!.username), update.update_id);
     if (event.kind === 'ignore') return Promise.resolve();
     const work = this.queue.run(event.origin.chat, () => handler.handle(event));
     this.inFlight.add(work);

@@ -9,7 +9,7 @@ import type { CommandAction } from './callback-data.ts';
 import type { CommandName } from './commands.ts';
 import { confirmation, erased, groupRedirect, invitationRefused, languagePicker } from './messages.ts';
 import type { TelegramOutbox } from './outbox.ts';
-import type { PromptMessages } from './prompt-messages.ts';
+import type { PromptMessageStore } from './prompt-messages.ts';
 import { showTurn, type ShowContext } from './show-turn.ts';
 import { TextCache } from './text-cache.ts';
 import type { Origin, Press, TelegramEvent } from './to-input.ts';
@@ -21,7 +21,7 @@ export interface UpdateHandlerDeps {
   translator: Translator;
   invitations: InvitationStore;
   outbox: TelegramOutbox;
-  prompts: PromptMessages;
+  prompts: PromptMessageStore;
   botUsername: string;
   log: Logger;
   clock?: () => number;
@@ -83,7 +83,7 @@ export class UpdateHandler {
         return;
       }
       case 'blocked':
-        this.deps.prompts.forget(origin.chat);
+        await this.deps.prompts.forget(origin.chat);
         this.deps.log.info({ respondent: this.respondent(origin) }, 'telegram user blocked the bot');
         await this.deps.service.noteUnreachable(CHANNEL, String(origin.user), 'blocked');
         return;
@@ -184,6 +184,7 @@ export class UpdateHandler {
       chat: String(origin.chat),
       ...(origin.locale ? { locale: origin.locale } : {}),
       ...(invitation ? { invitation } : {}),
+      ...(origin.update !== undefined ? { event: String(origin.update) } : {}),
       input,
     });
     // A session that starts now gets a greeting above the language picker.
@@ -205,9 +206,9 @@ export class UpdateHandler {
   }
 
   private async dropCurrentKeyboard(chat: number): Promise<void> {
-    const current = this.deps.prompts.get(chat);
-    this.deps.prompts.forget(chat);
-    if (current !== undefined) await this.deps.outbox.setKeyboard(chat, current);
+    const current = await this.deps.prompts.get(chat);
+    await this.deps.prompts.forget(chat);
+    if (current !== undefined) await this.deps.outbox.setKeyboard(chat, current.message);
   }
 
   /** The respondent's language: the session's, else Telegram's guess. */

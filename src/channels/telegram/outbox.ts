@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TelegramError, type Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Logger } from '../../log.ts';
+import type { Metrics } from '../../metrics.ts';
 import { fitText, LIMITS, type OutgoingMessage } from './render.ts';
 
 /** Why a chat cannot be reached any more; recorded on the respondent. */
@@ -42,6 +43,18 @@ export interface OutboxOptions {
   /** A 429 asking to wait longer than this (seconds) is given up rather than held. */
   maxRetryAfter?: number;
   maxAttempts?: number;
+  /** Counts failed calls (by a closed set of codes) and rate-limit waits. */
+  metrics?: Metrics;
+}
+
+/** A failed call as a metric label: never a text, only one of a few codes. */
+function failureCode(failure: CallFailure, error: unknown): string {
+  if (failure.kind === 'rate_limited') return 'rate_limited';
+  if (failure.kind === 'unreachable') return failure.reason;
+  if (failure.kind === 'gone') return 'gone';
+  if (error instanceof TelegramError)
+    return /^[1-5]\d\d$/.test(String(error.code)) ? `http_${error.code}` : 'other';
+  return 'network';
 }
 
 /**
@@ -70,13 +83,23 @@ export class TelegramOutbox {
         return await callApi(method, payload);
       } catch (error) {
         const failure = classifyFailure(error);
+        const metrics = this.options.metrics;
+        const waits =
+          failure.kind === 'rate_limited' &&
+          attempt < maxAttempts &&
+          failure.retryAfter <= (this.options.maxRetryAfter ?? 60);
+        // A rate limit waited out is counted as a wait; "not modified" is no failure at all.
+        if (!waits && failure.kind !== 'not_modified') {
+          metrics?.platformErrors.inc({ channel: 'telegram', code: failureCode(failure, error) });
+        }
         const context = {
           method,
           attempt,
           ...(chat !== undefined ? { chat: this.options.describe?.(chat) ?? 'chat' } : {}),
         };
         if (failure.kind === 'rate_limited') {
-          if (attempt < maxAttempts && failure.retryAfter <= (this.options.maxRetryAfter ?? 60)) {
+          if (waits) {
+            metrics?.rateLimitWaits.inc({ channel: 'telegram' });
             this.log.warn({ ...context, retryAfter: failure.retryAfter }, 'telegram rate limit: waiting');
             await sleep(failure.retryAfter * 1000);
             continue;

@@ -1,24 +1,40 @@
+/** The message showing a chat's current question, and the question and session version it shows. */
+export interface PromptMessage {
+  message: number;
+  question: string;
+  version: number;
+}
+
 /**
- * The message holding each chat's current question, so that a typed answer can mark it answered
- * and take its keyboard away. Kept in memory and bounded: after a restart the old message simply
- * keeps its buttons, which the engine then refuses as stale.
+ * Where each chat's current question is, so that a typed answer can mark that message answered
+ * and take its keyboard away. Display only: the pointer is used for a typed answer only when it
+ * shows the very question and version the answer was applied to, so a stale or missing pointer
+ * (a restart, another replica's turn) leaves an old keyboard in place, never edits the wrong
+ * message; a press on such a keyboard is refused as stale by the engine anyway.
  */
-export class PromptMessages {
-  private readonly messages = new Map<number, number>();
+export interface PromptMessageStore {
+  get(chat: number): Promise<PromptMessage | undefined>;
+  set(chat: number, shown: PromptMessage): Promise<void>;
+  forget(chat: number): Promise<void>;
+}
+
+/** The pointers of one process, bounded; replicas share theirs in Redis (RedisPromptMessages). */
+export class PromptMessages implements PromptMessageStore {
+  private readonly messages = new Map<number, PromptMessage>();
 
   constructor(private readonly capacity = 100_000) {}
 
-  get(chat: number): number | undefined {
+  async get(chat: number): Promise<PromptMessage | undefined> {
     return this.messages.get(chat);
   }
 
-  set(chat: number, messageId: number): void {
+  async set(chat: number, shown: PromptMessage): Promise<void> {
     this.messages.delete(chat);
-    this.messages.set(chat, messageId);
+    this.messages.set(chat, shown);
     if (this.messages.size > this.capacity) this.messages.delete(this.messages.keys().next().value!);
   }
 
-  forget(chat: number): void {
+  async forget(chat: number): Promise<void> {
     this.messages.delete(chat);
   }
 }

@@ -1,11 +1,11 @@
 import type { TurnResult } from '../../conversation/service.ts';
 import type { Flow } from '../../engine/flow.ts';
 import type { Input } from '../../engine/input.ts';
-import type { EngineEvent } from '../../engine/prompt.ts';
 import type { Translate } from '../../i18n/translator.ts';
 import { shorten, summarize } from '../summary.ts';
 import type { TelegramOutbox } from './outbox.ts';
-import type { PromptMessages } from './prompt-messages.ts';
+import type { EngineEvent, Prompt } from '../../engine/prompt.ts';
+import type { PromptMessageStore } from './prompt-messages.ts';
 import { fitText, render, renderAnswered, type QuestionPrompt } from './render.ts';
 import type { Origin, Press } from './to-input.ts';
 
@@ -24,10 +24,12 @@ export interface ShowContext {
  * - a refused typed answer gets the refusal as a message; nothing else changes;
  * - a step within the same question (a toggle, a ranked item) edits the question's message;
  * - an answered question's message is edited to show the answer and loses its keyboard, and the
- *   next question comes as a new message, with any notices (welcome back...) above it.
+ *   next question comes as a new message, with any notices (welcome back...) above it;
+ * - a redelivered update that was applied before (maybe by a replica that died before showing
+ *   it) shows the current question again as a new message, as after /start.
  */
 export async function showTurn(
-  deps: { flow: Flow; outbox: TelegramOutbox; prompts: PromptMessages },
+  deps: { flow: Flow; outbox: TelegramOutbox; prompts: PromptMessageStore },
   view: ShowContext,
   result: TurnResult,
   t: Translate,
@@ -46,8 +48,10 @@ export async function showTurn(
     return;
   }
 
-  const { before, prompt, events } = result;
-  const target = view.press?.message ?? prompts.get(chat);
+  const { prompt, events } = result;
+  const replay = result.replayed === true;
+  const before = replay ? prompt : result.before;
+  const target = view.press?.message ?? (await messageShowing(prompts, chat, before));
   const settled =
     before?.kind === 'question'
       ? events.find(
@@ -63,6 +67,7 @@ export async function showTurn(
 
   if (
     !view.resend &&
+    !replay &&
     !settled &&
     !moved &&
     target !== undefined &&
@@ -71,7 +76,7 @@ export async function showTurn(
     prompt.question === before.question &&
     prompt.step === before.step
   ) {
-    prompts.set(chat, target);
+    calls.push(prompts.set(chat, { message: target, question: prompt.question, version: prompt.version }));
     calls.push(outbox.edit(chat, target, render(flow, prompt, t)).then(() => inOrder(notices)));
     await Promise.all(calls);
     return;
@@ -83,7 +88,7 @@ export async function showTurn(
       const summary = summarize(flow, before.question, answer, t, result.session?.answers ?? {});
       calls.push(outbox.edit(chat, target, renderAnswered(flow, before, summary, t)));
     } else {
-      const partial = moved ? null : partialSummary(before, view.input, t);
+      const partial = moved || replay ? null : partialSummary(before, view.input, t);
       if (partial) calls.push(outbox.edit(chat, target, renderAnswered(flow, before, partial, t)));
       else calls.push(outbox.setKeyboard(chat, target));
     }
@@ -95,16 +100,32 @@ export async function showTurn(
     // Notices go above the question in the same message: one message, and the question stays last.
     const text = notices.length > 0 ? fitText([...notices, '', message.text].join('\n')) : message.text;
     calls.push(
-      outbox.send(chat, { ...message, text }).then((id) => {
-        if (id !== null) prompts.set(chat, id);
+      outbox.send(chat, { ...message, text }).then(async (id) => {
+        if (id !== null)
+          await prompts.set(chat, { message: id, question: prompt.question, version: prompt.version });
       }),
     );
   } else {
-    prompts.forget(chat);
+    calls.push(prompts.forget(chat));
     if (prompt?.kind === 'withdrawn') notices.push(t({ key: 'common:end.withdrawn' }));
     calls.push(inOrder(notices));
   }
   await Promise.all(calls);
+}
+
+/**
+ * The message showing `before` in this chat: only a pointer to that very question and session
+ * version is taken, so a pointer left by an older turn (this replica's, while another replica
+ * took the turns since) never has the wrong message edited.
+ */
+async function messageShowing(
+  prompts: PromptMessageStore,
+  chat: number,
+  before: Prompt | null,
+): Promise<number | undefined> {
+  if (before?.kind !== 'question') return undefined;
+  const shown = await prompts.get(chat);
+  return shown?.question === before.question && shown.version === before.version ? shown.message : undefined;
 }
 
 /**
@@ -132,8 +153,13 @@ function partialSummary(before: QuestionPrompt, input: Input | undefined, t: Tra
 }
 
 /** A press on an older question's message: its buttons go, so it cannot be pressed again. */
-async function tidyOldMessage(outbox: TelegramOutbox, prompts: PromptMessages, chat: number, press: Press) {
-  const current = prompts.get(chat);
+async function tidyOldMessage(
+  outbox: TelegramOutbox,
+  prompts: PromptMessageStore,
+  chat: number,
+  press: Press,
+) {
+  const current = (await prompts.get(chat))?.message;
   // Unknown after a restart: then the pressed message may be the current one, so it is left alone.
   if (current === undefined || press.message === undefined || press.message === current) return;
   await outbox.setKeyboard(chat, press.message);

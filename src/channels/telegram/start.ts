@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { App } from '../../app.ts';
 import type { HttpServer } from '../../http/server.ts';
 import { TelegramChannel, type TelegramMode } from './channel.ts';
+import { pollAsLeader } from './polling-leader.ts';
+import { RedisPromptMessages } from './redis-prompt-messages.ts';
 
 /**
  * Starts the Telegram channel from the configuration: a webhook on the shared HTTP server when
@@ -15,6 +17,7 @@ export async function startTelegram(
 ): Promise<{ name: string; stop(): Promise<void> }> {
   const { config } = app;
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+  const redis = app.stores.redis;
   const channel = new TelegramChannel({
     token: config.TELEGRAM_BOT_TOKEN,
     ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
@@ -23,8 +26,21 @@ export async function startTelegram(
     invitations: app.stores.invitations,
     log: app.log,
     onFatal,
+    // Replicas share where each chat's question is, so any of them can tidy it after an answer.
+    ...(redis
+      ? {
+          prompts: new RedisPromptMessages(redis, {
+            prefix: config.REDIS_PREFIX,
+            ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
+            log: app.log,
+          }),
+        }
+      : {}),
   });
-  await channel.start(modeOf(app, http));
+  const mode = modeOf(app, http);
+  // Several replicas may share this bot: only the holder of the polling lock asks for updates.
+  if (mode.mode === 'polling' && redis) return pollAsLeader(app, channel, redis);
+  await channel.start(mode);
   return { name: 'telegram', stop: () => channel.stop() };
 }
 

@@ -9,6 +9,8 @@ export interface Origin {
   user: number;
   /** Telegram's `language_code` of the user, such as "ru" or "pt-br". */
   locale?: string;
+  /** The update's id, so that an update Telegram delivers again is applied once (set by the channel). */
+  update?: number;
 }
 
 /** A button press: its id must be answered, and the message it sits on can be edited. */
@@ -95,4 +97,9 @@ function readCommand(
   const [name = '', addressee] = text.slice(1, entity.length).split('@');
   if (addressee && addressee.toLowerCase() !== botUsername.toLowerCase()) return 'other_bot';
   return { name: name.toLowerCase(), arg: text.slice(entity.length).trim() };
+}
+
+/** The event with its update's id on the origin: the turn it causes is then applied at most once. */
+export function withUpdateId(event: TelegramEvent, update: number): TelegramEvent {
+  return event.kind === 'ignore' ? event : { ...event, origin: { ...event.origin, update } };
 }

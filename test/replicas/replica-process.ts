@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
+import { needServer } from '../support/servers.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** One bot process (`node --import tsx src/main.ts`), as a replica runs in production. */
+export interface Replica {
+  name: string;
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exit: Promise<number | null>;
+  /** Everything it wrote (JSON log lines). */
+  output(): string;
+  /** Resolves when a log line matches (checked as lines arrive), rejects after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startReplica(t: TestContext, name: string, env: Record<string, string>): Replica {
+  const dataDir = mkdtempSync(join(tmpdir(), `replica-${name}-`));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const waiters = new Set<{ pattern: RegExp; resolve: () => void }>();
+  const take = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const w of waiters) {
+      if (!w.pattern.test(output)) continue;
+      waiters.delete(w);
+      w.resolve();
+    }
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exit;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return {
+    name,
+    child,
+    exit,
+    output: () => output,
+    waitFor(pattern, ms = 30_000) {
+      if (pattern.test(output)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const waiter = { pattern, resolve: () => (clearTimeout(timer), resolve()) };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`replica ${name}: no ${pattern} within ${ms} ms:\n${output.slice(-3000)}`));
+        }, ms);
+        waiters.add(waiter);
+        void exit.then(() => {
+          if (!waiters.delete(waiter)) return;
+          clearTimeout(timer);
+          reject(new Error(`replica ${name} exited before ${pattern}:\n${output.slice(-3000)}`));
+        });
+      });
+    },
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exit;
+    },
+  };
+}
+
+/** The Redis and MongoDB that all replicas of a test share, in the test's own prefix and database. */
+export interface SharedServers {
+  env: { REDIS_URL: string; REDIS_PREFIX: string; MONGODB_URI: string; RESPONDENT_SALT: string };
+  redis: Redis;
+  db: mongoose.Connection;
+}
+
+export async function sharedServers(t: TestContext): Promise<SharedServers | null> {
+  const redisUrl = await needServer(t, 'redis');
+  const mongoUrl = await needServer(t, 'mongodb');
+  if (!redisUrl || !mongoUrl) return null;
+  const run = randomBytes(4).toString('hex');
+  const uri = new URL(mongoUrl);
+  uri.pathname = `/replicas_${run}`;
+  const prefix = `replicas:${run}:`;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  const db = await mongoose.createConnection(uri.toString()).asPromise();
+  t.after(async () => {
+    const keys = await redis.keys(`${prefix}*`).catch(() => []);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await db.dropDatabase().catch(() => {});
+    await db.close();
+  });
+  return {
+    env: {
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      MONGODB_URI: uri.toString(),
+      RESPONDENT_SALT: 'replica-test-salt-0123456789',
+    },
+    redis,
+    db,
+  };
+}
