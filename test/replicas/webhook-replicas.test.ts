@@ -53,7 +53,12 @@ async function startWebhookReplicas(t: TestContext, count: number): Promise<Setu
 /** Every stored response, by respondent pseudonym; fails on a respondent stored twice. */
 async function storedResponses(servers: SharedServers) {
   const docs = await servers.db
-    .collection<{ _id: string; respondent: string; status: string; answers: Record<string, { status: string; value?: unknown }> }>('responses')
+    .collection<{
+      _id: string;
+      respondent: string;
+      status: string;
+      answers: Record<string, { status: string; value?: unknown }>;
+    }>('responses')
     .find({})
     .toArray();
   const byRespondent = new Map<string, (typeof docs)[number]>();
@@ -65,7 +70,9 @@ async function storedResponses(servers: SharedServers) {
 }
 
 const plain = (answers: Record<string, { status: string; value?: unknown }>) =>
-  Object.fromEntries(Object.entries(answers).map(([id, a]) => [id, a.status === 'declined' ? 'declined' : a.value]));
+  Object.fromEntries(
+    Object.entries(answers).map(([id, a]) => [id, a.status === 'declined' ? 'declined' : a.value]),
+  );
 
 test('two replicas in webhook mode, each respondent alternating between them: 100 interviews, each stored once as answered', async (t) => {
   const setup = await startWebhookReplicas(t, 2);
@@ -107,6 +114,7 @@ test('two replicas in webhook mode, each respondent alternating between them: 10
     const left = await sessions.get(sessionKey('advocacy', 'telegram', String(r.id)));
     assert.equal(left, null, `respondent ${r.id}: no session left once the response is stored`);
   }
-  for (const replica of replicas) assert.equal(await replica.kill('SIGTERM'), 0, replica.output().slice(-2000));
+  for (const replica of replicas)
+    assert.equal(await replica.kill('SIGTERM'), 0, replica.output().slice(-2000));
   void isCorrupt;
 });

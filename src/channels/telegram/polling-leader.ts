@@ -32,8 +32,8 @@ export async function pollAsLeader(
   let stopping = false;
   return {
     name: CHANNEL,
-    // A standby is doing its job: waiting to take over.
-    ready: () => !stopping && (lock.leading ? channel.ready() : true),
+    // Leader or standby, the replica does its job: a leader whose polling fails ends the process.
+    ready: () => !stopping,
     async stop() {
       stopping = true;
       await lock.stop();
