@@ -52,7 +52,8 @@ export function createLogger(
       base: { service: 'survey-bot' },
       redact: { paths: ['token', '*.token', 'config.*Token', 'headers.authorization'], censor: CENSOR },
       serializers: { err: serializeError },
-      mixin: () => fields.getStore() ?? {},
+      // A copy: pino merges each line's fields into the object the mixin returns.
+      mixin: () => ({ ...fields.getStore() }),
     },
     scrubbed,
   );
