@@ -26,12 +26,15 @@ export interface LeaderOptions {
  * Runs one piece of work (Telegram long polling, the Discord gateway) in exactly one replica at a
  * time: a Redis key set with NX and an expiry, renewed at a third of its life. A leader that dies
  * stops renewing, and another replica takes over once the key expires; one that cannot renew
- * (lock taken, Redis unreachable) stops the work before its lock can have expired.
+ * (lock taken, Redis unreachable) stops the work before its lock can have expired. Renewals go on
+ * while the work is starting, however long a connection takes, so the lock never lapses under a
+ * leader that is still connecting.
  */
 export class LeaderLock {
   readonly token = randomUUID();
   private timer: NodeJS.Timeout | null = null;
-  private stopWork: (() => Promise<void>) | null = null;
+  /** The work of the current leadership: resolves to how to stop it (null if it failed to start). */
+  private work: Promise<(() => Promise<void>) | null> | null = null;
   private stopped = false;
   private current: Promise<void> = Promise.resolve();
   private readonly ttl: number;
@@ -44,8 +47,9 @@ export class LeaderLock {
     this.ttl = options.ttlMs ?? LEADER_TTL_MS;
   }
 
+  /** Whether this process holds the lock (its work may still be starting). */
   get leading(): boolean {
-    return this.stopWork !== null;
+    return this.work !== null;
   }
 
   start(): void {
@@ -73,13 +77,17 @@ export class LeaderLock {
       const got = await this.redis.set(this.key, this.token, 'PX', this.ttl, 'NX');
       if (got !== 'OK' || this.stopped) return;
       this.options.log.info({ key: this.key }, 'became leader');
-      try {
-        this.stopWork = await this.options.onLead();
-      } catch (error) {
+      const work = this.options.onLead().catch(async (error: unknown) => {
         this.options.log.error({ err: error, key: this.key }, 'could not start the work as leader');
-        await this.release();
+        if (this.work === work) {
+          this.work = null;
+          // Released at once: another replica may do better than waiting for the expiry.
+          await this.release();
+        }
         if (this.options.onLeadFailed?.(error)) this.stopped = true;
-      }
+        return null;
+      });
+      this.work = work;
     } catch (error) {
       // Redis unreachable: a leader cannot prove it still holds the lock, so it steps down.
       if (this.leading) await this.lose((error as Error).message);
@@ -87,9 +95,15 @@ export class LeaderLock {
   }
 
   private async lose(reason: string): Promise<void> {
-    const stop = this.stopWork;
-    this.stopWork = null;
     this.options.log.warn({ key: this.key, reason }, 'lost leadership');
+    await this.stopTheWork();
+  }
+
+  /** Waits for the work to have started (or failed), then stops it. */
+  private async stopTheWork(): Promise<void> {
+    const work = this.work;
+    this.work = null;
+    const stop = await work;
     await stop?.().catch((error: unknown) =>
       this.options.log.error({ err: error, key: this.key }, 'the work did not stop cleanly'),
     );
@@ -103,11 +117,8 @@ export class LeaderLock {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    // A check under way may be starting the work right now: it finishes first, then is undone.
     await this.current.catch(() => undefined);
-    const stop = this.stopWork;
-    this.stopWork = null;
-    await stop?.();
+    await this.stopTheWork();
     await this.release();
   }
 }

@@ -11,6 +11,7 @@ test('the client asks for direct messages only, with the Channel partial so unca
     assert.deepEqual(client.options.partials, [Partials.Channel]);
     assert.equal(client.options.rest?.api, 'http://127.0.0.1:9/api');
     assert.equal(client.options.rest?.globalRequestsPerSecond, 50, "Discord's global limit unless raised");
+    assert.equal(client.options.shards, 'auto', 'every shard Discord recommends, in this process');
   } finally {
     await client.destroy();
   }

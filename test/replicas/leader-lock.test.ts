@@ -88,3 +88,31 @@ test('work that cannot start releases the lock for another replica, and a fatal 
   await failing.stop();
   assert.equal(working, false);
 });
+
+test('a leader whose work takes longer than the lock expiry to start keeps the lock meanwhile', async (t) => {
+  const setup = await redisFor(t);
+  if (!setup) return;
+  const key = `${setup.prefix}leader`;
+  let started = false;
+  const slow = new LeaderLock(setup.redis, key, {
+    ttlMs: 300,
+    log: silentLogger,
+    onLead: async () => {
+      await sleep(1200); // a gateway connection taking four lock lifetimes
+      started = true;
+      return async () => {};
+    },
+  });
+  const other = new LeaderLock(setup.redis, key, {
+    ttlMs: 300,
+    log: silentLogger,
+    onLead: async () => async () => {},
+  });
+  slow.start();
+  await until(() => slow.leading, 2000);
+  other.start();
+  await until(() => started, 3000);
+  assert.equal(other.leading, false, 'the other replica never took the lock');
+  assert.equal(await setup.redis.get(key), slow.token);
+  await Promise.all([slow.stop(), other.stop()]);
+});

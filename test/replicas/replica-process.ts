@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
+import { freePort } from '../support/server-processes.ts';
 import { needServer } from '../support/servers.ts';
+import { TelegramApiStandIn } from '../support/telegram-api.ts';
+import { ReplicaBalancer } from './webhook-respondent.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -111,4 +114,43 @@ export async function sharedServers(t: TestContext): Promise<SharedServers | nul
     redis,
     db,
   };
+}
+
+const SECRET = 'replica-webhook-secret';
+const PATH = '/telegram/hook';
+
+export interface WebhookReplicas {
+  api: TelegramApiStandIn;
+  servers: SharedServers;
+  replicas: Replica[];
+  balancer: ReplicaBalancer;
+}
+
+/**
+ * `count` bot processes in webhook mode behind one public address, on the test's Redis and
+ * MongoDB, with the Bot API stand-in; the balancer delivers updates to them in turn.
+ */
+export async function startWebhookReplicas(t: TestContext, count: number): Promise<WebhookReplicas | null> {
+  const servers = await sharedServers(t);
+  if (!servers) return null;
+  const api = new TelegramApiStandIn();
+  await api.start();
+  t.after(() => api.close());
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const replicas = ports.map((port, i) =>
+    startReplica(t, String.fromCharCode(65 + i), {
+      ...servers.env,
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      // One public address in front of all replicas; each serves the webhook on its own port.
+      TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${ports[0]}${PATH}`,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'info',
+      SWEEP_INTERVAL_MINUTES: '0',
+    }),
+  );
+  await Promise.all(replicas.map((r) => r.waitFor(/survey bot running/, 60_000)));
+  const urls = ports.map((port) => `http://127.0.0.1:${port}${PATH}`);
+  return { api, servers, replicas, balancer: new ReplicaBalancer(api, urls, SECRET) };
 }

@@ -9,7 +9,7 @@ import { Respondent } from '../telegram/respondent.ts';
  * is delivered again, with the same update id, to the next one, as Telegram retries an update
  * until a 2xx. A replica that refuses connections is taken out, as a load balancer does.
  */
-export class ReplicaBalancer {
+export class ReplicaBalancer implements Delivery {
   private turn = 0;
   private nextUpdateId = 1;
   private readonly down = new Set<string>();
@@ -44,7 +44,12 @@ export class ReplicaBalancer {
   }
 }
 
-/** A respondent whose updates go through the balancer, several respondents at once. */
+/** How updates reach the bot: the balancer (webhook), or the stand-in's queue (polling). */
+export interface Delivery {
+  deliver(update: NewUpdate): Promise<unknown>;
+}
+
+/** A respondent among many answering at once, whose updates go through `delivery`. */
 export class BalancedRespondent extends Respondent {
   private readonly queries = new Set<string>();
 
@@ -52,7 +57,7 @@ export class BalancedRespondent extends Respondent {
     api: TelegramApiStandIn,
     id: number,
     languageCode: string,
-    private readonly balancer: ReplicaBalancer,
+    private readonly delivery: Delivery,
   ) {
     super(api, id, languageCode);
   }
@@ -61,7 +66,7 @@ export class BalancedRespondent extends Respondent {
   override async deliver(update: NewUpdate): Promise<ApiCall[]> {
     const from = this.api.calls.length;
     if ('callback_query' in update) this.queries.add(update.callback_query.id);
-    await this.balancer.deliver(update);
+    await this.delivery.deliver(update);
     return this.api.calls
       .slice(from)
       .filter(

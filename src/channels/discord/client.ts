@@ -19,6 +19,11 @@ export function createDiscordClient(opts: DiscordClientOptions = {}): Client {
   const maxWait = opts.maxRateLimitWaitMs ?? 5_000;
   return new Client({
     intents: [GatewayIntentBits.DirectMessages],
+    // Every shard Discord recommends, in this one process: one gateway connection per shard (one
+    // below 2,500 servers). DMs always arrive on shard 0; replicas do not split the shards but
+    // take turns holding all of them (see gateway-leader.ts), as Discord's global limit of 50
+    // requests per second per bot, not CPU, bounds what the bot can do.
+    shards: 'auto',
     partials: [Partials.Channel],
     rest: {
       ...(opts.apiRoot ? { api: opts.apiRoot } : {}),

@@ -191,6 +191,8 @@ export class UpdateHandler {
     if (input.type === 'start' && result.before === null && result.session && !result.refusal) {
       result.notices.unshift({ key: 'telegram:welcome' });
     }
+    if (result.replayed)
+      this.deps.log.info('update applied before (delivered again); its question is shown again');
     const lng = result.session?.locale ?? result.prompt?.locale ?? pickLocale(this.flow, origin.locale);
     await showTurn({ ...this.deps, flow: this.flow }, { ...view, input }, result, this.translate(lng));
   }
