@@ -58,6 +58,11 @@ export const ConfigSchema = z.object({
   HTTP_PORT: int(8080, 0, 65535),
   /** Address the HTTP server listens on; loopback unless set (a container sets 0.0.0.0). */
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * On SIGTERM or SIGINT, how long the turns in flight may take to finish before the stores are
+   * closed anyway; keep it below the orchestrator's grace period (Docker and Kubernetes: 30 s).
+   */
+  SHUTDOWN_TIMEOUT_SECONDS: int(20, 1, 3600),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

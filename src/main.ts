@@ -4,9 +4,13 @@ import { startDiscord } from './channels/discord/start.ts';
 import { startTelegram } from './channels/telegram/start.ts';
 import { runTerminal } from './channels/terminal/run.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { RunningChannel } from './channels/running.ts';
 import { FlowError } from './flows/load.ts';
+import { Health } from './http/health.ts';
+import { mountMetrics } from './http/metrics-route.ts';
 import { HttpServer } from './http/server.ts';
 import { createLogger } from './log.ts';
+import { within } from './store/within.ts';
 
 /** Starts the configured channels; with no platform token, the survey runs in this terminal. */
 async function main(): Promise<number> {
@@ -20,7 +24,10 @@ async function main(): Promise<number> {
   }
   const platforms = Boolean(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
   // The terminal chat owns stdout, so its logs go to stderr and only warnings are shown.
-  const log = platforms ? createLogger(config.LOG_LEVEL) : createLogger('warn', process.stderr);
+  const secrets = { secrets: secretsOf(config) };
+  const log = platforms
+    ? createLogger(config.LOG_LEVEL, undefined, secrets)
+    : createLogger('warn', process.stderr, secrets);
   const app = await createApp(config, log);
   if (!platforms) {
     process.stderr.write(
@@ -41,21 +48,36 @@ async function main(): Promise<number> {
     }
     return 0;
   }
-  // The shared HTTP server (webhooks, later health and metrics) listens before channels mount routes.
+  // The shared HTTP server (webhooks, health, metrics) listens before channels mount routes.
   const http = new HttpServer(log);
-  const channels: { name: string; stop(): Promise<void> }[] = [];
+  const health = new Health();
+  for (const server of app.stores.servers) health.add({ name: server.name, ready: () => server.ping() });
+  health.mount(http);
+  mountMetrics(http, app.metrics);
+  const channels: RunningChannel[] = [];
   // A channel that fails for good (token revoked...) ends the process, so that it is restarted.
   let failed: (error: unknown) => void = () => {};
   const failure = new Promise<'failed'>((resolve) => (failed = () => resolve('failed')));
-  const stopAll = async () => {
-    for (const channel of channels) await channel.stop();
-    await http.close();
+  /**
+   * Stops taking updates, lets the turns in flight finish (at most SHUTDOWN_TIMEOUT_SECONDS), then
+   * closes the HTTP server and the stores. Resolves false when the turns did not finish in time.
+   */
+  const stopAll = async (): Promise<boolean> => {
+    health.stopping();
+    const timeout = config.SHUTDOWN_TIMEOUT_SECONDS;
+    const drained = await within(Promise.allSettled(channels.map((c) => c.stop())), timeout * 1000);
+    // A turn cut off here is safe: its session write is one compare-and-set, done or not done.
+    if (!drained) log.warn({ timeoutSeconds: timeout }, 'turns still in flight at the shutdown timeout');
+    // Requests still open after the timeout are cut off with the process; do not wait for them.
+    await within(http.close(), drained ? 2000 : 100);
     await app.close();
+    return drained;
   };
   try {
     await http.listen(config.HTTP_PORT, config.HTTP_HOST);
     if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegram(app, http, (error) => failed(error)));
     if (config.DISCORD_TOKEN) channels.push(await startDiscord(app));
+    for (const channel of channels) health.add({ name: channel.name, ready: () => channel.ready() });
   } catch (error) {
     log.error({ err: error }, 'a channel could not start');
     await stopAll();
@@ -66,6 +88,7 @@ async function main(): Promise<number> {
     await stopAll();
     return 1;
   }
+  health.running();
   log.info({ channels: channels.map((c) => c.name), stores: app.stores.description }, 'survey bot running');
   const signal = await Promise.race([
     failure,
@@ -74,8 +97,36 @@ async function main(): Promise<number> {
     }),
   ]);
   log.info({ signal }, 'shutting down');
-  await stopAll();
+  // A second signal (an impatient Ctrl-C) ends the process at once.
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(name, () => {
+      log.warn({ signal: name }, 'second signal: exiting now');
+      process.exit(1);
+    });
+  }
+  const drained = await stopAll();
+  // Turns cut off by the timeout may still hold sockets open: end the process rather than wait.
+  if (!drained) process.exit(signal === 'failed' ? 1 : 0);
   return signal === 'failed' ? 1 : 0;
+}
+
+/** Values that must never reach a log line, whatever logs them. */
+function secretsOf(config: Config): (string | undefined)[] {
+  const password = (url: string | undefined) => {
+    try {
+      return url ? decodeURIComponent(new URL(url).password) || undefined : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return [
+    config.TELEGRAM_BOT_TOKEN,
+    config.TELEGRAM_WEBHOOK_SECRET,
+    config.DISCORD_TOKEN,
+    config.RESPONDENT_SALT,
+    password(config.REDIS_URL),
+    password(config.MONGODB_URI),
+  ];
 }
 
 main().then(

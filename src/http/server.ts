@@ -13,6 +13,7 @@ export type Method = 'GET' | 'POST' | 'HEAD' | 'PUT' | 'DELETE';
 export class HttpServer {
   private readonly routes = new Map<string, Map<Method, RouteHandler>>();
   private readonly server: Server;
+  private closing = false;
 
   constructor(private readonly log: Logger = silentLogger) {
     this.server = createServer((req, res) => void this.dispatch(req, res));
@@ -49,8 +50,13 @@ export class HttpServer {
     return this.server.listening;
   }
 
+  /**
+   * Stops listening and waits for the requests being served. A kept-alive connection is closed
+   * as soon as its response is out, rather than after its idle time.
+   */
   async close(): Promise<void> {
     if (!this.server.listening) return;
+    this.closing = true;
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeIdleConnections();
@@ -58,6 +64,10 @@ export class HttpServer {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.once('finish', () => {
+      if (this.closing) setImmediate(() => this.server.closeIdleConnections());
+    });
+    if (this.closing) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0]!;
     const methods = this.routes.get(path);
     const handler = methods?.get(req.method as Method);

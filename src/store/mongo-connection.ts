@@ -16,6 +16,8 @@ export interface MongoConnection {
   connection: Connection;
   /** Resolves when connected; never rejects (attempts go on in the background). */
   connected: Promise<void>;
+  /** Whether the server answers a ping within `timeoutMs` (for the readiness check; never throws). */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,18 @@ export async function connectMongo(
   return {
     connection,
     connected,
+    async ping(timeoutMs = 1000) {
+      const db = connection.db;
+      if (!opened || closed || !db) return false;
+      const pong = db
+        .admin()
+        .ping()
+        .then(
+          (reply) => reply.ok === 1,
+          () => false,
+        );
+      return (await within(pong, timeoutMs)) && pong;
+    },
     async close() {
       closed = true;
       await connection.close(true).catch(() => {});

@@ -9,7 +9,7 @@ import { connectMongo, namesDatabase, type MongoConnectOptions } from './mongo-c
 import { MongoInvitationStore } from './mongo-invitation-store.ts';
 import { createIndexes } from './mongo-models.ts';
 import { MongoContactStore, MongoResponseStore } from './mongo-response-store.ts';
-import { connectRedis, type RedisConnectOptions } from './redis-connection.ts';
+import { connectRedis, pingRedis, type RedisConnectOptions } from './redis-connection.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
 import type { ContactStore, ResponseStore } from './response-store.ts';
 import { serverName } from './server-name.ts';
@@ -27,6 +27,8 @@ export interface Stores {
   redis: Redis | null;
   /** One line saying which stores are in use, for start-up. */
   description: string;
+  /** The servers the stores depend on, each with a ping (for /readyz); none for embedded stores. */
+  servers: { name: 'redis' | 'mongodb'; ping(): Promise<boolean> }[];
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function openStores(
   const closers: (() => Promise<void>)[] = [];
   const parts: string[] = [];
   const embedded: string[] = [];
+  const servers: Stores['servers'] = [];
 
   let sessions: SessionStore;
   let redis: Redis | null = null;
@@ -59,6 +62,8 @@ export async function openStores(
       ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
       ownsClient: true,
     });
+    const client = redis;
+    servers.push({ name: 'redis', ping: () => pingRedis(client) });
     parts.push(`sessions in Redis at ${serverName(config.REDIS_URL)}`);
   } else {
     sessions = new MemorySessionStore();
@@ -82,6 +87,7 @@ export async function openStores(
     contacts = new MongoContactStore(mongo.connection);
     invitations = new MongoInvitationStore(mongo.connection);
     closers.push(() => mongo.close());
+    servers.push({ name: 'mongodb', ping: () => mongo.ping() });
     parts.push(`responses, contacts and invitations in MongoDB at ${serverName(config.MONGODB_URI)}`);
   } else {
     responses = new FileResponseStore(config.DATA_DIR);
@@ -104,6 +110,7 @@ export async function openStores(
     invitations,
     redis,
     description: parts.join(', ') + note,
+    servers,
     async close() {
       await Promise.all(closers.map((close) => close()));
     },

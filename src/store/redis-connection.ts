@@ -52,3 +52,13 @@ export async function connectRedis(
   if (await within(ready, options.waitMs ?? 3000)) log.info({ server }, `Redis at ${server} connected`);
   return redis;
 }
+
+/** Whether Redis answers a PING within `timeoutMs` (for the readiness check; never throws). */
+export async function pingRedis(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  const pong = redis.ping().then(
+    (reply) => reply === 'PONG',
+    () => false,
+  );
+  return (await within(pong, timeoutMs)) && pong;
+}

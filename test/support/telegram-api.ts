@@ -83,6 +83,9 @@ export class TelegramApiStandIn {
   private nextQueryId = 1;
   private readonly openQueries = new Set<string>();
   private readonly faults: { method: string; fault: ApiFault; remaining: number }[] = [];
+  private readonly delays = new Map<string, number>();
+  /** Calls that reached the stand-in, by method, counted on arrival (before any delay). */
+  readonly arrivals = new Map<string, number>();
   private readonly unreachable = new Map<number, ApiFault>();
   private callWaiters: { test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
 
@@ -121,6 +124,12 @@ export class TelegramApiStandIn {
   }
 
   // --- faults ---
+
+  /** Every later call of `method` is answered only after `ms` (0 removes the delay): turns in flight. */
+  delay(method: string, ms: number): void {
+    if (ms > 0) this.delays.set(method, ms);
+    else this.delays.delete(method);
+  }
 
   /** The next `times` calls of `method` fail with `fault` (e.g. a 429 with retry_after). */
   failNext(method: string, fault: ApiFault, times = 1): void {
@@ -233,6 +242,10 @@ export class TelegramApiStandIn {
     }
     if (!match || match[1] !== this.token) return send(res, { error_code: 401, description: 'Unauthorized' });
     const method = match[2]!;
+    this.arrivals.set(method, (this.arrivals.get(method) ?? 0) + 1);
+    const delay = this.delays.get(method);
+    // Unreferenced: a call still held when the test ends does not keep the test process alive.
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay).unref());
     const injected = this.faults.find((f) => f.method === method && f.remaining > 0);
     let outcome: { result: unknown } | { fault: ApiFault } | 'held';
     if (injected) {

@@ -7,7 +7,8 @@ import type { Update } from 'telegraf/types';
 import type { ConversationService } from '../../conversation/service.ts';
 import type { RouteHandler, HttpServer } from '../../http/server.ts';
 import type { Translator } from '../../i18n/translator.ts';
-import type { Logger } from '../../log.ts';
+import { withLogFields, type Logger } from '../../log.ts';
+import type { Metrics } from '../../metrics.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { ChatQueue } from './chat-queue.ts';
 import { commandsFor } from './commands.ts';
@@ -48,6 +49,8 @@ export interface TelegramChannelOptions {
   onFatal?: (error: unknown) => void;
   /** Where each chat's question message is; shared in Redis by replicas (in memory by default). */
   prompts?: PromptMessageStore;
+  /** Updates received and handled by kind and outcome, failed API calls, rate-limit waits. */
+  metrics?: Metrics;
 }
 
 export type TelegramMode =
@@ -72,6 +75,9 @@ export class TelegramChannel {
   private polling: Promise<void> | null = null;
   private unmount: (() => void) | null = null;
   private readonly agent: HttpAgent;
+  /** Set when shutdown begins: webhook deliveries are refused (Telegram retries them later). */
+  private draining = false;
+  private failed = false;
 
   constructor(private readonly options: TelegramChannelOptions) {
     this.log = options.log.child({ channel: CHANNEL });
@@ -98,6 +104,7 @@ export class TelegramChannel {
         await service.noteUnreachable(CHANNEL, String(chat), reason);
       },
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     this.pacer = new SendPacer(options.bulkIntervalMs ?? 1000);
     this.bot.use((ctx) => this.receive(ctx.update));
@@ -153,6 +160,7 @@ export class TelegramChannel {
     const launched = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
       // Stopping aborts the poll in flight; a replica that lost the lock may also hear 409 Conflict.
       if (this.pollingStopping) return this.log.warn({ err: error }, 'telegram polling ended while stopping');
+      this.failed = true;
       this.log.fatal({ err: error }, 'telegram polling stopped');
       this.options.onFatal?.(error);
     });
@@ -180,12 +188,23 @@ export class TelegramChannel {
     return (this.bot as unknown as { polling?: object }).polling !== undefined;
   }
 
-  /** Stops receiving and waits for the updates being handled. The webhook stays set at Telegram. */
+  /** Taking updates: polling, or the webhook mounted; false once shutdown began or polling failed. */
+  ready(): boolean {
+    if (this.draining || this.failed) return false;
+    return this.polling ? this.isPolling() : this.unmount !== null;
+  }
+
+  /**
+   * Stops receiving and waits for the updates being handled: polling stops fetching (the batch
+   * in hand is finished and confirmed), the webhook answers 503 from now on, so Telegram delivers
+   * those updates again later (to another replica or after the restart). The webhook stays set.
+   */
   async stop(): Promise<void> {
+    this.draining = true;
     await this.stopPolling();
+    await Promise.allSettled(this.inFlight);
     this.unmount?.();
     this.unmount = null;
-    await Promise.all(this.inFlight);
     this.agent.destroy();
   }
 
@@ -199,8 +218,25 @@ export class TelegramChannel {
     const handler = this.handler;
     if (!handler) throw new Error('telegram channel used before prepare()');
     const event = withUpdateId(toInput(update, this.bot.botInfo!.username), update.update_id);
-    if (event.kind === 'ignore') return Promise.resolve();
-    const work = this.queue.run(event.origin.chat, () => handler.handle(event));
+    const { kind } = event;
+    const metrics = this.options.metrics;
+    metrics?.updatesReceived.inc({ channel: CHANNEL, kind });
+    if (kind === 'ignore') return Promise.resolve();
+    // Every line logged while this update is handled names it, whoever writes the line.
+    const work = withLogFields({ update: update.update_id }, () => {
+      this.log.debug({ kind }, 'update received');
+      const started = performance.now();
+      return this.queue
+        .run(event.origin.chat, async () => {
+          const outcome = await handler.handle(event);
+          metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
+          this.log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
+        })
+        .catch((error: unknown) => {
+          metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome: 'error' });
+          throw error;
+        });
+    });
     this.inFlight.add(work);
     return work.finally(() => this.inFlight.delete(work));
   }
@@ -217,7 +253,15 @@ export class TelegramChannel {
         res.writeHead(403).end();
         return;
       }
-      await callback(req, res);
+      if (this.draining) {
+        // Not taken: Telegram keeps the update and delivers it again (another replica, or after restart).
+        res.writeHead(503, { 'retry-after': '5', connection: 'close' }).end();
+        return;
+      }
+      // Counted from the first byte, so a shutdown also waits for a body still being read.
+      const work = callback(req, res);
+      this.inFlight.add(work);
+      await work.finally(() => this.inFlight.delete(work));
     };
   }
 }

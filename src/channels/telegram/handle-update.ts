@@ -16,6 +16,9 @@ import type { Origin, Press, TelegramEvent } from './to-input.ts';
 
 export const CHANNEL = 'telegram';
 
+/** How an update ended, for the metrics: taken, refused (bad or stale input), or failed on our side. */
+export type Outcome = 'ok' | 'refused' | 'error';
+
 export interface UpdateHandlerDeps {
   service: ConversationService;
   translator: Translator;
@@ -42,10 +45,10 @@ export class UpdateHandler {
     this.clock = deps.clock ?? Date.now;
   }
 
-  async handle(event: TelegramEvent): Promise<void> {
-    if (event.kind === 'ignore') return;
+  async handle(event: TelegramEvent): Promise<Outcome> {
+    if (event.kind === 'ignore') return 'ok';
     try {
-      await this.dispatch(event);
+      return (await this.dispatch(event)) ?? 'ok';
     } catch (error) {
       // Our fault (a store down...): logged with context, and the respondent hears about it.
       const { origin } = event;
@@ -56,10 +59,11 @@ export class UpdateHandler {
       const t = this.translate(pickLocale(this.flow, origin.locale));
       if ('press' in event && event.press) await this.deps.outbox.answer(event.press.id);
       await this.deps.outbox.send(origin.chat, { text: t({ key: 'common:unavailable' }) });
+      return 'error';
     }
   }
 
-  private async dispatch(event: Exclude<TelegramEvent, { kind: 'ignore' }>): Promise<void> {
+  private async dispatch(event: Exclude<TelegramEvent, { kind: 'ignore' }>): Promise<Outcome | void> {
     const { outbox } = this.deps;
     const { origin } = event;
     switch (event.kind) {
@@ -72,9 +76,9 @@ export class UpdateHandler {
       case 'invalid': {
         const t = await this.translatorOf(origin);
         const text = t({ key: `telegram:invalid.${event.reason}` });
-        if (event.press) return outbox.answer(event.press.id, text);
-        await outbox.send(origin.chat, { text });
-        return;
+        if (event.press) await outbox.answer(event.press.id, text);
+        else await outbox.send(origin.chat, { text });
+        return 'refused';
       }
       case 'group': {
         const t = this.translate(pickLocale(this.flow, origin.locale));
@@ -90,7 +94,11 @@ export class UpdateHandler {
     }
   }
 
-  private async command(origin: Origin, command: CommandName, arg: string | undefined): Promise<void> {
+  private async command(
+    origin: Origin,
+    command: CommandName,
+    arg: string | undefined,
+  ): Promise<Outcome | void> {
     const { outbox } = this.deps;
     switch (command) {
       case 'start':
@@ -119,7 +127,7 @@ export class UpdateHandler {
   }
 
   /** Buttons of commands: confirmations, the language picker, "continue without invitation". */
-  private async action(origin: Origin, action: CommandAction, press: Press): Promise<void> {
+  private async action(origin: Origin, action: CommandAction, press: Press): Promise<Outcome | void> {
     const { outbox, service } = this.deps;
     const chat = origin.chat;
     const user = String(origin.user);
@@ -160,7 +168,7 @@ export class UpdateHandler {
    * `/start` or `/start <token>`: a token from an invitation link is checked and counted once, when
    * it starts a session; one that cannot be used is explained, with the choice to go on without.
    */
-  private async start(origin: Origin, token: string | undefined): Promise<void> {
+  private async start(origin: Origin, token: string | undefined): Promise<Outcome | void> {
     let invitation: string | undefined;
     if (token && !(await this.deps.service.current(CHANNEL, String(origin.user)))) {
       const redeemed = TOKEN_PATTERN.test(token)
@@ -169,14 +177,14 @@ export class UpdateHandler {
       if (!redeemed.ok) {
         const t = this.translate(pickLocale(this.flow, origin.locale));
         await this.deps.outbox.send(origin.chat, invitationRefused(redeemed.reason, t));
-        return;
+        return 'refused';
       }
       invitation = token;
     }
     return this.turn({ origin, resend: true }, { type: 'start' }, invitation);
   }
 
-  private async turn(view: ShowContext, input: Input, invitation?: string): Promise<void> {
+  private async turn(view: ShowContext, input: Input, invitation?: string): Promise<Outcome> {
     const { origin } = view;
     const result: TurnResult = await this.deps.service.turn({
       channel: CHANNEL,
@@ -195,6 +203,8 @@ export class UpdateHandler {
       this.deps.log.info('update applied before (delivered again); its question is shown again');
     const lng = result.session?.locale ?? result.prompt?.locale ?? pickLocale(this.flow, origin.locale);
     await showTurn({ ...this.deps, flow: this.flow }, { ...view, input }, result, this.translate(lng));
+    if (result.refusal) return 'refused';
+    return result.prompt === null ? 'error' : 'ok';
   }
 
   private async progress(origin: Origin): Promise<string> {

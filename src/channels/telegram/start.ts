@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../../app.ts';
 import type { HttpServer } from '../../http/server.ts';
+import type { RunningChannel } from '../running.ts';
 import { TelegramChannel, type TelegramMode } from './channel.ts';
 import { pollAsLeader } from './polling-leader.ts';
 import { RedisPromptMessages } from './redis-prompt-messages.ts';
@@ -14,7 +15,7 @@ export async function startTelegram(
   app: App,
   http: HttpServer,
   onFatal: (error: unknown) => void = () => {},
-): Promise<{ name: string; stop(): Promise<void> }> {
+): Promise<RunningChannel> {
   const { config } = app;
   if (!config.TELEGRAM_BOT_TOKEN) throw new Error('TELEGRAM_BOT_TOKEN is not set');
   const redis = app.stores.redis;
@@ -36,12 +37,13 @@ export async function startTelegram(
           }),
         }
       : {}),
+    metrics: app.metrics,
   });
   const mode = modeOf(app, http);
   // Several replicas may share this bot: only the holder of the polling lock asks for updates.
   if (mode.mode === 'polling' && redis) return pollAsLeader(app, channel, redis);
   await channel.start(mode);
-  return { name: 'telegram', stop: () => channel.stop() };
+  return { name: 'telegram', ready: () => channel.ready(), stop: () => channel.stop() };
 }
 
 function modeOf(app: App, http: HttpServer): TelegramMode {
