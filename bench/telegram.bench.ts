@@ -53,7 +53,7 @@ function reachable(url: string): Promise<boolean> {
 }
 
 /** The next thing a respondent does, read from the question message in front of them. */
-function nextUpdate(user: TelegramUser, message: Shown | undefined): Omit<Update, 'update_id'> {
+export function nextUpdate(user: TelegramUser, message: Shown | undefined): Omit<Update, 'update_id'> {
   const buttons = (message?.reply_markup?.inline_keyboard ?? [])
     .flat()
     .flatMap((b) => ('callback_data' in b ? [b] : []));

@@ -11,9 +11,11 @@ import type {
 const FILTER_FIELDS = ['flowId', 'status', 'channel', 'invitation'] as const;
 
 /**
- * Responses in MongoDB, one document per session holding the whole respondent. Saving is an
- * idempotent upsert by the session id: a retried completion replaces the same document, and a
- * partial (archived) response never replaces a complete one.
+ * Responses in MongoDB, one document per session holding the whole respondent. Saving is
+ * idempotent by the session id: a retried completion replaces the same document, and a partial
+ * (archived) response never replaces a complete one. The first save of a response is a plain
+ * insert, which every server does by its unique _id index; FerretDB 1.x (tests, CI) runs an
+ * upsert by scanning the collection, 60 ms at a thousand responses.
  */
 export class MongoResponseStore implements ResponseStore {
   private readonly models: Models;
@@ -25,19 +27,16 @@ export class MongoResponseStore implements ResponseStore {
   async save(record: ResponseRecord): Promise<void> {
     const { id, ...fields } = record;
     const doc = { _id: id, ...fields };
-    // Only a partial document may be replaced by a partial one; a complete one by anything.
-    const filter = record.status === 'complete' ? { _id: id } : { _id: id, status: 'partial' as const };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.models.responses.replaceOne(filter, doc, { upsert: true });
-        return;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        // A partial met a complete document: nothing to do. Otherwise two upserts raced to
-        // insert; the second try finds the first one's document and replaces it.
-        if (record.status === 'partial' || attempt > 0) return;
-      }
+    try {
+      await this.models.responses.create(doc);
+      return;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
     }
+    // Saved before (a retry, an archived partial): only a partial document may be replaced by a
+    // partial one; a complete one by anything. A partial that meets a complete one changes nothing.
+    const filter = record.status === 'complete' ? { _id: id } : { _id: id, status: 'partial' as const };
+    await this.models.responses.replaceOne(filter, doc);
   }
 
   async get(id: string): Promise<ResponseRecord | null> {
