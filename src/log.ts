@@ -15,8 +15,8 @@ export function withLogFields<T>(extra: Record<string, string | number>, work: (
   return fields.run({ ...fields.getStore(), ...extra }, work);
 }
 
-// A Telegram bot token wherever it appears (a failed request's URL carries it).
-const TELEGRAM_TOKEN = /\b\d{5,12}:[\w-]{20,}\b/g;
+// A Telegram bot token wherever it appears, also inside a URL's path (`/bot<token>/getMe`).
+const TELEGRAM_TOKEN = /(?<!\d)\d{5,12}:[\w-]{20,}/g;
 const CENSOR = '[redacted]';
 
 export interface LoggerOptions {
