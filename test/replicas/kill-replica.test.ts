@@ -110,7 +110,7 @@ async function checkUnfinished(servers: SharedServers, left: Respondent[]): Prom
 }
 
 test('webhook mode: a replica killed mid-load; the other takes every update, each applied once, no interview corrupted', async (t) => {
-  const setup = await startWebhookReplicas(t, 2);
+  const setup = await startWebhookReplicas(t, 2, { secret: 'replica-webhook-secret' });
   if (!setup) return;
   const { api, servers, replicas, balancer } = setup;
   const [a, b] = replicas;

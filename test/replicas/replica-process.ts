@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -116,7 +117,6 @@ export async function sharedServers(t: TestContext): Promise<SharedServers | nul
   };
 }
 
-const SECRET = 'replica-webhook-secret';
 const PATH = '/telegram/hook';
 
 export interface WebhookReplicas {
@@ -130,7 +130,11 @@ export interface WebhookReplicas {
  * `count` bot processes in webhook mode behind one public address, on the test's Redis and
  * MongoDB, with the Bot API stand-in; the balancer delivers updates to them in turn.
  */
-export async function startWebhookReplicas(t: TestContext, count: number): Promise<WebhookReplicas | null> {
+export async function startWebhookReplicas(
+  t: TestContext,
+  count: number,
+  opts: { secret?: string } = {},
+): Promise<WebhookReplicas | null> {
   const servers = await sharedServers(t);
   if (!servers) return null;
   const api = new TelegramApiStandIn();
@@ -144,7 +148,7 @@ export async function startWebhookReplicas(t: TestContext, count: number): Promi
       TELEGRAM_API_ROOT: api.apiRoot,
       // One public address in front of all replicas; each serves the webhook on its own port.
       TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${ports[0]}${PATH}`,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ...(opts.secret ? { TELEGRAM_WEBHOOK_SECRET: opts.secret } : {}),
       HTTP_PORT: String(port),
       LOG_LEVEL: 'info',
       SWEEP_INTERVAL_MINUTES: '0',
@@ -152,5 +156,8 @@ export async function startWebhookReplicas(t: TestContext, count: number): Promi
   );
   await Promise.all(replicas.map((r) => r.waitFor(/survey bot running/, 60_000)));
   const urls = ports.map((port) => `http://127.0.0.1:${port}${PATH}`);
-  return { api, servers, replicas, balancer: new ReplicaBalancer(api, urls, SECRET) };
+  // Without a configured secret, the replicas must agree on one: Telegram sends the last one set.
+  const secret = api.webhook?.secret;
+  assert.ok(secret && (!opts.secret || secret === opts.secret), 'the webhook is set with a secret');
+  return { api, servers, replicas, balancer: new ReplicaBalancer(api, urls, secret) };
 }

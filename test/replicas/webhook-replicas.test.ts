@@ -30,6 +30,7 @@ test('two replicas in webhook mode, each respondent alternating between them: 10
       assert.deepEqual(asked, Object.keys(plan.steps), `respondent ${r.id}: every question once, in order`);
     }),
   );
+  // None refused: without TELEGRAM_WEBHOOK_SECRET the replicas derive the same secret.
   assert.equal(balancer.redeliveries, 0, 'no delivery failed');
 
   const stored = await storedResponses(servers);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { App } from '../../app.ts';
 import type { HttpServer } from '../../http/server.ts';
 import type { RunningChannel } from '../running.ts';
@@ -49,8 +49,14 @@ export async function startTelegram(
 function modeOf(app: App, http: HttpServer): TelegramMode {
   const { config } = app;
   if (!config.TELEGRAM_WEBHOOK_URL) return { mode: 'polling' };
-  // Without a configured secret, one made for this run works too: the webhook is set at each start.
-  const secret = config.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(32).toString('hex');
+  // Without a configured secret, one derived from the token: the same in every replica (each
+  // sets the webhook at start, and the last one's secret is what Telegram sends to all of them).
+  const secret = config.TELEGRAM_WEBHOOK_SECRET ?? derivedSecret(config.TELEGRAM_BOT_TOKEN!);
   const path = config.TELEGRAM_WEBHOOK_PATH ?? new URL(config.TELEGRAM_WEBHOOK_URL).pathname;
   return { mode: 'webhook', url: config.TELEGRAM_WEBHOOK_URL, path, secret, server: http };
+}
+
+/** A webhook secret only the token's holder can compute, without revealing the token. */
+function derivedSecret(token: string): string {
+  return createHmac('sha256', token).update('telegram webhook secret').digest('hex');
 }
