@@ -6,6 +6,7 @@ import type { Update } from 'telegraf/types';
 import type { Session } from '../../src/engine/session.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { isCorrupt, sessionKey } from '../../src/store/session-store.ts';
+import { freePort } from '../support/server-processes.ts';
 import { needServer } from '../support/servers.ts';
 import { TelegramUser, type TelegramApiStandIn } from '../support/telegram-api.ts';
 import { buttonsOf, questionIdOf } from '../telegram/respondent.ts';
@@ -201,4 +202,35 @@ test('SIGKILL in the middle of 50 turns: each session is before or after its tur
   );
   again.child.kill('SIGTERM');
   assert.equal(await again.exit, 0, again.output());
+});
+
+test('SIGTERM in polling mode: fetching stops, the batch in hand is finished and confirmed, exit 0', async (t) => {
+  const api = await startStandIn(t);
+  const bot = startBot(t, {
+    TELEGRAM_BOT_TOKEN: api.token,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    HTTP_PORT: String(await freePort()),
+    LOG_LEVEL: 'info',
+    ...storeEnv(t),
+  });
+  await bot.waitForLine((l) => l.msg === 'survey bot running', 30_000);
+  const users = Array.from({ length: 20 }, (_, i) => new TelegramUser(api, 850_000 + i, 'en'));
+  api.delay('sendMessage', 1000);
+  const sentBefore = api.arrivals.get('sendMessage') ?? 0;
+  // Resolves when the bot confirmed the update to Telegram (a later getUpdates offset past it).
+  const confirmed = users.map((u) => api.deliver(u.text('/start')));
+  while ((api.arrivals.get('sendMessage') ?? 0) < sentBefore + users.length) await sleep(5);
+  const polls = api.callsOf('getUpdates').length;
+  bot.child.kill('SIGTERM');
+  await Promise.all(confirmed);
+  assert.equal(await bot.exit, 0, bot.output());
+  assert.equal(api.unconfirmed, 0, 'nothing left for Telegram to deliver again');
+  for (const u of users) assert.equal(questionIdOf(api.lastMessage(u.id)!), 'language');
+  // Only the call that confirms the batch: no long poll for new updates after the signal.
+  const after = api.callsOf('getUpdates').slice(polls);
+  assert.ok(after.length > 0, 'the batch was confirmed');
+  assert.ok(
+    after.every((c) => Number(c.body.limit) === 1 && !c.body.timeout),
+    JSON.stringify(after),
+  );
 });
