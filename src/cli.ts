@@ -1,8 +1,7 @@
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { createApp } from './app.ts';
-import { runTerminal } from './channels/terminal/run.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { runTerminalOnStdio } from './channels/terminal/start.ts';
+import { loadConfigOrReport } from './config.ts';
 import { checkFlowFile, formatIssue, listFlowFiles, loadResources } from './flows/load.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
 import { createLogger } from './log.ts';
@@ -48,26 +47,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return command ? 2 : 0;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) console.error(`config: ${problem}`);
-    return 1;
-  }
+  const config = loadConfigOrReport((line) => console.error(line));
+  if (!config) return 1;
   const app = await createApp(config, createLogger('warn', process.stderr));
   try {
     if (command === 'chat') {
-      await runTerminal({
-        service: app.service,
-        translator: app.translator,
-        responses: app.stores.responses,
-        input: process.stdin,
-        output: process.stdout,
-        user: userInfo().username,
-        locale: process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG,
-      });
+      await runTerminalOnStdio(app);
       return 0;
     }
     const responses = await app.stores.responses.list({ flowId: app.flow.id });

@@ -91,3 +91,14 @@ export function loadConfig(): Config {
   if (existsSync(file)) process.loadEnvFile(file);
   return parseConfig(process.env);
 }
+
+/** Loads the configuration, or writes one line per problem (naming the variable) and returns null. */
+export function loadConfigOrReport(write: (line: string) => void): Config | null {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) write(`config: ${problem}`);
+    return null;
+  }
+}

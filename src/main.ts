@@ -1,9 +1,8 @@
-import { userInfo } from 'node:os';
 import { createApp } from './app.ts';
 import { startDiscord } from './channels/discord/start.ts';
 import { startTelegram } from './channels/telegram/start.ts';
-import { runTerminal } from './channels/terminal/run.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { runTerminalOnStdio } from './channels/terminal/start.ts';
+import { loadConfigOrReport, type Config } from './config.ts';
 import type { RunningChannel } from './channels/running.ts';
 import { FlowError } from './flows/load.ts';
 import { Health } from './http/health.ts';
@@ -14,14 +13,8 @@ import { within } from './store/within.ts';
 
 /** Starts the configured channels; with no platform token, the survey runs in this terminal. */
 async function main(): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config: ${problem}\n`);
-    return 1;
-  }
+  const config = loadConfigOrReport((line) => process.stderr.write(`${line}\n`));
+  if (!config) return 1;
   const platforms = Boolean(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
   // The terminal chat owns stdout, so its logs go to stderr and only warnings are shown.
   const secrets = { secrets: secretsOf(config) };
@@ -34,15 +27,7 @@ async function main(): Promise<number> {
       `No TELEGRAM_BOT_TOKEN or DISCORD_TOKEN set: the survey runs here in the terminal (${app.stores.description}).\n`,
     );
     try {
-      await runTerminal({
-        service: app.service,
-        translator: app.translator,
-        responses: app.stores.responses,
-        input: process.stdin,
-        output: process.stdout,
-        user: userInfo().username,
-        locale: process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG,
-      });
+      await runTerminalOnStdio(app);
     } finally {
       await app.close();
     }

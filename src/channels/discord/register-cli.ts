@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config.ts';
+import { loadConfigOrReport } from '../../config.ts';
 import { loadFlow, loadResources } from '../../flows/load.ts';
 import { Translator } from '../../i18n/translator.ts';
 import { registerCommands } from './register.ts';
@@ -11,14 +11,8 @@ import { registerCommands } from './register.ts';
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { guild: { type: 'string' } } });
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`config: ${problem}\n`);
-    return 1;
-  }
+  const config = loadConfigOrReport((line) => process.stderr.write(`${line}\n`));
+  if (!config) return 1;
   if (!config.DISCORD_TOKEN || !config.DISCORD_APPLICATION_ID) {
     process.stderr.write('discord:commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID\n');
     return 1;
