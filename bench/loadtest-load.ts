@@ -1,19 +1,23 @@
-import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { TelegramApiStandIn, TelegramUser } from '../test/support/telegram-api.ts';
+import { TelegramUser, type TelegramApiStandIn } from '../test/support/telegram-api.ts';
+import type { LeanBotApi } from './lean-bot-api.ts';
+import { LeanClient } from './lean-http.ts';
 import { nextUpdate } from './telegram.bench.ts';
 
 /**
  * Telegram's side of a webhook load test: respondents each send their next update (read from
- * the question in front of them, as the Bot API stand-in holds the chat) the moment the webhook
+ * the question in front of them, as the lean Bot API holds the chat) the moment the webhook
  * answered the previous one, round robin over the replicas, as a load balancer spreads them.
  * Finished surveys start again with /start.
  */
 export interface LoadOptions {
-  api: TelegramApiStandIn;
-  urls: string[];
+  api: LeanBotApi;
+  /** The replicas' webhook ports, all serving `path`. */
+  ports: number[];
+  path: string;
   secret: string;
-  users: TelegramUser[];
+  /** The respondents' Telegram user ids and languages. */
+  users: { id: number; language: string }[];
   warmupMs: number;
   measureMs: number;
   /** The "temporarily unavailable" text in every language: seen in a chat, it is an error. */
@@ -27,12 +31,16 @@ export interface LoadResult {
   /** Milliseconds from sending an update to the webhook's answer, sorted. */
   latencies: number[];
   errors: { status: number; network: number; unavailable: number };
+  /** Updates sent again after a kept-alive connection closed under them (not errors). */
+  resent: number;
 }
 
 let nextUpdateId = 1;
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.users.length });
+  const clients = opts.ports.map(
+    (port) => new LeanClient(port, { 'x-telegram-bot-api-secret-token': opts.secret }),
+  );
   const latencies: number[] = [];
   const errors = { status: 0, network: 0, unavailable: 0 };
   const begin = performance.now();
@@ -43,18 +51,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
 
   const respondent = async (user: TelegramUser) => {
     while (performance.now() < until) {
-      const update = { update_id: nextUpdateId++, ...nextUpdate(user, opts.api.lastMessage(user.id)) };
-      const url = opts.urls[turn++ % opts.urls.length]!;
+      const update = { update_id: nextUpdateId++, ...nextUpdate(user, opts.api.shown.get(user.id)) };
+      const client = clients[turn++ % clients.length]!;
       const sent = performance.now();
-      let status = 0;
-      try {
-        status = await post(agent, url, JSON.stringify(update), opts.secret);
-      } catch {
-        errors.network++;
-      }
+      const status = await client.post(opts.path, JSON.stringify(update));
       const done = performance.now();
-      if (status !== 0 && (status < 200 || status >= 300)) errors.status++;
-      const last = opts.api.lastMessage(user.id)?.text ?? '';
+      if (status === 0) errors.network++;
+      else if (status < 200 || status >= 300) errors.status++;
+      const last = opts.api.shown.get(user.id)?.text ?? '';
       if (opts.unavailable.some((text) => last.includes(text))) errors.unavailable++;
       if (sent >= from && done <= until && status >= 200 && status < 300) {
         updates++;
@@ -62,33 +66,28 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       }
     }
   };
-  await Promise.all(opts.users.map(respondent));
-  agent.destroy();
+  await Promise.all(opts.users.map((u) => respondent(userOf(opts.api, u.id, u.language))));
+  for (const client of clients) client.close();
   latencies.sort((a, b) => a - b);
-  return { updates, seconds: opts.measureMs / 1000, latencies, errors };
+  const resent = clients.reduce((n, c) => n + c.resent, 0);
+  return { updates, seconds: opts.measureMs / 1000, latencies, errors, resent };
 }
 
-function post(agent: Agent, url: string, body: string, secret: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'x-telegram-bot-api-secret-token': secret,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+/**
+ * A Telegram user building updates as the tests' users do, reading the chat from the lean Bot
+ * API: only the newest message, its text, and fresh callback query ids are looked up.
+ */
+function userOf(api: LeanBotApi, id: number, language: string): TelegramUser {
+  let queries = 0;
+  const view = {
+    me: { id: Number(api.token.split(':')[0]), is_bot: true, first_name: 'Survey' },
+    message: (chat: number, messageId: number) => {
+      const shown = api.shown.get(chat);
+      return shown?.message_id === messageId ? shown : undefined;
+    },
+    issueQueryId: () => `${id}-${queries++}`,
+  };
+  return new TelegramUser(view as unknown as TelegramApiStandIn, id, language);
 }
 
 export function percentile(sorted: number[], q: number): number {

@@ -18,17 +18,21 @@ export interface BotProcess {
 /** A bot replica: `node --import tsx src/main.ts`, as `npm start` runs it; resolves once it runs. */
 export async function startBot(env: Record<string, string>, port: number): Promise<BotProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loadtest-bot-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      DATA_DIR: dataDir,
-      ...env,
-      HTTP_PORT: String(port),
+  const child = spawn(
+    process.execPath,
+    [...(process.env.LOADTEST_BOT_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATA_DIR: dataDir,
+        ...env,
+        HTTP_PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

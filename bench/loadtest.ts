@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 import { loadFlow, loadResources } from '../src/flows/load.ts';
 import { Translator } from '../src/i18n/translator.ts';
 import { freePort } from '../test/support/server-processes.ts';
-import { TelegramApiStandIn, TelegramUser } from '../test/support/telegram-api.ts';
+import { LeanBotApi } from './lean-bot-api.ts';
 import { percentile, runLoad, type LoadResult } from './loadtest-load.ts';
 import {
   cpuSecondsOf,
@@ -19,14 +19,20 @@ import {
 
 /**
  * `npm run loadtest`: black-box load on running bot processes in webhook mode, 1 and then 2
- * replicas sharing one Redis and one MongoDB, with the local Bot API stand-in. Prints updates per
- * second, median and 99th percentile latency, errors, the CPU each part used per update, and the
- * ratio of 2 replicas to 1 against the target (at least 1.6 times, zero errors).
+ * replicas sharing one Redis and one MongoDB, with a local Bot API. Prints updates per second,
+ * median and 99th percentile latency, errors, the CPU each part used per update, and the ratio
+ * of 2 replicas to 1 against the target (at least 1.6 times, zero errors).
  *
- * This process is Telegram: it holds the Bot API stand-in and sends the updates. Both are kept
- * cheap (no call bodies kept, one process), since on a 2-core machine every CPU second they use
- * is taken from the replicas. REDIS_URL (default redis://127.0.0.1:6379) must answer; MONGODB_URI
- * is used when set, else a FerretDB of our own is started. LOADTEST_RESPONDENTS, LOADTEST_SECONDS.
+ * This process is Telegram: it serves a lean Bot API (bench/lean-bot-api.ts) and sends the
+ * updates, both over bare keep-alive sockets (bench/lean-http.ts) rather than Node's http module,
+ * since on a 2-core machine every CPU second they use is taken from the replicas measured. It
+ * also measures how much work two CPU-bound processes get done together on the machine at that
+ * moment, the ceiling of any 2:1 ratio there (other jobs and the hypervisor take their share).
+ *
+ * REDIS_URL (default redis://127.0.0.1:6379) must answer; MONGODB_URI is used when set, else a
+ * FerretDB of our own is started (then its CPU is counted too). LOADTEST_RESPONDENTS (200) and
+ * LOADTEST_SECONDS (15) size the run; LOADTEST_BOT_FLAGS adds Node flags to the replicas, e.g.
+ * `--single-threaded-gc` to hold each replica to one core (a diagnostic, not a production setting).
  */
 const RESPONDENTS = Number(process.env.LOADTEST_RESPONDENTS ?? 200);
 const MEASURE_MS = Number(process.env.LOADTEST_SECONDS ?? 15) * 1000;
@@ -52,7 +58,7 @@ async function redisCpu(redis: Redis): Promise<number> {
 
 async function measure(
   replicas: number,
-  api: TelegramApiStandIn,
+  api: LeanBotApi,
   redis: Redis,
   redisUrl: string,
   mongoUri: string,
@@ -80,10 +86,10 @@ async function measure(
     const resources = loadResources();
     const translator = new Translator(resources, loadFlow('advocacy', resources).languages);
     const unavailable = LANGUAGES.map((l) => translator.translatorFor(l)({ key: 'common:unavailable' }));
-    const users = Array.from(
-      { length: RESPONDENTS },
-      (_, i) => new TelegramUser(api, 600_000 + replicas * 10_000 + i, LANGUAGES[i % LANGUAGES.length]),
-    );
+    const users = Array.from({ length: RESPONDENTS }, (_, i) => ({
+      id: 600_000 + replicas * 10_000 + i,
+      language: LANGUAGES[i % LANGUAGES.length]!,
+    }));
     const failuresBefore = api.failures;
     // CPU is read at the edges of the measured window, after the warm-up.
     const sample = async () => {
@@ -102,7 +108,8 @@ async function measure(
     const samples = Promise.all([at(WARMUP_MS), at(WARMUP_MS + MEASURE_MS)]);
     const result = await runLoad({
       api,
-      urls: ports.map((p) => `http://127.0.0.1:${p}${PATH}`),
+      ports,
+      path: PATH,
       secret: SECRET,
       users,
       warmupMs: WARMUP_MS,
@@ -155,7 +162,8 @@ function report(run: Run): string {
       ` (${result.updates.toLocaleString('en')} in ${result.seconds} s, ${run.completed} surveys completed in the whole run);` +
       ` latency median ${percentile(result.latencies, 0.5).toFixed(1)} ms, p99 ${percentile(result.latencies, 0.99).toFixed(1)} ms;` +
       ` errors ${errors} (webhook non-2xx ${result.errors.status}, network ${result.errors.network},` +
-      ` "unavailable" notices ${result.errors.unavailable}, Bot API calls refused ${run.apiFailures})`,
+      ` "unavailable" notices ${result.errors.unavailable}, Bot API calls refused ${run.apiFailures});` +
+      ` ${result.resent} sent again after a keep-alive connection closed`,
     `    CPU per update: bots ${perUpdate(cpu.bots)}, load generator + Bot API stand-in ${perUpdate(cpu.harness)},` +
       ` Redis ${perUpdate(cpu.redis)}, MongoDB (FerretDB) ${perUpdate(cpu.mongo)};` +
       ` machine ${(cpu.machine / result.seconds).toFixed(2)} of ${cpus().length} cores busy,` +
@@ -185,7 +193,7 @@ async function main(): Promise<void> {
     mongoUri = ferret.uri;
   }
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const api = new TelegramApiStandIn({ keepCalls: false });
+  const api = new LeanBotApi();
   await api.start();
   try {
     console.log(
