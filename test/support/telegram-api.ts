@@ -91,8 +91,6 @@ export class TelegramApiStandIn {
 
   /** Calls counted by method when `keepCalls` is off (a benchmark keeps no bodies). */
   readonly counts = new Map<string, number>();
-  /** Calls answered with an error (a refused text, an unknown message...), for a load test. */
-  failures = 0;
 
   constructor(
     private readonly options: {
@@ -271,7 +269,6 @@ export class TelegramApiStandIn {
 
   private record(call: ApiCall): void {
     this.counts.set(call.method, (this.counts.get(call.method) ?? 0) + 1);
-    if (!call.ok) this.failures++;
     if (this.options.keepCalls === false) return;
     this.calls.push(call);
     const waiters = this.callWaiters;
