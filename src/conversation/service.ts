@@ -361,8 +361,14 @@ export class ConversationService {
       const stored = await this.deps.sessions.get(key);
       if (stored === null || isCorrupt(stored)) return false;
       if (stored.meta.unreachable === reason) return true;
-      const meta = { ...stored.meta, unreachable: reason, unreachableAt: new Date(this.clock()).toISOString() };
-      if (await this.deps.sessions.put(key, { ...stored, meta, version: stored.version + 1 }, stored.version)) {
+      const meta = {
+        ...stored.meta,
+        unreachable: reason,
+        unreachableAt: new Date(this.clock()).toISOString(),
+      };
+      if (
+        await this.deps.sessions.put(key, { ...stored, meta, version: stored.version + 1 }, stored.version)
+      ) {
         return true;
       }
     }
