@@ -9,6 +9,11 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 /** How long a lock lives without renewal by default: a killed leader is replaced within this time. */
 export const LEADER_TTL_MS = 15_000;
 
+interface LeaderScripts {
+  leaderRenew(key: string, token: string, ttl: string): Promise<number>;
+  leaderRelease(key: string, token: string): Promise<number>;
+}
+
 export interface LeaderOptions {
   /** How long the lock lives without renewal: a killed leader is replaced within this time. */
   ttlMs?: number;
@@ -39,12 +44,20 @@ export class LeaderLock {
   private current: Promise<void> = Promise.resolve();
   private readonly ttl: number;
 
+  private readonly redis: Redis & LeaderScripts;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly key: string,
     private readonly options: LeaderOptions,
   ) {
     this.ttl = options.ttlMs ?? LEADER_TTL_MS;
+    // Server-side Lua, loaded once per connection and called by its hash.
+    if (!('leaderRenew' in redis)) {
+      redis.defineCommand('leaderRenew', { numberOfKeys: 1, lua: RENEW });
+      redis.defineCommand('leaderRelease', { numberOfKeys: 1, lua: RELEASE });
+    }
+    this.redis = redis as Redis & LeaderScripts;
   }
 
   /** Whether this process holds the lock (its work may still be starting). */
@@ -70,7 +83,7 @@ export class LeaderLock {
     if (this.stopped) return;
     try {
       if (this.leading) {
-        const renewed = await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttl));
+        const renewed = await this.redis.leaderRenew(this.key, this.token, String(this.ttl));
         if (renewed !== 1) await this.lose('lock taken or expired');
         return;
       }
@@ -110,7 +123,7 @@ export class LeaderLock {
   }
 
   private async release(): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key, this.token).catch(() => undefined);
+    await this.redis.leaderRelease(this.key, this.token).catch(() => undefined);
   }
 
   /** Stops the work (if leading) and hands the lock over at once rather than at expiry. */
