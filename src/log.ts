@@ -15,8 +15,10 @@ export function withLogFields<T>(extra: Record<string, string | number>, work: (
   return fields.run({ ...fields.getStore(), ...extra }, work);
 }
 
-// A Telegram bot token wherever it appears, also inside a URL's path (`/bot<token>/getMe`).
-const TELEGRAM_TOKEN = /(?<!\d)\d{5,12}:[\w-]{20,}/g;
+// A Telegram bot token wherever it appears, also inside a URL's path (`/bot<token>/getMe`): a bot
+// id of 6 or more digits and a secret of 30 or more characters (Telegram's are 35). Shorter
+// shapes are ordinary text such as Redis keys (`<prefix>:telegram-polling-leader:<bot id>`).
+const TELEGRAM_TOKEN = /(?<!\d)\d{6,12}:[\w-]{30,}/g;
 const CENSOR = '[redacted]';
 
 export interface LoggerOptions {

@@ -77,3 +77,10 @@ test('fields of an update stay on the lines of its own work, also across awaits 
   }
   assert.deepEqual(lines.map((l) => l.update ?? null).sort(), [1, 1, 1, 2, 2, 2, null]);
 });
+
+test('text shaped like a key is not mistaken for a Telegram token', () => {
+  const c = capture();
+  const key = 'replicas:d0e22607:telegram-polling-leader:123456789';
+  c.log.info({ key }, 'became leader');
+  assert.equal(c.lines()[0].key, key);
+});
