@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +11,7 @@ import { Translator } from '../src/i18n/translator.ts';
 import { silentLogger } from '../src/log.ts';
 import { openStores } from '../src/store/open.ts';
 import type { BenchPlan, BenchResult } from './discord-respondents.ts';
+import { reachable } from './measure.ts';
 
 /**
  * Interactions per second and latency through the real discord.js stack: each press or select is
@@ -30,17 +30,6 @@ const LIGHT: BenchPlan = { respondents: 5, warmUpMs: 500, measureMs: 3_000 };
 const resources = loadResources();
 const flow = loadFlow('advocacy', resources);
 const translator = new Translator(resources, flow.languages);
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(500);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
 
 export async function run(): Promise<void> {
   // The worker runs TypeScript too: it registers tsx before loading its module.

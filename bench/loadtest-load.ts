@@ -89,9 +89,3 @@ function userOf(api: LeanBotApi, id: number, language: string): TelegramUser {
   };
   return new TelegramUser(view as unknown as TelegramApiStandIn, id, language);
 }
-
-export function percentile(sorted: number[], q: number): number {
-  return sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}

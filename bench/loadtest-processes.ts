@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reachable } from './measure.ts';
 
 /** The processes a load test runs against, started and stopped by it, and their CPU time. */
 
@@ -103,17 +103,6 @@ export async function parallelCapacity(ms = 2000): Promise<number> {
   const one = await spin(ms);
   const [a, b] = await Promise.all([spin(ms), spin(ms)]);
   return (a + b) / one;
-}
-
-export function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url.replace(/^mongodb:/, 'http:'));
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
 }
 
 /** A FerretDB of our own (SQLite in a temporary folder) when no MONGODB_URI is given. */

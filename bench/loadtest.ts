@@ -6,12 +6,12 @@ import { loadFlow, loadResources } from '../src/flows/load.ts';
 import { Translator } from '../src/i18n/translator.ts';
 import { freePort } from '../test/support/server-processes.ts';
 import { LeanBotApi } from './lean-bot-api.ts';
-import { percentile, runLoad, type LoadResult } from './loadtest-load.ts';
+import { runLoad, type LoadResult } from './loadtest-load.ts';
+import { percentile, reachable } from './measure.ts';
 import {
   cpuSecondsOf,
   machineSeconds,
   parallelCapacity,
-  reachable,
   startBot,
   startFerretDb,
   type BotProcess,

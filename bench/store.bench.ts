@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ import type {
   ResponseStore,
 } from '../src/store/response-store.ts';
 import { answerFor } from '../test/conversation/autopilot.ts';
+import { reachable } from './measure.ts';
 
 /**
  * Conversation turns per second through the conversation service with sessions in Redis (the
@@ -172,8 +173,7 @@ async function memoryPerSession(service: ConversationService, redis: Redis, pref
 /** Redis at REDIS_URL or 127.0.0.1:6379; else a throw-away redis-server on a free port, if installed. */
 async function redisToUse(): Promise<{ url: string; stop(): void } | null> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const { hostname, port } = new URL(url);
-  if (await answers(hostname, Number(port || 6379))) return { url, stop() {} };
+  if (await reachable(url)) return { url, stop() {} };
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   if (found.status !== 0) {
     console.log(
@@ -193,7 +193,7 @@ async function redisToUse(): Promise<{ url: string; stop(): void } | null> {
     ['--port', String(freePort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
-  for (let i = 0; i < 100 && !(await answers('127.0.0.1', freePort)); i++)
+  for (let i = 0; i < 100 && !(await reachable(`redis://127.0.0.1:${freePort}`)); i++)
     await new Promise((r) => setTimeout(r, 50));
   console.log(
     `store: no Redis at ${url}; started a temporary redis-server on 127.0.0.1:${freePort} for this bench`,
@@ -205,20 +205,4 @@ async function redisToUse(): Promise<{ url: string; stop(): void } | null> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function answers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +14,7 @@ import { Translator } from '../src/i18n/translator.ts';
 import { silentLogger } from '../src/log.ts';
 import { openStores } from '../src/store/open.ts';
 import { TelegramApiStandIn, TelegramUser } from '../test/support/telegram-api.ts';
+import { percentile, reachable } from './measure.ts';
 
 /**
  * Updates per second and latency through the real telegraf stack: `bot.handleUpdate` runs the
@@ -39,17 +39,6 @@ const translator = new Translator(resources, flow.languages);
 interface Shown {
   message_id: number;
   reply_markup?: InlineKeyboardMarkup;
-}
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379) });
-    socket.setTimeout(500);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
 }
 
 /** The next thing a respondent does, read from the question message in front of them. */
@@ -81,10 +70,6 @@ export function nextUpdate(user: TelegramUser, message: Shown | undefined): Omit
     default:
       return choices.length > 0 ? press(choices[0]!) : user.text('Something else');
   }
-}
-
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 export async function run(): Promise<void> {
