@@ -12,6 +12,7 @@ import type { Metrics } from '../../metrics.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { ChatQueue } from './chat-queue.ts';
 import { commandsFor } from './commands.ts';
+import { BotApi } from './bot-api.ts';
 import { CHANNEL, UpdateHandler } from './handle-update.ts';
 import { TelegramOutbox } from './outbox.ts';
 import { SendPacer } from './pacer.ts';
@@ -20,11 +21,11 @@ import type { OutgoingMessage } from './render.ts';
 import { toInput, withUpdateId } from './to-input.ts';
 
 /**
- * One pool of kept-alive connections to the Bot API. As many stay open as may be in use, so a
- * burst does not close and reopen connections; calls beyond it wait for a free one.
+ * Kept-alive connections for telegraf's own calls (getUpdates, setWebhook, getMe): a long poll
+ * holds one; the bot's calls go through the `BotApi` pool.
  */
-function apiAgent(apiRoot: string | undefined): HttpAgent {
-  const options = { keepAlive: true, maxSockets: 128, maxFreeSockets: 128 };
+function pollingAgent(apiRoot: string | undefined): HttpAgent {
+  const options = { keepAlive: true, maxSockets: 4 };
   return apiRoot?.startsWith('http://') ? new HttpAgent(options) : new HttpsAgent(options);
 }
 
@@ -75,6 +76,7 @@ export class TelegramChannel {
   private polling: Promise<void> | null = null;
   private unmount: (() => void) | null = null;
   private readonly agent: HttpAgent;
+  private readonly api: BotApi;
   /** Set when shutdown begins: webhook deliveries are refused (Telegram retries them later). */
   private draining = false;
   private failed = false;
@@ -83,7 +85,7 @@ export class TelegramChannel {
     this.log = options.log.child({ channel: CHANNEL });
     this.prompts = options.prompts ?? new PromptMessages();
     const { service } = options;
-    this.agent = apiAgent(options.apiRoot);
+    this.agent = pollingAgent(options.apiRoot);
     this.bot = new Telegraf(options.token, {
       // Replies inside the webhook response cannot report errors; every call goes to the API.
       telegram: {
@@ -94,9 +96,10 @@ export class TelegramChannel {
       handlerTimeout: 120_000,
     });
     // telegraf drops the agent for an http:// root (a local Bot API server); set it again, so
-    // those connections are pooled and kept alive too.
+    // that connection is kept alive too.
     this.bot.telegram.options.agent = this.agent;
-    this.outbox = new TelegramOutbox(this.bot.telegram, {
+    this.api = new BotApi(options.token, options.apiRoot);
+    this.outbox = new TelegramOutbox(this.api, {
       log: this.log,
       describe: (chat) => service.respondentOf(CHANNEL, String(chat)),
       onUnreachable: async (chat, reason) => {
@@ -206,6 +209,7 @@ export class TelegramChannel {
     this.unmount?.();
     this.unmount = null;
     this.agent.destroy();
+    await this.api.close();
   }
 
   /** A message from bulk work (reminders, follow-ups): paced per chat and overall. */

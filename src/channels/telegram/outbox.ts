@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TelegramError, type Telegram } from 'telegraf';
+import { TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
+import type { BotApiCaller } from './bot-api.ts';
 import { fitText, LIMITS, type OutgoingMessage } from './render.ts';
 
 /** Why a chat cannot be reached any more; recorded on the respondent. */
@@ -66,7 +67,7 @@ export class TelegramOutbox {
   private readonly log: Logger;
 
   constructor(
-    private readonly telegram: Telegram,
+    private readonly api: BotApiCaller,
     private readonly options: OutboxOptions,
   ) {
     this.log = options.log;
@@ -74,13 +75,9 @@ export class TelegramOutbox {
 
   async call<T>(method: string, payload: Record<string, unknown>, chat?: number): Promise<T | null> {
     const maxAttempts = this.options.maxAttempts ?? 4;
-    const callApi = this.telegram.callApi.bind(this.telegram) as unknown as (
-      m: string,
-      p: object,
-    ) => Promise<T>;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await callApi(method, payload);
+        return await this.api.call<T>(method, payload);
       } catch (error) {
         const failure = classifyFailure(error);
         const metrics = this.options.metrics;
