@@ -17,7 +17,7 @@ export class FileInvitationStore implements InvitationStore {
   async create(invitation: Invitation): Promise<void> {
     if (!TOKEN_PATTERN.test(invitation.token)) throw new Error('invalid invitation token');
     if (this.file.get(invitation.token)) throw new Error('invitation token already exists');
-    this.file.put({ ...structuredClone(invitation), id: invitation.token });
+    await this.file.put({ ...structuredClone(invitation), id: invitation.token });
   }
 
   async get(token: string): Promise<Invitation | null> {
@@ -33,14 +33,14 @@ export class FileInvitationStore implements InvitationStore {
     const reason = refusalFor(current, now);
     if (reason || !current) return { ok: false as const, reason: reason ?? 'unknown' };
     const used = { ...current, uses: current.uses + 1 };
-    this.file.put({ ...used, id: token });
+    await this.file.put({ ...used, id: token });
     return { ok: true as const, invitation: structuredClone(used) };
   }
 
   async revoke(token: string): Promise<boolean> {
     const current = await this.get(token);
     if (!current) return false;
-    this.file.put({ ...current, revoked: true, id: token });
+    await this.file.put({ ...current, revoked: true, id: token });
     return true;
   }
 
@@ -49,7 +49,7 @@ export class FileInvitationStore implements InvitationStore {
   }
 
   async close(): Promise<void> {
-    this.file.close();
+    await this.file.close();
   }
 }
 

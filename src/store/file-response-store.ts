@@ -21,7 +21,7 @@ export class FileResponseStore implements ResponseStore {
 
   async save(record: ResponseRecord): Promise<void> {
     if (record.status === 'partial' && this.file.get(record.id)?.status === 'complete') return;
-    this.file.put(structuredClone(record));
+    await this.file.put(structuredClone(record));
   }
 
   async get(id: string): Promise<ResponseRecord | null> {
@@ -39,12 +39,12 @@ export class FileResponseStore implements ResponseStore {
 
   async deleteByRespondent(respondent: string): Promise<number> {
     const mine = this.file.values().filter((r) => r.respondent === respondent);
-    this.file.delete(mine.map((r) => r.id));
+    await this.file.delete(mine.map((r) => r.id));
     return mine.length;
   }
 
   async close(): Promise<void> {
-    this.file.close();
+    await this.file.close();
   }
 }
 
@@ -57,7 +57,7 @@ export class FileContactStore implements ContactStore {
   }
 
   async save(contact: ContactRecord): Promise<void> {
-    this.file.put(structuredClone(contact));
+    await this.file.put(structuredClone(contact));
   }
 
   async get(id: string): Promise<ContactRecord | null> {
@@ -71,11 +71,11 @@ export class FileContactStore implements ContactStore {
 
   async deleteByRespondent(respondent: string): Promise<number> {
     const mine = this.file.values().filter((c) => c.respondent === respondent);
-    this.file.delete(mine.map((c) => c.id));
+    await this.file.delete(mine.map((c) => c.id));
     return mine.length;
   }
 
   async close(): Promise<void> {
-    this.file.close();
+    await this.file.close();
   }
 }
