@@ -15,12 +15,27 @@ export interface BotProcess {
   stop(): Promise<number | null>;
 }
 
-/** A bot replica: `node --import tsx src/main.ts`, as `npm start` runs it; resolves once it runs. */
+/** The flags node runs the service with (`npm run serve`, the image's command). */
+const SERVE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { serve: string } }
+).scripts.serve
+  .split(' ')
+  .filter((arg) => arg.startsWith('--'));
+
+/**
+ * A bot replica: `node --import tsx src/main.ts` with the service's node flags (or
+ * LOADTEST_BOT_FLAGS); resolves once it runs.
+ */
 export async function startBot(env: Record<string, string>, port: number): Promise<BotProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loadtest-bot-'));
   const child = spawn(
     process.execPath,
-    [...(process.env.LOADTEST_BOT_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts'],
+    [
+      ...(process.env.LOADTEST_BOT_FLAGS?.split(' ').filter(Boolean) ?? SERVE_FLAGS),
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ],
     {
       cwd: ROOT,
       env: {
