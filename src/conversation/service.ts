@@ -8,6 +8,7 @@ import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ContactStore, ResponseStore } from '../store/response-store.ts';
 import { isCorrupt, sessionKey, type SessionStore } from '../store/session-store.ts';
+import { RecentSessions } from './recent-sessions.ts';
 import { toRecords, type SessionMeta } from './response.ts';
 
 export interface Turn {
@@ -80,9 +81,11 @@ export class ConversationService {
   private readonly newId: () => string;
   private readonly log: Logger;
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  private readonly sessions: RecentSessions;
 
   constructor(private readonly deps: ConversationDeps) {
     this.flow = deps.flow;
+    this.sessions = new RecentSessions(deps.sessions);
     this.clock = deps.clock ?? Date.now;
     this.newId = deps.newId ?? randomUUID;
     this.log = deps.log ?? silentLogger;
@@ -117,8 +120,16 @@ export class ConversationService {
 
   private async apply(key: string, turn: Turn): Promise<TurnResult> {
     let firstSeen: Session | null | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await this.deps.sessions.get(key);
+    // First from the session this process wrote last, if it remembers it: that guess is taken
+    // only if its compare-and-set succeeds; any other outcome is decided again on a fresh read.
+    let guess = this.sessions.peek(key);
+    // One instant per turn, however many attempts it takes.
+    const now = this.clock();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS;) {
+      const fresh = guess === undefined;
+      if (fresh) attempt++;
+      const stored = guess ?? (await this.sessions.get(key));
+      guess = undefined;
       const notices: Text[] = [];
       let expected: number | null;
       let step: Step;
@@ -131,6 +142,7 @@ export class ConversationService {
       if (stored === null && firstSeen) return this.refused(null, 'busy');
       // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
       if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
+        if (!fresh) continue;
         if (stored && isCorrupt(stored)) {
           this.log.warn(
             { channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
@@ -143,7 +155,7 @@ export class ConversationService {
         step = startSession(this.flow, {
           id: this.newId(),
           locale,
-          now: this.clock(),
+          now,
           meta: this.metaFor(turn),
         });
         if (stored) {
@@ -153,36 +165,47 @@ export class ConversationService {
         }
       } else {
         if (turn.event !== undefined && wasApplied(stored, turn.event)) {
+          if (!fresh) continue;
           return stored.status === 'completed' ? this.finishStored(key, stored) : this.replayed(stored);
         }
         // A turn bound to nothing (typed text) was meant for the question the respondent saw:
         // if a concurrent turn moved the session on, it is refused rather than applied elsewhere.
-        firstSeen ??= stored;
-        if (stored.current !== firstSeen.current || stored.step !== firstSeen.step) {
+        if (fresh) firstSeen ??= stored;
+        if (firstSeen && (stored.current !== firstSeen.current || stored.step !== firstSeen.step)) {
           return this.refused(stored, 'busy');
         }
-        if (stored.status === 'completed') return this.finishStored(key, stored);
+        if (stored.status === 'completed') {
+          if (!fresh) continue;
+          return this.finishStored(key, stored);
+        }
         before = promptFor(this.flow, stored);
-        step = next(this.flow, stored, turn.input, this.clock());
-        if (step.refusal) return { ...step, before, notices, prompt: step.prompt };
+        step = next(this.flow, stored, turn.input, now);
+        if (step.refusal) {
+          if (!fresh) continue;
+          return { ...step, before, notices, prompt: step.prompt };
+        }
         if (turn.input.type === 'start' && before.kind === 'question' && before.progress) {
           notices.push(notice('common:resumed', { ...before.progress }));
         }
-        if (step.session === stored) return { ...step, before, notices };
+        if (step.session === stored) {
+          if (!fresh) continue;
+          return { ...step, before, notices };
+        }
         expected = stored.version;
       }
       if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
-      if (!(await this.deps.sessions.put(key, step.session, expected))) {
+      if (!(await this.sessions.put(key, step.session, expected))) {
+        if (!fresh) continue;
         if (turn.input.bound) return this.refused(stored && !isCorrupt(stored) ? stored : null, 'stale');
         continue;
       }
       if (before === null) this.count(turn.channel, 'started');
       if (step.session.status !== 'active') this.count(turn.channel, step.session.status);
-      if (step.session.status === 'withdrawn') await this.deps.sessions.delete(key, step.session.version);
+      if (step.session.status === 'withdrawn') await this.sessions.delete(key, step.session.version);
       if (step.session.status === 'completed') notices.push(await this.finish(key, step.session));
       return { prompt: step.prompt, before, events: step.events, notices, session: step.session };
     }
-    const latest = await this.deps.sessions.get(key);
+    const latest = await this.sessions.get(key);
     return this.refused(latest && !isCorrupt(latest) ? latest : null, 'busy');
   }
 
@@ -245,7 +268,7 @@ export class ConversationService {
       return notice('common:end.saved_later');
     }
     try {
-      await this.deps.sessions.delete(key, session.version);
+      await this.sessions.delete(key, session.version);
       this.clearRetry(key);
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'delete_session' });
@@ -270,7 +293,7 @@ export class ConversationService {
     const timer = setTimeout(() => {
       this.retries.delete(key);
       void this.saveRecords(session, 'complete')
-        .then(() => this.deps.sessions.delete(key, session.version))
+        .then(() => this.sessions.delete(key, session.version))
         .then(() => this.log.info({ session: session.id }, 'response saved after retry'))
         .catch(() => {
           this.deps.metrics?.storeErrors.inc({ operation: 'retry_response' });
@@ -297,7 +320,7 @@ export class ConversationService {
     let archived = 0;
     let completed = 0;
     let failure: unknown = null;
-    for (const { key, session } of await this.deps.sessions.idle(before, limit)) {
+    for (const { key, session } of await this.sessions.idle(before, limit)) {
       try {
         if (session.status === 'completed') {
           if ((await this.finish(key, session)).key === 'common:end.completed') completed++;
@@ -306,7 +329,7 @@ export class ConversationService {
         const worthKeeping =
           session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language');
         if (worthKeeping) await this.saveRecords(session, 'partial');
-        await this.deps.sessions.markArchived(key, session.version);
+        await this.sessions.markArchived(key, session.version);
         if (worthKeeping) {
           archived++;
           this.count(session.meta.channel ?? 'unknown', 'abandoned');
@@ -328,7 +351,7 @@ export class ConversationService {
     const respondent = this.respondentOf(channel, user);
     const key = sessionKey(this.flow.id, channel, user);
     this.clearRetry(key);
-    const session = await this.deps.sessions.delete(key);
+    const session = await this.sessions.delete(key);
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
     return { session, responses, contacts };
@@ -336,7 +359,7 @@ export class ConversationService {
 
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */
   async current(channel: string, user: string): Promise<Session | null> {
-    const stored = await this.deps.sessions.get(sessionKey(this.flow.id, channel, user));
+    const stored = await this.sessions.get(sessionKey(this.flow.id, channel, user));
     return stored === null || isCorrupt(stored) ? null : stored;
   }
 
@@ -346,9 +369,9 @@ export class ConversationService {
    */
   async discard(channel: string, user: string): Promise<boolean> {
     const key = sessionKey(this.flow.id, channel, user);
-    const stored = await this.deps.sessions.get(key);
+    const stored = await this.sessions.get(key);
     if (stored === null || (!isCorrupt(stored) && stored.status === 'completed')) return false;
-    return this.deps.sessions.delete(key, stored.version ?? undefined);
+    return this.sessions.delete(key, stored.version ?? undefined);
   }
 
   /**
@@ -358,7 +381,7 @@ export class ConversationService {
   async noteUnreachable(channel: string, user: string, reason: string): Promise<boolean> {
     const key = sessionKey(this.flow.id, channel, user);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await this.deps.sessions.get(key);
+      const stored = await this.sessions.get(key);
       if (stored === null || isCorrupt(stored)) return false;
       if (stored.meta.unreachable === reason) return true;
       const meta = {
@@ -366,9 +389,7 @@ export class ConversationService {
         unreachable: reason,
         unreachableAt: new Date(this.clock()).toISOString(),
       };
-      if (
-        await this.deps.sessions.put(key, { ...stored, meta, version: stored.version + 1 }, stored.version)
-      ) {
+      if (await this.sessions.put(key, { ...stored, meta, version: stored.version + 1 }, stored.version)) {
         return true;
       }
     }

@@ -185,14 +185,15 @@ test('a store that fails mid-turn: the respondent is told the survey is unavaila
   if (!h) return;
   const r = new Respondent(h.api, 8408, 'en');
   await r.send('/start');
+  // Down as a server is down: every command fails (the service may not read before writing).
   const sessions = h.stores.sessions;
-  const get = sessions.get.bind(sessions);
-  sessions.get = async () => {
+  const [get, put] = [sessions.get.bind(sessions), sessions.put.bind(sessions)];
+  sessions.get = sessions.put = async () => {
     throw new Error('connection refused');
   };
   await r.step({ choose: 'en' });
   assert.equal(r.last.text, en({ key: 'common:unavailable' }));
-  sessions.get = get;
+  [sessions.get, sessions.put] = [get, put];
   await r.step({ choose: 'en' });
   assert.equal(questionIdOf(r.last), 'consent');
 });

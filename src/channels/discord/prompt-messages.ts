@@ -1,3 +1,5 @@
+import { BoundedMap } from '../../bounded-map.ts';
+
 /** Where a respondent's latest question message is, and what it asks. */
 export interface PromptMessage {
   channelId: string;
@@ -12,14 +14,14 @@ export interface PromptMessage {
  * simply keeps its components, and a press on them is refused as stale by the engine anyway.
  */
 export class PromptMessages {
-  private readonly byUser = new Map<string, PromptMessage>();
+  private readonly byUser: BoundedMap<string, PromptMessage>;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(capacity = 10_000) {
+    this.byUser = new BoundedMap(capacity);
+  }
 
   remember(user: string, message: PromptMessage): void {
-    this.byUser.delete(user);
     this.byUser.set(user, message);
-    if (this.byUser.size > this.capacity) this.byUser.delete(this.byUser.keys().next().value!);
   }
 
   /** The message showing exactly this question and version, if we know it. */

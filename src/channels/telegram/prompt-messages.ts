@@ -1,3 +1,5 @@
+import { BoundedMap } from '../../bounded-map.ts';
+
 /** The message showing a chat's current question, and the question and session version it shows. */
 export interface PromptMessage {
   message: number;
@@ -20,18 +22,18 @@ export interface PromptMessageStore {
 
 /** The pointers of one process, bounded; replicas share theirs in Redis (RedisPromptMessages). */
 export class PromptMessages implements PromptMessageStore {
-  private readonly messages = new Map<number, PromptMessage>();
+  private readonly messages: BoundedMap<number, PromptMessage>;
 
-  constructor(private readonly capacity = 100_000) {}
+  constructor(capacity = 100_000) {
+    this.messages = new BoundedMap(capacity);
+  }
 
   async get(chat: number): Promise<PromptMessage | undefined> {
     return this.messages.get(chat);
   }
 
   async set(chat: number, shown: PromptMessage): Promise<void> {
-    this.messages.delete(chat);
     this.messages.set(chat, shown);
-    if (this.messages.size > this.capacity) this.messages.delete(this.messages.keys().next().value!);
   }
 
   async forget(chat: number): Promise<void> {

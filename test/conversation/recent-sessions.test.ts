@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { ConversationService, type TurnResult } from '../../src/conversation/service.ts';
+import type { Input } from '../../src/engine/input.ts';
+import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
+import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
+import { sessionKey, type SessionStore } from '../../src/store/session-store.ts';
+import { flow } from '../support/flow.ts';
+import { DEFAULT_ANSWERS } from '../support/interview.ts';
+
+/** Counts reads, to see when a turn started from the session it remembered. */
+class CountingStore extends MemorySessionStore {
+  reads = 0;
+  override async get(key: string) {
+    this.reads++;
+    return super.get(key);
+  }
+}
+
+/** Two services (two replicas) over one session store, as with Redis. */
+function replicas(t: TestContext, sessions: SessionStore) {
+  const dir = mkdtempSync(join(tmpdir(), 'recent-sessions-'));
+  const responses = new FileResponseStore(dir);
+  const contacts = new FileContactStore(dir);
+  let now = 1_000_000;
+  const make = () =>
+    new ConversationService({ flow, sessions, responses, contacts, clock: () => (now += 1000), salt: 's' });
+  const services = [make(), make()];
+  t.after(() => {
+    for (const s of services) s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { services, responses };
+}
+
+/** The answer for the question shown, bound to the question and version on its buttons. */
+function answerFor(result: TurnResult): Input {
+  const prompt = result.prompt;
+  if (prompt?.kind !== 'question') throw new Error(`no question: ${prompt?.kind}`);
+  const planned = DEFAULT_ANSWERS[prompt.question] as Input | undefined;
+  const input = prompt.step === '' && planned ? planned : ({ type: 'decline' } as Input);
+  return { ...input, bound: { question: prompt.question, version: prompt.version } };
+}
+
+test('turns alternating between two replicas: none is refused for what the other one did since', async (t) => {
+  const { services, responses } = replicas(t, new MemorySessionStore());
+  const turn = (i: number, input: Input) => services[i % 2]!.turn({ channel: 'test', user: 'u1', input });
+  let result = await turn(0, { type: 'start' });
+  for (let i = 1; result.prompt?.kind === 'question'; i++) {
+    assert.ok(i < 80, 'the interview ends');
+    const asked = result.prompt.question;
+    // Each replica remembers the session as it last wrote it, two versions ago by now.
+    result = await turn(i, answerFor(result));
+    assert.equal(result.refusal, undefined, `${asked} on replica ${i % 2}`);
+  }
+  assert.equal(result.prompt?.kind, 'completed');
+  assert.equal((await responses.list({ status: 'complete' })).length, 1);
+});
+
+test('a button from before the other replica moved the session on is still refused as stale', async (t) => {
+  const { services } = replicas(t, new MemorySessionStore());
+  const [a, b] = services as [ConversationService, ConversationService];
+  const turn = (s: ConversationService, input: Input) => s.turn({ channel: 'test', user: 'u1', input });
+  let result = await turn(a, { type: 'start' });
+  result = await turn(a, answerFor(result)); // language, on a
+  const consent = answerFor(result);
+  await turn(b, consent); // consent given on b
+  // The same consent button again on a, which remembers the session from before it.
+  const again = await turn(a, consent);
+  assert.equal(again.refusal?.code, 'stale');
+});
+
+test('a turn starts from the session the replica wrote last, and reads it when it is out of date', async (t) => {
+  const store = new CountingStore();
+  const { services } = replicas(t, store);
+  const [a, b] = services as [ConversationService, ConversationService];
+  const turn = (s: ConversationService, input: Input) => s.turn({ channel: 'test', user: 'u1', input });
+  let result = await turn(a, { type: 'start' });
+  const reads = store.reads;
+  result = await turn(a, answerFor(result));
+  assert.equal(store.reads, reads, 'no read: the session a wrote itself');
+  result = await turn(b, answerFor(result));
+  result = await turn(a, answerFor(result));
+  assert.equal(result.refusal, undefined);
+  assert.ok(store.reads > reads, 'read again after b moved it on');
+  // Erased through b: a's memory of it is out of date, and a button of it is stale.
+  await b.erase('test', 'u1');
+  assert.equal(await store.get(sessionKey(flow.id, 'test', 'u1')), null);
+  const after = await turn(a, answerFor(result));
+  assert.equal(after.refusal?.code, 'stale');
+});
