@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { App } from '../../app.ts';
+import type { Config } from '../../config.ts';
 import type { HttpServer } from '../../http/server.ts';
+import type { Logger } from '../../log.ts';
 import type { RunningChannel } from '../running.ts';
 import { TelegramChannel, type TelegramMode } from './channel.ts';
 import { pollAsLeader } from './polling-leader.ts';
@@ -27,16 +30,7 @@ export async function startTelegram(
     invitations: app.stores.invitations,
     log: app.log,
     onFatal,
-    // Replicas share where each chat's question is, so any of them can tidy it after an answer.
-    ...(redis
-      ? {
-          prompts: new RedisPromptMessages(redis, {
-            prefix: config.REDIS_PREFIX,
-            ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
-            log: app.log,
-          }),
-        }
-      : {}),
+    ...(redis ? { prompts: sharedPromptMessages(redis, config, app.log) } : {}),
     metrics: app.metrics,
   });
   const mode = modeOf(app, http);
@@ -44,6 +38,19 @@ export async function startTelegram(
   if (mode.mode === 'polling' && redis) return pollAsLeader(app, channel, redis);
   await channel.start(mode);
   return { name: 'telegram', ready: () => channel.ready(), stop: () => channel.stop() };
+}
+
+/** Replicas share where each chat's question is, so any of them can tidy it after an answer. */
+export function sharedPromptMessages(
+  redis: Redis,
+  config: Pick<Config, 'REDIS_PREFIX' | 'SESSION_TTL_DAYS'>,
+  log: Logger,
+): RedisPromptMessages {
+  return new RedisPromptMessages(redis, {
+    prefix: config.REDIS_PREFIX,
+    ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
+    log,
+  });
 }
 
 function modeOf(app: App, http: HttpServer): TelegramMode {
