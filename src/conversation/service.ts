@@ -120,16 +120,10 @@ export class ConversationService {
 
   private async apply(key: string, turn: Turn): Promise<TurnResult> {
     let firstSeen: Session | null | undefined;
-    // First from the session this process wrote last, if it remembers it: that guess is taken
-    // only if its compare-and-set succeeds; any other outcome is decided again on a fresh read.
-    let guess = this.sessions.peek(key);
     // One instant per turn, however many attempts it takes.
     const now = this.clock();
-    for (let attempt = 0; attempt < MAX_ATTEMPTS;) {
-      const fresh = guess === undefined;
-      if (fresh) attempt++;
-      const stored = guess ?? (await this.sessions.get(key));
-      guess = undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await this.sessions.get(key);
       const notices: Text[] = [];
       let expected: number | null;
       let step: Step;
@@ -142,7 +136,6 @@ export class ConversationService {
       if (stored === null && firstSeen) return this.refused(null, 'busy');
       // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
       if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
-        if (!fresh) continue;
         if (stored && isCorrupt(stored)) {
           this.log.warn(
             { channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
@@ -165,37 +158,26 @@ export class ConversationService {
         }
       } else {
         if (turn.event !== undefined && wasApplied(stored, turn.event)) {
-          if (!fresh) continue;
           return stored.status === 'completed' ? this.finishStored(key, stored) : this.replayed(stored);
         }
         // A turn bound to nothing (typed text) was meant for the question the respondent saw:
         // if a concurrent turn moved the session on, it is refused rather than applied elsewhere.
-        if (fresh) firstSeen ??= stored;
-        if (firstSeen && (stored.current !== firstSeen.current || stored.step !== firstSeen.step)) {
+        firstSeen ??= stored;
+        if (stored.current !== firstSeen.current || stored.step !== firstSeen.step) {
           return this.refused(stored, 'busy');
         }
-        if (stored.status === 'completed') {
-          if (!fresh) continue;
-          return this.finishStored(key, stored);
-        }
+        if (stored.status === 'completed') return this.finishStored(key, stored);
         before = promptFor(this.flow, stored);
         step = next(this.flow, stored, turn.input, now);
-        if (step.refusal) {
-          if (!fresh) continue;
-          return { ...step, before, notices, prompt: step.prompt };
-        }
+        if (step.refusal) return { ...step, before, notices, prompt: step.prompt };
         if (turn.input.type === 'start' && before.kind === 'question' && before.progress) {
           notices.push(notice('common:resumed', { ...before.progress }));
         }
-        if (step.session === stored) {
-          if (!fresh) continue;
-          return { ...step, before, notices };
-        }
+        if (step.session === stored) return { ...step, before, notices };
         expected = stored.version;
       }
       if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
       if (!(await this.sessions.put(key, step.session, expected))) {
-        if (!fresh) continue;
         if (turn.input.bound) return this.refused(stored && !isCorrupt(stored) ? stored : null, 'stale');
         continue;
       }

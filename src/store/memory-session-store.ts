@@ -15,9 +15,10 @@ interface Entry {
 export class MemorySessionStore implements SessionStore {
   private readonly entries = new Map<string, Entry>();
 
-  async get(key: string): Promise<Session | CorruptSession | null> {
+  async get(key: string, known?: Session): Promise<Session | CorruptSession | null> {
     const entry = this.entries.get(key);
     if (!entry) return null;
+    if (known && entry.version === known.version) return known;
     return read(entry.json) ?? { corrupt: true, version: entry.version };
   }
 

@@ -39,12 +39,24 @@ redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[2])
 return 1`;
 
+/**
+ * KEYS: session. ARGV: the version the caller knows. 1 when the hash still holds that version
+ * (its data is not sent), else the hash's version and JSON, or the key's type when it is not a hash.
+ */
+const GET_UNLESS = `
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'hash' then return kind end
+local fields = redis.call('HMGET', KEYS[1], 'v', 'j')
+if fields[1] == ARGV[1] then return 1 end
+return fields`;
+
 /** KEYS: session, index. ARGV: version, member. Leaves the index only if nothing changed since. */
 const ARCHIVE = `${CURRENT_VERSION}
 if current == ARGV[1] then redis.call('ZREM', KEYS[2], ARGV[2]) end
 return 0`;
 
 interface Scripts {
+  sessionGetUnless(session: string, version: string): Promise<1 | string | [string | null, string | null]>;
   sessionPut(session: string, index: string, ...args: (string | number)[]): Promise<number>;
   sessionDelete(session: string, index: string, expected: string, member: string): Promise<number>;
   sessionArchive(session: string, index: string, version: string, member: string): Promise<number>;
@@ -77,6 +89,7 @@ export class RedisSessionStore implements SessionStore {
     this.prefix = `${options.prefix ?? 'survey:'}session:`;
     this.index = `${options.prefix ?? 'survey:'}sessions-by-update`;
     if (!('sessionPut' in redis)) {
+      redis.defineCommand('sessionGetUnless', { numberOfKeys: 1, lua: GET_UNLESS });
       redis.defineCommand('sessionPut', { numberOfKeys: 2, lua: PUT });
       redis.defineCommand('sessionDelete', { numberOfKeys: 2, lua: DELETE });
       redis.defineCommand('sessionArchive', { numberOfKeys: 2, lua: ARCHIVE });
@@ -84,7 +97,16 @@ export class RedisSessionStore implements SessionStore {
     this.redis = redis as Redis & Scripts;
   }
 
-  async get(key: string): Promise<Session | CorruptSession | null> {
+  async get(key: string, known?: Session): Promise<Session | CorruptSession | null> {
+    if (known) {
+      const reply = await this.redis.sessionGetUnless(this.prefix + key, String(known.version));
+      if (reply === 1) return known;
+      if (reply === 'none') return null;
+      // Something else than our hash under our key: unreadable, to be replaced.
+      if (typeof reply === 'string') return { corrupt: true, version: null };
+      const [version, json] = reply;
+      return read(json) ?? { corrupt: true, version: readVersion(version) };
+    }
     let version: string | null | undefined;
     let json: string | null | undefined;
     try {

@@ -12,7 +12,12 @@ export interface CorruptSession {
  * the session version, so two turns for one respondent can never both win.
  */
 export interface SessionStore {
-  get(key: string): Promise<Session | CorruptSession | null>;
+  /**
+   * The stored session. Given `known`, a session this process read or wrote before, the store
+   * returns `known` itself when it still holds that version, without reading and parsing the
+   * data again (the same round trip either way).
+   */
+  get(key: string, known?: Session): Promise<Session | CorruptSession | null>;
   /**
    * Writes `session` if the stored version equals `expected` (null: nothing stored yet).
    * Returns false, writing nothing, when another write came first.

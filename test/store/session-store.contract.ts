@@ -70,6 +70,22 @@ export function sessionStoreContract(name: string, open: OpenSessionStore): void
       assert.deepEqual(await s.store.get(key), v2);
     });
 
+    test('a read given the session it knows returns that very one while the version holds', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const key = 'advocacy:telegram:known';
+      const v1 = session();
+      await s.store.put(key, v1, null);
+      assert.equal(await s.store.get(key, v1), v1, 'the same object: nothing read again');
+      const v2 = session({ version: 2, current: 'q7' });
+      await s.store.put(key, v2, 1);
+      assert.deepEqual(await s.store.get(key, v1), v2, 'moved on: the stored one');
+      await s.store.delete(key);
+      assert.equal(await s.store.get(key, v2), null);
+      await s.putRaw(key, '{"not": "a session"}', 2);
+      assert.ok(isCorrupt(await s.store.get(key, v1)));
+    });
+
     test('of many writers with the same expected version, exactly one wins', async (t) => {
       const s = await open(t);
       if (!s) return;
