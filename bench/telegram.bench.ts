@@ -191,7 +191,7 @@ export async function run(): Promise<void> {
 
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(
-    `telegram: ${RESPONDENTS} concurrent respondents; ${stores.description}` +
+    `telegram: node ${process.version}, ${RESPONDENTS} concurrent respondents; ${stores.description}` +
       `${withRedis ? '' : ` (Redis not reachable at ${redisUrl})`}; ${calls.toLocaleString('en')} Bot API calls ` +
       `(${failures} refused), ${completed} surveys completed`,
   );
