@@ -65,8 +65,8 @@ export class BotApi implements BotApiCaller {
     return data.result as T;
   }
 
-  /** Closes the kept-alive connections once the calls in flight are done. */
+  /** Closes the kept-alive connections once the calls in flight are done; again, does nothing. */
   async close(): Promise<void> {
-    await this.pool.close();
+    if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
   }
 }
