@@ -1,17 +1,11 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startDiscordChannel, type Settled } from '../src/channels/discord/channel.ts';
-import { parseConfig } from '../src/config.ts';
-import { ConversationService } from '../src/conversation/service.ts';
 import { loadFlow, loadResources } from '../src/flows/load.ts';
 import { Translator } from '../src/i18n/translator.ts';
 import { silentLogger } from '../src/log.ts';
-import { openStores } from '../src/store/open.ts';
 import type { BenchPlan, BenchResult } from './discord-respondents.ts';
-import { reachable } from './measure.ts';
+import { benchService } from './bench-service.ts';
 
 /**
  * Interactions per second and latency through the real discord.js stack: each press or select is
@@ -37,20 +31,7 @@ export async function run(): Promise<void> {
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   const worker = new Worker(boot, { eval: true });
   const [{ ready }] = (await once(worker, 'message')) as [{ ready: { token: string; apiRoot: string } }];
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const withRedis = await reachable(redisUrl);
-  const dataDir = mkdtempSync(join(tmpdir(), 'discord-bench-'));
-  const config = parseConfig({
-    DATA_DIR: dataDir,
-    ...(withRedis ? { REDIS_URL: redisUrl, REDIS_PREFIX: `discord-bench:${process.pid}:` } : {}),
-  });
-  const stores = await openStores(config, silentLogger);
-  const service = new ConversationService({
-    flow,
-    ...stores,
-    salt: 'bench-salt-0123456789',
-    log: silentLogger,
-  });
+  const { stores, service, description, close } = await benchService('discord', flow);
   const bot = await startDiscordChannel({
     token: ready.token,
     apiRoot: ready.apiRoot,
@@ -78,7 +59,7 @@ export async function run(): Promise<void> {
   const completed = (await stores.responses.list({ channel: 'discord' })).length;
   console.log(
     `discord: ${busy.interactions.toLocaleString('en')} interactions from ${SATURATED.respondents} concurrent respondents in ${busy.seconds.toFixed(2)} s, ` +
-      `${completed} surveys completed in all; ${stores.description}${withRedis ? '' : ` (Redis not reachable at ${redisUrl})`}`,
+      `${completed} surveys completed in all; ${description}`,
   );
   console.log(
     `discord: ${busy.rate.toLocaleString('en')} interactions/s through discord.js (target ≥ 500); ` +
@@ -90,7 +71,5 @@ export async function run(): Promise<void> {
   await bot.stop();
   worker.postMessage({ stop: true });
   await once(worker, 'exit');
-  service.close();
-  await stores.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await close();
 }

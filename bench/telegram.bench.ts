@@ -1,21 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { TelegramChannel } from '../src/channels/telegram/channel.ts';
 import { sharedPromptMessages } from '../src/channels/telegram/start.ts';
-import { parseConfig } from '../src/config.ts';
-import { ConversationService } from '../src/conversation/service.ts';
 import { questionAt } from '../src/engine/flow.ts';
 import { loadFlow, loadResources } from '../src/flows/load.ts';
 import { Translator } from '../src/i18n/translator.ts';
 import { silentLogger } from '../src/log.ts';
-import { openStores } from '../src/store/open.ts';
 import { TelegramApiStandIn, TelegramUser } from '../test/support/telegram-api.ts';
-import { percentile, reachable } from './measure.ts';
+import { percentile } from './measure.ts';
+import { benchService } from './bench-service.ts';
 
 /**
  * Updates per second and latency through the real telegraf stack: `bot.handleUpdate` runs the
@@ -90,21 +85,7 @@ export async function run(): Promise<void> {
   // Only builds updates here (ids, users); the Bot API is the one in the worker.
   const shapes = new TelegramApiStandIn();
 
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const withRedis = await reachable(redisUrl);
-  const dataDir = mkdtempSync(join(tmpdir(), 'telegram-bench-'));
-  const config = parseConfig({
-    DATA_DIR: dataDir,
-    ...(withRedis ? { REDIS_URL: redisUrl, REDIS_PREFIX: `telegram-bench:${process.pid}:` } : {}),
-    ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI } : {}),
-  });
-  const stores = await openStores(config, silentLogger);
-  const service = new ConversationService({
-    flow,
-    ...stores,
-    salt: 'bench-salt-0123456789',
-    log: silentLogger,
-  });
+  const { config, stores, service, description, close } = await benchService('telegram', flow);
   const channel = new TelegramChannel({
     token,
     apiRoot,
@@ -185,14 +166,11 @@ export async function run(): Promise<void> {
     worker.once('message', resolve),
   );
   await worker.terminate();
-  service.close();
-  await stores.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await close();
 
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(
-    `telegram: node ${process.version}, ${RESPONDENTS} concurrent respondents; ${stores.description}` +
-      `${withRedis ? '' : ` (Redis not reachable at ${redisUrl})`}; ${calls.toLocaleString('en')} Bot API calls ` +
+    `telegram: node ${process.version}, ${RESPONDENTS} concurrent respondents; ${description}; ${calls.toLocaleString('en')} Bot API calls ` +
       `(${failures} refused), ${completed} surveys completed`,
   );
   console.log(
