@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
+import { BotApi } from '../src/channels/telegram/bot-api.ts';
 import { TelegramChannel } from '../src/channels/telegram/channel.ts';
 import { sharedPromptMessages } from '../src/channels/telegram/start.ts';
 import { questionAt } from '../src/engine/flow.ts';
@@ -85,10 +86,28 @@ export async function run(): Promise<void> {
   // Only builds updates here (ids, users); the Bot API is the one in the worker.
   const shapes = new TelegramApiStandIn();
 
+  // What each respondent sees: the bot's messages, as the Bot API returned them.
+  const shown = new Map<number, Shown>();
+  class ObservedBotApi extends BotApi {
+    override async call<T>(method: string, payload: Record<string, unknown>): Promise<T> {
+      const result = await super.call<T>(method, payload);
+      const chat = payload.chat_id as number | undefined;
+      const id = (result as { message_id?: number } | null)?.message_id;
+      if (chat !== undefined && id !== undefined) {
+        if (method === 'sendMessage' || shown.get(chat)?.message_id === id) {
+          const markup = payload.reply_markup as InlineKeyboardMarkup | undefined;
+          shown.set(chat, { message_id: id, ...(markup ? { reply_markup: markup } : {}) });
+        }
+      }
+      return result;
+    }
+  }
+
   const { config, stores, service, description, close } = await benchService('telegram', flow);
   const channel = new TelegramChannel({
     token,
     apiRoot,
+    api: new ObservedBotApi(token, apiRoot),
     service,
     translator,
     invitations: stores.invitations,
@@ -97,21 +116,6 @@ export async function run(): Promise<void> {
     ...(stores.redis ? { prompts: sharedPromptMessages(stores.redis, config, silentLogger) } : {}),
   });
   await channel.prepare();
-
-  // What each respondent sees: the bot's messages, as the Bot API returned them.
-  const shown = new Map<number, Shown>();
-  const call = channel.outbox.call.bind(channel.outbox);
-  channel.outbox.call = async <T>(method: string, payload: Record<string, unknown>, chat?: number) => {
-    const result = await call<T>(method, payload, chat);
-    const id = (result as { message_id?: number } | null)?.message_id;
-    if (chat !== undefined && id !== undefined) {
-      if (method === 'sendMessage' || shown.get(chat)?.message_id === id) {
-        const markup = payload.reply_markup as InlineKeyboardMarkup | undefined;
-        shown.set(chat, { message_id: id, ...(markup ? { reply_markup: markup } : {}) });
-      }
-    }
-    return result;
-  };
 
   let nextId = 1;
   const users = Array.from(
@@ -167,6 +171,9 @@ export async function run(): Promise<void> {
   );
   await worker.terminate();
   await close();
+  // Respondents who never get past the first question would measure only `/start`.
+  if (completed < RESPONDENTS)
+    throw new Error(`only ${completed} surveys completed: the respondents are stuck`);
 
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(

@@ -1,19 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
-
-/** Fields every line logged within one update carries (its id), whoever logs it. */
-const fields = new AsyncLocalStorage<Record<string, string | number>>();
-
-/**
- * Runs `work` with `extra` (such as `{ update: 123 }`) on every log line written meanwhile, also by
- * code that never sees a logger of this update (the service, the outbox, a retry it schedules).
- */
-export function withLogFields<T>(extra: Record<string, string | number>, work: () => T): T {
-  return fields.run({ ...fields.getStore(), ...extra }, work);
-}
 
 // A Telegram bot token wherever it appears, also inside a URL's path (`/bot<token>/getMe`): a bot
 // id of 6 or more digits and a secret of 30 or more characters (Telegram's are 35). Shorter
@@ -54,8 +42,6 @@ export function createLogger(
       base: { service: 'survey-bot' },
       redact: { paths: ['token', '*.token', 'config.*Token', 'headers.authorization'], censor: CENSOR },
       serializers: { err: serializeError },
-      // A copy: pino merges each line's fields into the object the mixin returns.
-      mixin: () => ({ ...fields.getStore() }),
     },
     scrubbed,
   );

@@ -29,6 +29,11 @@ export interface Turn {
    */
   event?: string;
   input: Input;
+  /**
+   * Where this turn's lines go: the channel's logger for the event (naming the channel and the
+   * event's id). Without it, the service's own logger with the channel.
+   */
+  log?: Logger;
 }
 
 export interface TurnResult {
@@ -102,8 +107,8 @@ export class ConversationService {
       return await this.apply(key, turn);
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'turn' });
-      this.log.error(
-        { err: error, channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
+      this.logOf(turn).error(
+        { err: error, respondent: this.respondentOf(turn.channel, turn.user) },
         'turn failed',
       );
       return {
@@ -137,8 +142,8 @@ export class ConversationService {
       // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
       if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
         if (stored && isCorrupt(stored)) {
-          this.log.warn(
-            { channel: turn.channel, respondent: this.respondentOf(turn.channel, turn.user) },
+          this.logOf(turn).warn(
+            { respondent: this.respondentOf(turn.channel, turn.user) },
             'unreadable session replaced',
           );
           notices.push(notice('common:session_reset'));
@@ -158,7 +163,7 @@ export class ConversationService {
         }
       } else {
         if (turn.event !== undefined && wasApplied(stored, turn.event)) {
-          return stored.status === 'completed' ? this.finishStored(key, stored) : this.replayed(stored);
+          return stored.status === 'completed' ? this.finishStored(key, stored, turn) : this.replayed(stored);
         }
         // A turn bound to nothing (typed text) was meant for the question the respondent saw:
         // if a concurrent turn moved the session on, it is refused rather than applied elsewhere.
@@ -166,7 +171,7 @@ export class ConversationService {
         if (stored.current !== firstSeen.current || stored.step !== firstSeen.step) {
           return this.refused(stored, 'busy');
         }
-        if (stored.status === 'completed') return this.finishStored(key, stored);
+        if (stored.status === 'completed') return this.finishStored(key, stored, turn);
         before = promptFor(this.flow, stored);
         step = next(this.flow, stored, turn.input, now);
         if (step.refusal) return { ...step, before, notices, prompt: step.prompt };
@@ -184,11 +189,17 @@ export class ConversationService {
       if (before === null) this.count(turn.channel, 'started');
       if (step.session.status !== 'active') this.count(turn.channel, step.session.status);
       if (step.session.status === 'withdrawn') await this.sessions.delete(key, step.session.version);
-      if (step.session.status === 'completed') notices.push(await this.finish(key, step.session));
+      if (step.session.status === 'completed')
+        notices.push(await this.finish(key, step.session, () => this.logOf(turn)));
       return { prompt: step.prompt, before, events: step.events, notices, session: step.session };
     }
     const latest = await this.sessions.get(key);
     return this.refused(latest && !isCorrupt(latest) ? latest : null, 'busy');
+  }
+
+  /** The logger of a turn's lines; made only when a line is written. */
+  private logOf(turn: Turn): Logger {
+    return turn.log ?? this.log.child({ channel: turn.channel });
   }
 
   /** A session event for the metrics; the channel is one of a closed set (never an id). */
@@ -229,8 +240,8 @@ export class ConversationService {
   }
 
   /** A completed session whose response was not saved yet (the database was down): try again. */
-  private async finishStored(key: string, session: Session): Promise<TurnResult> {
-    const saved = await this.finish(key, session);
+  private async finishStored(key: string, session: Session, turn: Turn): Promise<TurnResult> {
+    const saved = await this.finish(key, session, () => this.logOf(turn));
     return { prompt: promptFor(this.flow, session), before: null, events: [], notices: [saved], session };
   }
 
@@ -240,13 +251,14 @@ export class ConversationService {
    * id is the session id, so a repeated save updates the same record). When only the removal
    * fails, the answers are saved: the respondent is told so, and the retry removes it later.
    */
-  private async finish(key: string, session: Session): Promise<Text> {
+  private async finish(key: string, session: Session, logOf: () => Logger): Promise<Text> {
     try {
       await this.saveRecords(session, 'complete');
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'save_response' });
-      this.log.error({ err: error, session: session.id }, 'response not saved; will retry');
-      this.scheduleRetry(key, session, 1);
+      const log = logOf();
+      log.error({ err: error, session: session.id }, 'response not saved; will retry');
+      this.scheduleRetry(key, session, 1, log);
       return notice('common:end.saved_later');
     }
     try {
@@ -254,11 +266,9 @@ export class ConversationService {
       this.clearRetry(key);
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'delete_session' });
-      this.log.warn(
-        { err: error, session: session.id },
-        'response saved, session not removed yet; will retry',
-      );
-      this.scheduleRetry(key, session, 1);
+      const log = logOf();
+      log.warn({ err: error, session: session.id }, 'response saved, session not removed yet; will retry');
+      this.scheduleRetry(key, session, 1, log);
     }
     return notice('common:end.completed');
   }
@@ -269,17 +279,18 @@ export class ConversationService {
     await this.deps.responses.save(response);
   }
 
-  private scheduleRetry(key: string, session: Session, attempt: number): void {
+  /** Saves the response again later, logging to the logger of the turn that finished it. */
+  private scheduleRetry(key: string, session: Session, attempt: number, log: Logger): void {
     this.clearRetry(key);
     const delay = Math.min(60_000, (this.deps.retryAfter ?? 500) * 2 ** (attempt - 1));
     const timer = setTimeout(() => {
       this.retries.delete(key);
       void this.saveRecords(session, 'complete')
         .then(() => this.sessions.delete(key, session.version))
-        .then(() => this.log.info({ session: session.id }, 'response saved after retry'))
+        .then(() => log.info({ session: session.id }, 'response saved after retry'))
         .catch(() => {
           this.deps.metrics?.storeErrors.inc({ operation: 'retry_response' });
-          this.scheduleRetry(key, session, attempt + 1);
+          this.scheduleRetry(key, session, attempt + 1, log);
         });
     }, delay);
     timer.unref();
@@ -305,7 +316,7 @@ export class ConversationService {
     for (const { key, session } of await this.sessions.idle(before, limit)) {
       try {
         if (session.status === 'completed') {
-          if ((await this.finish(key, session)).key === 'common:end.completed') completed++;
+          if ((await this.finish(key, session, () => this.log)).key === 'common:end.completed') completed++;
           continue;
         }
         const worthKeeping =

@@ -3,7 +3,16 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TelegramError } from 'telegraf';
-import { createLogger, withLogFields } from '../../src/log.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConversationService } from '../../src/conversation/service.ts';
+import { createLogger } from '../../src/log.ts';
+import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
+import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
+import type { ResponseStore } from '../../src/store/response-store.ts';
+import { answerUntil, finished } from '../conversation/autopilot.ts';
+import { flow } from '../support/flow.ts';
 
 function capture(secrets: string[] = []) {
   let text = '';
@@ -57,25 +66,60 @@ test('errors are logged as type, message, code and stack: not the request they c
   assert.ok(!c.text().includes('Amira') && !c.text().includes('5550001'));
 });
 
-test('fields of an update stay on the lines of its own work, also across awaits and side by side', async () => {
+test("a turn's lines go to the logger it brings, also the retry that saves its response later", async (t) => {
   const c = capture();
-  const log = c.log.child({ channel: 'telegram' });
-  const work = (update: number, pause: number) =>
-    withLogFields({ update }, async () => {
-      log.debug('first');
-      await sleep(pause);
-      log.warn({ extra: update }, 'second');
-      await sleep(1);
-      log.debug('third');
-    });
-  await Promise.all([work(1, 20), work(2, 5)]);
-  log.info('outside');
+  const dir = mkdtempSync(join(tmpdir(), 'survey-log-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const saved = new FileResponseStore(dir);
+  let failures = 2;
+  const responses: ResponseStore = {
+    get: (id) => saved.get(id),
+    list: (f) => saved.list(f),
+    deleteByRespondent: (r) => saved.deleteByRespondent(r),
+    close: () => saved.close(),
+    save: (record) => (failures-- > 0 ? Promise.reject(new Error('store down')) : saved.save(record)),
+  };
+  const service = new ConversationService({
+    flow,
+    sessions: new MemorySessionStore(),
+    responses,
+    contacts: new FileContactStore(dir),
+    log: c.log,
+    retryAfter: 10,
+  });
+  t.after(() => service.close());
+  const channel = c.log.child({ channel: 'telegram' });
+  let update = 100;
+  // Side by side: each respondent's turns log to their own update's logger.
+  const interview = (user: string) =>
+    answerUntil(
+      (input) => service.turn({ channel: 'telegram', user, input, log: channel.child({ update: ++update }) }),
+      finished,
+    );
+  await Promise.all([interview('1'), interview('2')]);
+  for (let i = 0; i < 200 && !c.text().includes('after retry'); i++) await sleep(10);
   const lines = c.lines();
-  for (const line of lines.filter((l) => l.msg !== 'outside')) {
-    if (line.msg === 'second') assert.equal(line.extra, line.update);
-    else assert.equal('extra' in line, false, 'no field leaks from one line to the next');
-  }
-  assert.deepEqual(lines.map((l) => l.update ?? null).sort(), [1, 1, 1, 2, 2, 2, null]);
+  const failed = lines.filter((l) => l.msg === 'response not saved; will retry');
+  assert.equal(failed.length, 2);
+  assert.notEqual(failed[0].update, failed[1].update, 'each names its own update');
+  const retried = lines.filter((l) => l.msg === 'response saved after retry');
+  assert.equal(retried.length, 2);
+  assert.deepEqual(
+    retried.map((l) => [l.session, l.update]).sort(),
+    failed.map((l) => [l.session, l.update]).sort(),
+    'the retry names the update whose turn finished the session',
+  );
+  for (const line of lines) assert.equal(line.channel, 'telegram');
+
+  // A turn without a logger of its own: the service's, naming the channel.
+  failures = 1;
+  await answerUntil((input) => service.turn({ channel: 'discord', user: '3', input }), finished);
+  const own = c
+    .lines()
+    .filter((l) => l.msg === 'response not saved; will retry')
+    .at(-1);
+  assert.equal(own.channel, 'discord');
+  assert.equal('update' in own, false);
 });
 
 test('text shaped like a key is not mistaken for a Telegram token', () => {

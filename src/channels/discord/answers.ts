@@ -45,7 +45,14 @@ export async function answerComponent(
   input: Input,
 ): Promise<Outcome> {
   const user = i.user.id;
-  const work = ctx.service.turn({ channel: CHANNEL, user, chat: i.channelId, locale: i.locale, input });
+  const work = ctx.service.turn({
+    channel: CHANNEL,
+    user,
+    chat: i.channelId,
+    locale: i.locale,
+    input,
+    log: ctx.log,
+  });
   const deferred = await deferIfSlow(work, ctx.ackAfterMs, () => i.deferUpdate());
   const result = await work;
   const planned = plan(ctx, result, input, i.locale);
@@ -81,7 +88,7 @@ export async function answerMessage(ctx: DiscordContext, message: Message): Prom
   const user = message.author.id;
   const dm = message.channel as DMChannel;
   const input = messageInput(message.content);
-  const result = await ctx.service.turn({ channel: CHANNEL, user, chat: dm.id, input });
+  const result = await ctx.service.turn({ channel: CHANNEL, user, chat: dm.id, input, log: ctx.log });
   const planned = plan(ctx, result, input, null);
   if (planned.notice) {
     await dm.send({

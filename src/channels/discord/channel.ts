@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { Events, MessageFlags, Status, type Client, type Interaction, type Message } from 'discord.js';
 import type { ConversationService } from '../../conversation/service.ts';
 import type { Translator } from '../../i18n/translator.ts';
-import { withLogFields, type Logger } from '../../log.ts';
+import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
@@ -102,21 +102,25 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
+  type Work<T> = (ctx: DiscordContext) => Promise<T>;
   /**
-   * Handles one event with its id on every log line, counted in and out. Once stopping, an event
-   * is answered "temporarily unavailable" instead: Discord does not deliver it again.
+   * Handles one event with its id on every log line (the context it runs with logs to the
+   * event's logger), counted in and out. Once stopping, an event is answered "temporarily
+   * unavailable" instead: Discord does not deliver it again.
    */
-  const handle = (kind: EventKind, id: string, run: () => Promise<Outcome>, refuse: () => Promise<void>) => {
+  const handle = (kind: EventKind, id: string, run: Work<Outcome>, refuse: Work<void>) => {
     metrics?.updatesReceived.inc({ channel: CHANNEL, kind });
     const started = performance.now();
-    const work = withLogFields({ update: id }, async () => {
-      ctx.log.debug({ kind }, 'update received');
+    const log = ctx.log.child({ update: id });
+    const scoped: DiscordContext = { ...ctx, log };
+    const work = (async () => {
+      log.debug({ kind }, 'update received');
       let outcome: Outcome = 'refused';
-      if (stopping) await refuse();
-      else outcome = await run();
+      if (stopping) await refuse(scoped);
+      else outcome = await run(scoped);
       metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
-      ctx.log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
-    });
+      log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
+    })();
     inFlight.add(work);
     return work.finally(() => inFlight.delete(work));
   };
@@ -126,8 +130,8 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     void handle(
       kindOf(interaction),
       interaction.id,
-      () => onInteraction(ctx, interaction),
-      () => refuseUnavailable(ctx, interaction),
+      (scoped) => onInteraction(scoped, interaction),
+      (scoped) => refuseUnavailable(scoped, interaction),
     ).finally(() => settle('interaction', interaction.id, started));
   });
   client.on(Events.MessageCreate, (message) => {
@@ -139,8 +143,8 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
       : handle(
           'message',
           message.id,
-          () => onMessage(ctx, message),
-          () => refuseUnavailable(ctx, message),
+          (scoped) => onMessage(scoped, message),
+          (scoped) => refuseUnavailable(scoped, message),
         );
     void work.finally(() => settle('message', message.id, started));
   });

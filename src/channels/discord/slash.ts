@@ -72,6 +72,7 @@ export async function startSurvey(ctx: DiscordContext, i: Starter, code?: string
     locale: i.locale,
     ...(code ? { invitation: code } : {}),
     input,
+    log: ctx.log,
   });
   const started = !result.refusal && result.before === null && result.session !== null;
   if (code && started) {
@@ -103,7 +104,14 @@ export async function changeLanguage(
   const user = i.user.id;
   const dm = await dmOf(i);
   const input: Input = { type: 'language', locale };
-  const result = await ctx.service.turn({ channel: CHANNEL, user, chat: dm.id, locale: i.locale, input });
+  const result = await ctx.service.turn({
+    channel: CHANNEL,
+    user,
+    chat: dm.id,
+    locale: i.locale,
+    input,
+    log: ctx.log,
+  });
   const language = result.session?.locale ?? languageFor(ctx, i.locale);
   const t = translatorFor(ctx, language);
   const planned = planReply(ctx.service.flow, t, result, input);
@@ -129,7 +137,12 @@ export async function showProgress(ctx: DiscordContext, i: ChatInputCommandInter
     const t = translatorFor(ctx, session.locale);
     if (session.status !== 'active') return t({ key: 'discord:progress.done' });
     // A start turn on a kept session changes nothing and says where it stands.
-    const { prompt } = await ctx.service.turn({ channel: CHANNEL, user, input: { type: 'start' } });
+    const { prompt } = await ctx.service.turn({
+      channel: CHANNEL,
+      user,
+      input: { type: 'start' },
+      log: ctx.log,
+    });
     if (prompt?.kind !== 'question') return t({ key: 'discord:progress.done' });
     return prompt.progress
       ? t({ key: 'discord:progress.at', params: { ...prompt.progress } })

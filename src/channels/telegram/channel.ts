@@ -7,7 +7,7 @@ import type { Update } from 'telegraf/types';
 import type { ConversationService } from '../../conversation/service.ts';
 import type { RouteHandler, HttpServer } from '../../http/server.ts';
 import type { Translator } from '../../i18n/translator.ts';
-import { withLogFields, type Logger } from '../../log.ts';
+import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { ChatQueue } from './chat-queue.ts';
@@ -52,6 +52,8 @@ export interface TelegramChannelOptions {
   prompts?: PromptMessageStore;
   /** Updates received and handled by kind and outcome, failed API calls, rate-limit waits. */
   metrics?: Metrics;
+  /** The client of the bot's own calls; a `BotApi` over `apiRoot` by default (closed at stop). */
+  api?: BotApi;
 }
 
 export type TelegramMode =
@@ -98,7 +100,7 @@ export class TelegramChannel {
     // telegraf drops the agent for an http:// root (a local Bot API server); set it again, so
     // that connection is kept alive too.
     this.bot.telegram.options.agent = this.agent;
-    this.api = new BotApi(options.token, options.apiRoot);
+    this.api = options.api ?? new BotApi(options.token, options.apiRoot);
     this.outbox = new TelegramOutbox(this.api, {
       log: this.log,
       describe: (chat) => service.respondentOf(CHANNEL, String(chat)),
@@ -227,20 +229,19 @@ export class TelegramChannel {
     metrics?.updatesReceived.inc({ channel: CHANNEL, kind });
     if (kind === 'ignore') return Promise.resolve();
     // Every line logged while this update is handled names it, whoever writes the line.
-    const work = withLogFields({ update: update.update_id }, () => {
-      this.log.debug({ kind }, 'update received');
-      const started = performance.now();
-      return this.queue
-        .run(event.origin.chat, async () => {
-          const outcome = await handler.handle(event);
-          metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
-          this.log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
-        })
-        .catch((error: unknown) => {
-          metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome: 'error' });
-          throw error;
-        });
-    });
+    const log = this.log.child({ update: update.update_id });
+    log.debug({ kind }, 'update received');
+    const started = performance.now();
+    const work = this.queue
+      .run(event.origin.chat, async () => {
+        const outcome = await handler.withLog(log).handle(event);
+        metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
+        log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
+      })
+      .catch((error: unknown) => {
+        metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome: 'error' });
+        throw error;
+      });
     this.inFlight.add(work);
     return work.finally(() => this.inFlight.delete(work));
   }

@@ -39,10 +39,25 @@ export class UpdateHandler {
   private readonly clock: () => number;
   private readonly texts: TextCache;
 
-  constructor(private readonly deps: UpdateHandlerDeps) {
+  constructor(
+    private readonly deps: UpdateHandlerDeps,
+    texts?: TextCache,
+  ) {
     this.flow = deps.service.flow;
-    this.texts = new TextCache(deps.translator);
+    this.texts = texts ?? new TextCache(deps.translator);
     this.clock = deps.clock ?? Date.now;
+  }
+
+  /**
+   * The handler for one update: everything it logs (its own lines, the service's, the outbox's,
+   * the question pointers') goes to `log`, which names the update.
+   */
+  withLog(log: Logger): UpdateHandler {
+    const { outbox, prompts } = this.deps;
+    return new UpdateHandler(
+      { ...this.deps, log, outbox: outbox.withLog(log), prompts: prompts.withLog(log) },
+      this.texts,
+    );
   }
 
   async handle(event: TelegramEvent): Promise<Outcome> {
@@ -194,6 +209,7 @@ export class UpdateHandler {
       ...(invitation ? { invitation } : {}),
       ...(origin.update !== undefined ? { event: String(origin.update) } : {}),
       input,
+      log: this.deps.log,
     });
     // A session that starts now gets a greeting above the language picker.
     if (input.type === 'start' && result.before === null && result.session && !result.refusal) {

@@ -73,6 +73,11 @@ export class TelegramOutbox {
     this.log = options.log;
   }
 
+  /** The same outbox, logging to `log` (one update's logger, naming the update on every line). */
+  withLog(log: Logger): TelegramOutbox {
+    return new TelegramOutbox(this.api, { ...this.options, log });
+  }
+
   async call<T>(method: string, payload: Record<string, unknown>, chat?: number): Promise<T | null> {
     const maxAttempts = this.options.maxAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {

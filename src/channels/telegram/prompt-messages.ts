@@ -1,4 +1,5 @@
 import { BoundedMap } from '../../bounded-map.ts';
+import type { Logger } from '../../log.ts';
 
 /** The message showing a chat's current question, and the question and session version it shows. */
 export interface PromptMessage {
@@ -18,6 +19,8 @@ export interface PromptMessageStore {
   get(chat: number): Promise<PromptMessage | undefined>;
   set(chat: number, shown: PromptMessage): Promise<void>;
   forget(chat: number): Promise<void>;
+  /** The same pointers, logging any failure to `log` (one update's logger). */
+  withLog(log: Logger): PromptMessageStore;
 }
 
 /** The pointers of one process, bounded; replicas share theirs in Redis (RedisPromptMessages). */
@@ -38,5 +41,10 @@ export class PromptMessages implements PromptMessageStore {
 
   async forget(chat: number): Promise<void> {
     this.messages.delete(chat);
+  }
+
+  /** Nothing here fails, so nothing is logged. */
+  withLog(): PromptMessageStore {
+    return this;
   }
 }

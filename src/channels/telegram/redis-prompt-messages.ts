@@ -14,6 +14,10 @@ export class RedisPromptMessages implements PromptMessageStore {
     private readonly options: { prefix: string; ttlMs: number; log: Logger },
   ) {}
 
+  withLog(log: Logger): PromptMessageStore {
+    return new RedisPromptMessages(this.redis, { ...this.options, log });
+  }
+
   private key(chat: number): string {
     return `${this.options.prefix}telegram:prompt:${chat}`;
   }
