@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { createLogger } from '../../src/log.ts';
 import type { Session } from '../../src/engine/session.ts';
 import type { SessionStore } from '../../src/store/session-store.ts';
 import { sessionKey } from '../../src/store/session-store.ts';
@@ -121,7 +123,14 @@ test('missing permissions are reported in the server, and nothing is posted', as
 });
 
 test('closed DMs: "please open your DMs" in the server, and the survey waits for them', async (t) => {
-  const h = await startHarness(t);
+  let logged = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logged += chunk.toString();
+      done();
+    },
+  });
+  const h = await startHarness(t, { log: createLogger('debug', sink) });
   const server = h.api.addGuildChannel();
   const r = h.respondent();
   r.user.dmsClosed = true;
@@ -131,6 +140,17 @@ test('closed DMs: "please open your DMs" in the server, and the survey waits for
   const again = await r.survey('resume', {}, server);
   assert.match(again.notices[0]!, /The survey continues in our direct messages/);
   assert.match(r.lastText(), /Please choose your language/);
+  // The failure is logged with the id of the interaction it happened in, as every line of it is.
+  const lines = logged
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const failed = lines.find((l) => l.msg === 'discord request failed');
+  assert.equal(failed?.problem, 'dm_closed');
+  assert.equal(failed.channel, 'discord');
+  assert.equal(typeof failed.update, 'string');
+  const ofIt = lines.filter((l) => l.update === failed.update).map((l) => l.msg);
+  assert.deepEqual([ofIt[0], ofIt.at(-1)], ['update received', 'update handled']);
 });
 
 test('rate limits: short ones are waited out, long ones reported; no answer is lost', async (t) => {

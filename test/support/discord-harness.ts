@@ -5,7 +5,7 @@ import type { TestContext } from 'node:test';
 import type { Connection } from 'mongoose';
 import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
 import { FileInvitationStore } from '../../src/store/file-invitation-store.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import type { InvitationStore } from '../../src/store/invitation-store.ts';
@@ -84,6 +84,7 @@ export async function startHarness(
     heartbeatInterval?: number;
     clock?: () => number;
     maxRateLimitWaitMs?: number;
+    log?: Logger;
   } = {},
 ): Promise<Harness> {
   const stores = opts.stores ?? embeddedStores(t);
@@ -102,7 +103,7 @@ export async function startHarness(
     service,
     translator,
     invitations: stores.invitations,
-    log: silentLogger,
+    log: opts.log ?? silentLogger,
     ...(opts.ackAfterMs ? { ackAfterMs: opts.ackAfterMs } : {}),
     ...(opts.maxRateLimitWaitMs ? { maxRateLimitWaitMs: opts.maxRateLimitWaitMs } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
