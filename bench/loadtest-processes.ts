@@ -86,9 +86,10 @@ export function cpuSecondsOf(pid: number): number {
 
 /**
  * CPU seconds the whole machine has been busy (all cores, all processes), and those the
- * hypervisor gave to other machines ("steal"), from /proc/stat.
+ * hypervisor gave to other machines ("steal"), from /proc/stat; NaN where there is none.
  */
 export function machineSeconds(): { busy: number; steal: number } {
+  if (!existsSync('/proc/stat')) return { busy: Number.NaN, steal: Number.NaN }; // not Linux
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
   const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number) as number[];
   return { busy: (user! + nice! + system! + irq! + softirq!) / 100, steal: steal! / 100 };

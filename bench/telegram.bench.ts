@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +13,7 @@ import { silentLogger } from '../src/log.ts';
 import { TelegramApiStandIn, TelegramUser } from '../test/support/telegram-api.ts';
 import { percentile } from './measure.ts';
 import { benchService } from './bench-service.ts';
+import { machineSeconds } from './loadtest-processes.ts';
 
 /**
  * Updates per second and latency through the real telegraf stack: `bot.handleUpdate` runs the
@@ -30,6 +32,8 @@ import { benchService } from './bench-service.ts';
 const RESPONDENTS = 200;
 const TARGET_RATE = 2000;
 const SATURATED_UPDATES = 60;
+/** More than a whole survey's worth of updates per respondent (30 with the bench's answers). */
+const WARM_UP_UPDATES = 40;
 /** 20,000 updates over ten seconds at the target rate: several collections of the old generation. */
 const PACED_UPDATES = 100;
 
@@ -126,6 +130,7 @@ export async function run(): Promise<void> {
   const phase = async (updates: number, interval: number) => {
     const latencies: number[] = [];
     const loop = performance.eventLoopUtilization();
+    const cpu = { machine: machineSeconds(), own: process.cpuUsage(), redis: await redisCpu() };
     const start = performance.now();
     await Promise.all(
       users.map(async (user, i) => {
@@ -143,8 +148,18 @@ export async function run(): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     // The bot's thread: busy time per update (its cost) and share of the time busy.
     const busy = performance.eventLoopUtilization(loop);
+    // Cores in use meanwhile: this process (bot, Bot API stand-in, V8's helpers), Redis, the rest.
+    const machine = machineSeconds();
+    const own = process.cpuUsage(cpu.own);
+    const cores = {
+      machine: (machine.busy - cpu.machine.busy) / seconds,
+      own: (own.user + own.system) / 1e6 / seconds,
+      redis: ((await redisCpu()) - cpu.redis) / seconds,
+      steal: (machine.steal - cpu.machine.steal) / seconds,
+    };
     latencies.sort((a, b) => a - b);
     return {
+      cores,
       count: latencies.length,
       rate: latencies.length / seconds,
       latencies,
@@ -153,8 +168,18 @@ export async function run(): Promise<void> {
     };
   };
 
+  /** CPU seconds Redis has used (INFO), 0 without Redis. */
+  const redisCpu = async () => {
+    const info = stores.redis ? await stores.redis.info('cpu') : '';
+    const used = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return used('used_cpu_user') + used('used_cpu_sys');
+  };
+
   const targetInterval = (1000 * RESPONDENTS) / TARGET_RATE;
-  await phase(10, targetInterval); // warm-up
+  // Warm-up: every respondent goes through a whole survey at the target pace, so that every code
+  // path is compiled before latency is measured (10 updates each left later questions' code cold:
+  // their first runs, inside the measured phase, made many of its slow updates).
+  await phase(WARM_UP_UPDATES, targetInterval);
   // Latency at the target load first: measured after saturation, it would also pay for the
   // garbage the saturated run left in the old generation.
   const paced = await phase(PACED_UPDATES, targetInterval);
@@ -176,6 +201,7 @@ export async function run(): Promise<void> {
     throw new Error(`only ${completed} surveys completed: the respondents are stuck`);
 
   const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const c = (v: number) => v.toFixed(2);
   console.log(
     `telegram: node ${process.version}, ${RESPONDENTS} concurrent respondents; ${description}; ${calls.toLocaleString('en')} Bot API calls ` +
       `(${failures} refused), ${completed} surveys completed`,
@@ -188,7 +214,10 @@ export async function run(): Promise<void> {
   );
   console.log(
     `telegram: at ${TARGET_RATE.toLocaleString('en')} updates/s offered: ${Math.round(paced.rate).toLocaleString('en')} updates/s handled, ` +
-      `latency median ${ms(percentile(paced.latencies, 0.5))}, p99 ${ms(percentile(paced.latencies, 0.99))} (target p99 < 50 ms)`,
+      `latency median ${ms(percentile(paced.latencies, 0.5))}, p99 ${ms(percentile(paced.latencies, 0.99))} (target p99 < 50 ms); ` +
+      `meanwhile ${c(paced.cores.machine)} of ${availableParallelism()} cores busy: this process ${c(paced.cores.own)} ` +
+      `(bot, Bot API stand-in, V8 helpers), Redis ${c(paced.cores.redis)}, ` +
+      `other processes ${c(Math.max(0, paced.cores.machine - paced.cores.own - paced.cores.redis))}; steal ${c(paced.cores.steal)}`,
   );
   console.log(
     `telegram: at ${halfRate.toLocaleString('en')} updates/s offered (half the throughput): ${Math.round(relaxed.rate).toLocaleString('en')} handled, ` +
