@@ -97,7 +97,8 @@ test("a turn's lines go to the logger it brings, also the retry that saves its r
       finished,
     );
   await Promise.all([interview('1'), interview('2')]);
-  for (let i = 0; i < 200 && !c.text().includes('after retry'); i++) await sleep(10);
+  const retriedCount = () => c.text().split('response saved after retry').length - 1;
+  for (let i = 0; i < 1000 && retriedCount() < 2; i++) await sleep(10);
   const lines = c.lines();
   const failed = lines.filter((l) => l.msg === 'response not saved; will retry');
   assert.equal(failed.length, 2);
