@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { startSweeper } from '../../src/conversation/sweeper.ts';
-import { createLogger } from '../../src/log.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import type { ResponseStore } from '../../src/store/response-store.ts';
 import { flow } from '../support/flow.ts';
+import { captureLog } from '../support/logs.ts';
 import { answerUntil, at } from './autopilot.ts';
 
 function setup(t: TestContext) {
@@ -37,22 +36,7 @@ function setup(t: TestContext) {
     clock: () => now,
     abandonAfter: 3600_000,
   });
-  const lines: { level: number; msg: string }[] = [];
-  const log = createLogger(
-    'info',
-    new Writable({
-      write(chunk: Buffer, _e, done) {
-        lines.push(
-          ...chunk
-            .toString()
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l)),
-        );
-        done();
-      },
-    }),
-  );
+  const { log, lines } = captureLog('info');
   const respondent = (user: string) => (input: Parameters<typeof service.turn>[0]['input']) =>
     service.turn({ channel: 'terminal', user, input });
   return {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger } from '../../src/log.ts';
 import type { Session } from '../../src/engine/session.ts';
 import type { SessionStore } from '../../src/store/session-store.ts';
 import { sessionKey } from '../../src/store/session-store.ts';
 import { embeddedStores, startHarness, type Harness } from '../support/discord-harness.ts';
 import { choose, playOnDiscord, type } from '../support/discord-script.ts';
+import { captureLog } from '../support/logs.ts';
 import { components, PERMISSIONS, type DiscordRespondent } from '../support/discord-user.ts';
 
 const key = (r: DiscordRespondent) => sessionKey('advocacy', 'discord', r.user.id);
@@ -123,14 +122,8 @@ test('missing permissions are reported in the server, and nothing is posted', as
 });
 
 test('closed DMs: "please open your DMs" in the server, and the survey waits for them', async (t) => {
-  let logged = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logged += chunk.toString();
-      done();
-    },
-  });
-  const h = await startHarness(t, { log: createLogger('debug', sink) });
+  const { log, lines } = captureLog();
+  const h = await startHarness(t, { log });
   const server = h.api.addGuildChannel();
   const r = h.respondent();
   r.user.dmsClosed = true;
@@ -141,10 +134,6 @@ test('closed DMs: "please open your DMs" in the server, and the survey waits for
   assert.match(again.notices[0]!, /The survey continues in our direct messages/);
   assert.match(r.lastText(), /Please choose your language/);
   // The failure is logged with the id of the interaction it happened in, as every line of it is.
-  const lines = logged
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const failed = lines.find((l) => l.msg === 'discord request failed');
   assert.equal(failed?.problem, 'dm_closed');
   assert.equal(failed.channel, 'discord');

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
 import { FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { MongoInvitationStore } from '../../src/store/mongo-invitation-store.ts';
@@ -15,24 +13,9 @@ import { openStores } from '../../src/store/open.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { answerFor, answerUntil, at } from '../conversation/autopilot.ts';
 import { flow } from '../support/flow.ts';
+import { captureLog } from '../support/logs.ts';
 import { freePort, startFerretDb, startRedisServer } from '../support/server-processes.ts';
 import { needServer } from '../support/servers.ts';
-
-/** A logger whose JSON lines the test can read. */
-function capturedLog() {
-  const lines: { level: number; msg: string; server?: string }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return {
-    log: createLogger('info', sink),
-    lines,
-    text: () => lines.map((l) => JSON.stringify(l)).join('\n'),
-  };
-}
 
 function config(t: TestContext, env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'survey-open-'));
@@ -42,7 +25,7 @@ function config(t: TestContext, env: Record<string, string>) {
 
 test('with no server configured, the embedded stores are used and start-up says so', async (t) => {
   const cfg = config(t, {});
-  const stores = await openStores(cfg, capturedLog().log);
+  const stores = await openStores(cfg, captureLog('info').log);
   t.after(() => stores.close());
   assert.ok(stores.sessions instanceof MemorySessionStore);
   assert.ok(stores.responses instanceof FileResponseStore);
@@ -57,7 +40,7 @@ test('REDIS_URL alone selects Redis for sessions, and only that', async (t) => {
   if (!url) return;
   const stores = await openStores(
     config(t, { REDIS_URL: url, REDIS_PREFIX: 'test:open:' }),
-    capturedLog().log,
+    captureLog('info').log,
   );
   t.after(() => stores.close());
   assert.ok(stores.sessions instanceof RedisSessionStore);
@@ -68,7 +51,7 @@ test('REDIS_URL alone selects Redis for sessions, and only that', async (t) => {
 test('MONGODB_URI alone selects MongoDB for responses, contacts and invitations', async (t) => {
   const uri = await needServer(t, 'mongodb');
   if (!uri) return;
-  const stores = await openStores(config(t, { MONGODB_URI: uri }), capturedLog().log);
+  const stores = await openStores(config(t, { MONGODB_URI: uri }), captureLog('info').log);
   t.after(() => stores.close());
   assert.ok(stores.sessions instanceof MemorySessionStore);
   assert.ok(stores.responses instanceof MongoResponseStore);
@@ -82,7 +65,7 @@ test('servers down at start-up: one log line each naming the server (no password
   const redisServer = await startRedisServer(t, { port: redisPort, start: false, password: 's3cret-redis' });
   const ferret = redisServer && (await startFerretDb(t, { port: mongoPort, start: false }));
   if (!redisServer || !ferret) return;
-  const captured = capturedLog();
+  const captured = captureLog('info');
   const cfg = config(t, {
     REDIS_URL: `redis://:s3cret-redis@127.0.0.1:${redisPort}`,
     // FerretDB 1.x offers no SCRAM-SHA-1, so the MongoDB side runs without a password here;

@@ -3,18 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
-import { pino } from 'pino';
 import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/channel.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { HttpServer } from '../../src/http/server.ts';
-import type { Logger } from '../../src/log.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
 import { flow, translator } from '../support/flow.ts';
+import { captureLog } from '../support/logs.ts';
 import { MONGODB_URI, REDIS_URL, needServer } from '../support/servers.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
 
@@ -28,18 +26,6 @@ import { TelegramApiStandIn } from '../support/telegram-api.ts';
 export type StoreKind = 'servers' | 'embedded' | 'auto';
 
 export const SALT = 'telegram-test-salt-0123456789';
-
-/** Log lines as parsed JSON, to check that failures are logged with their context. */
-export function captureLog(): { log: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug' }, sink), lines };
-}
 
 function answers(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url.replace(/^mongodb:/, 'http:'));
