@@ -1,10 +1,24 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { AddressBook } from './address-book.ts';
+import type { AuditLog } from './audit-log.ts';
+import { FileAddressBook } from './file-address-book.ts';
+import { FileAuditLog } from './file-audit-log.ts';
+import { FileFlowSnapshots } from './file-flow-snapshots.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
+import { FileStaffStore } from './file-staff-store.ts';
+import type { FlowSnapshotStore } from './flow-snapshots.ts';
+import { addressModel, MongoAddressBook } from './mongo-address-book.ts';
+import { auditModel, MongoAuditLog } from './mongo-audit-log.ts';
+import { MongoFlowSnapshots, snapshotModel } from './mongo-flow-snapshots.ts';
+import { ensureCollections } from './mongo-model.ts';
+import { MongoStaffStore, staffModelsOf } from './mongo-staff.ts';
+import type { StaffStore } from './staff-store.ts';
 import { FileContactStore, FileResponseStore } from './file-response-store.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
+import type { Connection } from 'mongoose';
 import { connectMongo, namesDatabase, type MongoConnectOptions } from './mongo-connection.ts';
 import { MongoInvitationStore } from './mongo-invitation-store.ts';
 import { createIndexes } from './mongo-models.ts';
@@ -20,6 +34,14 @@ export interface Stores {
   responses: ResponseStore;
   contacts: ContactStore;
   invitations: InvitationStore;
+  /** Staff members and their invitation codes. */
+  staff: StaffStore;
+  /** What staff did with personal data and rights: append-only. */
+  audit: AuditLog;
+  /** Where to reach each respondent later (personal data). */
+  addresses: AddressBook;
+  /** Every deployed version of every flow, with its texts. */
+  flowVersions: FlowSnapshotStore;
   /**
    * The Redis connection of the session store, when sessions are in Redis: replicas also share
    * their leader locks and channel state through it. Null with embedded sessions (one process).
@@ -75,28 +97,41 @@ export async function openStores(
   let responses: ResponseStore;
   let contacts: ContactStore;
   let invitations: InvitationStore;
+  let staff: StaffStore;
+  let audit: AuditLog;
+  let addresses: AddressBook;
+  let flowVersions: FlowSnapshotStore;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
       uri,
       log,
       { ...(namesDatabase(uri) ? {} : { dbName: 'survey' }), ...tuning.mongo },
-      createIndexes,
+      createAllIndexes,
     );
     responses = new MongoResponseStore(mongo.connection);
     contacts = new MongoContactStore(mongo.connection);
     invitations = new MongoInvitationStore(mongo.connection);
+    staff = new MongoStaffStore(mongo.connection);
+    audit = new MongoAuditLog(mongo.connection);
+    addresses = new MongoAddressBook(mongo.connection);
+    flowVersions = new MongoFlowSnapshots(mongo.connection);
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
-    parts.push(`responses, contacts and invitations in MongoDB at ${serverName(config.MONGODB_URI)}`);
+    parts.push(
+      `responses, contacts, invitations and staff data in MongoDB at ${serverName(config.MONGODB_URI)}`,
+    );
   } else {
     responses = new FileResponseStore(config.DATA_DIR);
     contacts = new FileContactStore(config.DATA_DIR);
     invitations = new FileInvitationStore(config.DATA_DIR);
-    closers.push(() =>
-      Promise.all([responses.close(), contacts.close(), invitations.close()]).then(() => {}),
-    );
-    parts.push(`responses, contacts and invitations in ${config.DATA_DIR}`);
+    staff = new FileStaffStore(config.DATA_DIR);
+    audit = new FileAuditLog(config.DATA_DIR);
+    addresses = new FileAddressBook(config.DATA_DIR);
+    flowVersions = new FileFlowSnapshots(config.DATA_DIR);
+    const files = [responses, contacts, invitations, staff, audit, addresses, flowVersions];
+    closers.push(() => Promise.all(files.map((f) => f.close())).then(() => {}));
+    parts.push(`responses, contacts, invitations and staff data in ${config.DATA_DIR}`);
     embedded.push('MONGODB_URI');
   }
 
@@ -108,6 +143,10 @@ export async function openStores(
     responses,
     contacts,
     invitations,
+    staff,
+    audit,
+    addresses,
+    flowVersions,
     redis,
     description: parts.join(', ') + note,
     servers,
@@ -115,4 +154,15 @@ export async function openStores(
       await Promise.all(closers.map((close) => close()));
     },
   };
+}
+
+/** Every collection's indexes: the respondents' side and the staff side. */
+async function createAllIndexes(connection: Connection): Promise<void> {
+  await createIndexes(connection);
+  await ensureCollections([
+    ...Object.values(staffModelsOf(connection)),
+    auditModel(connection),
+    addressModel(connection),
+    snapshotModel(connection),
+  ]);
 }

@@ -1,0 +1,29 @@
+import type { Connection, Model, Schema } from 'mongoose';
+
+/**
+ * Options every collection of ours shares: ids are ours, schemas are strict for writes and
+ * queries (an undeclared field is neither stored nor matched), empty objects are kept, and no
+ * command is queued while the server is away (a respondent or staff member would wait on it).
+ */
+export const STRICT = {
+  versionKey: false,
+  strict: 'throw',
+  strictQuery: 'throw',
+  minimize: false,
+  bufferCommands: false,
+} as const;
+
+/** The model of `name` on one connection, registered once per connection. */
+export function modelOn<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
+  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema as never);
+}
+
+/** Creates the collections and their indexes; run once the server is reachable. */
+export async function ensureCollections(
+  models: { createCollection(): Promise<unknown>; createIndexes(): Promise<unknown> }[],
+): Promise<void> {
+  for (const model of models) {
+    await model.createCollection().catch(() => {});
+    await model.createIndexes();
+  }
+}
