@@ -5,11 +5,13 @@ import { loadConfigOrReport } from './config.ts';
 import { checkFlowFile, formatIssue, listFlowFiles, loadResources } from './flows/load.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
 import { createLogger } from './log.ts';
+import { staffCli, STAFF_USAGE } from './staff/cli.ts';
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
   validate [flow.yaml ...]  check flows and their texts in every language; exit 1 on any problem
-  responses [--json]        list stored responses`;
+  responses [--json]        list stored responses
+  staff <command>           manage staff (npm run staff -- help)`;
 
 /** Checks flows and locale files; prints every problem as "file: question: reason". */
 function validate(files: string[]): number {
@@ -43,7 +45,11 @@ function validate(files: string[]): number {
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'validate') return validate(args);
-  if (command !== 'chat' && command !== 'responses') {
+  if (command === 'staff' && (args.length === 0 || args[0] === 'help')) {
+    console.log(STAFF_USAGE);
+    return 0;
+  }
+  if (command !== 'chat' && command !== 'responses' && command !== 'staff') {
     console.error(USAGE);
     return command ? 2 : 0;
   }
@@ -55,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       await runTerminalOnStdio(app);
       return 0;
     }
+    if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
     const responses = await app.stores.responses.list({ flowId: app.flow.id });
     if (args.includes('--json')) console.log(JSON.stringify(responses, null, 2));
     else {

@@ -7,6 +7,13 @@ const optionalUrl = z.url().optional();
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** "123, 456": platform user ids (digits), as a list. */
+const idList = z
+  .string()
+  .regex(/^\s*\d{1,20}(\s*,\s*\d{1,20})*\s*$/, 'must be user ids (digits) separated by commas')
+  .transform((value) => value.split(',').map((id) => id.trim()))
+  .optional();
+
 /**
  * Every setting, from environment variables (and `.env` when present). Read and validated once,
  * at start-up; a wrong value stops start-up with one line per problem naming the variable.
@@ -54,6 +61,10 @@ export const ConfigSchema = z.object({
   DISCORD_TOKEN: z.string().min(20).optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/).optional(),
   DISCORD_API_ROOT: optionalUrl,
+
+  /** Staff: platform user ids that are admins whatever the staff directory says (comma-separated). */
+  ADMIN_TELEGRAM_IDS: idList,
+  ADMIN_DISCORD_IDS: idList,
 
   HTTP_PORT: int(8080, 0, 65535),
   /** Address the HTTP server listens on; loopback unless set (a container sets 0.0.0.0). */

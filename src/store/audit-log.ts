@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * What staff did with personal data and with each other's rights: sign-ins, views and exports of
  * personal data, role changes, erasures. Append-only, kept apart from the data it describes, and
  * never holding that data: who, when, what kind of thing, which record, and how it ended.
  */
 export interface AuditEntry {
-  /** Time-ordered: `<ms since epoch, base 36, fixed width>-<random>`. */
+  /** Time-ordered: `<ms since epoch>-<sequence in this process>-<random>`, fixed width, base 36. */
   id: string;
   at: Date;
   /** A staff member id, `system`, `cli`, or `anonymous` (a refused sign-in). */
@@ -33,6 +35,11 @@ export interface AuditLog {
   close(): Promise<void>;
 }
 
-export function auditId(at: Date, random: string): string {
-  return `${at.getTime().toString(36).padStart(9, '0')}-${random}`;
+let sequence = 0;
+
+/** An id that sorts by time, and within one process by order of appending. */
+export function auditId(at: Date): string {
+  sequence = (sequence + 1) % 36 ** 5;
+  const random = randomBytes(3).toString('hex');
+  return `${at.getTime().toString(36).padStart(9, '0')}-${sequence.toString(36).padStart(5, '0')}-${random}`;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { auditId, type AuditEntry, type AuditLog, type AuditQuery } from './audit-log.ts';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
@@ -12,7 +11,7 @@ export class FileAuditLog implements AuditLog {
   }
 
   async append(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
-    const full = { id: auditId(entry.at, randomBytes(4).toString('hex')), ...structuredClone(entry) };
+    const full = { id: auditId(entry.at), ...structuredClone(entry) };
     await this.file.put(full);
     return structuredClone(full);
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Schema, trusted, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { auditId, type AuditEntry, type AuditLog, type AuditQuery } from './audit-log.ts';
 import { fromDoc } from './mongo-models.ts';
@@ -33,7 +32,7 @@ export class MongoAuditLog implements AuditLog {
   }
 
   async append(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
-    const id = auditId(entry.at, randomBytes(4).toString('hex'));
+    const id = auditId(entry.at);
     await this.model.create({ _id: id, ...entry });
     return { id, ...entry };
   }

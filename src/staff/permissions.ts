@@ -1,0 +1,34 @@
+import type { Role, StaffMember } from './staff.ts';
+
+/**
+ * Every staff command and the roles that may use it: the one permission table of the chat side
+ * (the dashboard's routes have theirs beside their pages). `null`: anyone, staff or not.
+ */
+export const STAFF_COMMANDS = {
+  /** `/staff <code>`: join the staff with a code an admin made. */
+  staff: null,
+  /** `/whoami`: who the bot thinks you are. */
+  whoami: null,
+  /** `/staff_invite <role> [name]`: a single-use code for a new staff member. */
+  staff_invite: ['admin'],
+} as const satisfies Record<string, readonly Role[] | null>;
+
+export type StaffCommand = keyof typeof STAFF_COMMANDS;
+
+export function isStaffCommand(name: string): name is StaffCommand {
+  return Object.hasOwn(STAFF_COMMANDS, name);
+}
+
+/** Whether `member` (null: not staff) may use `command`. */
+export function mayUse(member: StaffMember | null, command: StaffCommand): boolean {
+  const roles: readonly Role[] | null = STAFF_COMMANDS[command];
+  if (roles === null) return true;
+  return member !== null && member.status === 'active' && roles.includes(member.role);
+}
+
+/** The staff commands a member's command menu lists (the public ones are not listed). */
+export function commandsOf(member: StaffMember): StaffCommand[] {
+  return (Object.keys(STAFF_COMMANDS) as StaffCommand[]).filter(
+    (c) => STAFF_COMMANDS[c] !== null && mayUse(member, c),
+  );
+}
