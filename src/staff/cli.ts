@@ -99,7 +99,10 @@ function usage(out: (line: string) => void, problem?: string): number {
 
 /** One line per member; accounts are shown as their channel only (they are personal data). */
 function describe(m: StaffMember): string {
-  const scope = [...m.scope.campaigns.map((c) => `campaign ${c}`), ...m.scope.regions.map((r) => `region ${r}`)];
+  const scope = [
+    ...m.scope.campaigns.map((c) => `campaign ${c}`),
+    ...m.scope.regions.map((r) => `region ${r}`),
+  ];
   return [
     m.id,
     m.role,

@@ -20,7 +20,10 @@ export interface StaffReply {
   changed?: StaffMember;
 }
 
-const say = (key: string, params?: Text['params']): Text => ({ key: `staff:${key}`, ...(params ? { params } : {}) });
+const say = (key: string, params?: Text['params']): Text => ({
+  key: `staff:${key}`,
+  ...(params ? { params } : {}),
+});
 
 /**
  * The staff commands of the chat side, for every channel alike. The router has already checked
@@ -29,7 +32,12 @@ const say = (key: string, params?: Text['params']): Text => ({ key: `staff:${key
 export class StaffCommands {
   constructor(private readonly directory: StaffDirectory) {}
 
-  async run(command: StaffCommand, member: StaffMember | null, sender: Sender, args: string): Promise<StaffReply> {
+  async run(
+    command: StaffCommand,
+    member: StaffMember | null,
+    sender: Sender,
+    args: string,
+  ): Promise<StaffReply> {
     const locale = member?.locale ?? sender.locale;
     switch (command) {
       case 'whoami':

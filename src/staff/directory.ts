@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuditLog } from '../store/audit-log.ts';
 import type { InviteRefusal, StaffStore } from '../store/staff-store.ts';
-import { EMPTY_SCOPE, samePrincipal, type Principal, type Role, type Scope, type StaffMember } from './staff.ts';
+import {
+  EMPTY_SCOPE,
+  samePrincipal,
+  type Principal,
+  type Role,
+  type Scope,
+  type StaffMember,
+} from './staff.ts';
 
 /** A staff code as typed: 22 characters of base64url (128 random bits). */
 const CODE = /^[A-Za-z0-9_-]{22}$/;
@@ -19,8 +26,7 @@ export interface DirectoryOptions {
 }
 
 export type JoinResult =
-  | { ok: true; member: StaffMember }
-  | { ok: false; reason: InviteRefusal | 'malformed' | 'already_staff' };
+  { ok: true; member: StaffMember } | { ok: false; reason: InviteRefusal | 'malformed' | 'already_staff' };
 
 /**
  * Who is staff, with which role: the one place that answers it. Admins named in the environment
@@ -92,7 +98,10 @@ export class StaffDirectory {
       updatedAt: now,
     };
     await this.options.store.create(member);
-    await this.audit(member.id, 'staff.join', member.id, 'ok', { role: member.role, by: taken.invite.createdBy });
+    await this.audit(member.id, 'staff.join', member.id, 'ok', {
+      role: member.role,
+      by: taken.invite.createdBy,
+    });
     return { ok: true, member };
   }
 

@@ -24,16 +24,36 @@ function inFolder<T extends { close(): Promise<void> }>(make: (dir: string) => T
   };
 }
 
-function onMongo<T>(make: (connection: NonNullable<Awaited<ReturnType<typeof mongoFor>>>['connection']) => T) {
+function onMongo<T>(
+  make: (connection: NonNullable<Awaited<ReturnType<typeof mongoFor>>>['connection']) => T,
+) {
   return async (t: TestContext) => {
     const mongo = await mongoFor(t);
     return mongo ? make(mongo.connection) : null;
   };
 }
 
-auditLogContract('JSON-lines file', inFolder((dir) => new FileAuditLog(dir)));
-auditLogContract('MongoDB', onMongo((c) => new MongoAuditLog(c)));
-addressBookContract('JSON-lines file', inFolder((dir) => new FileAddressBook(dir)));
-addressBookContract('MongoDB', onMongo((c) => new MongoAddressBook(c)));
-flowSnapshotContract('JSON-lines file', inFolder((dir) => new FileFlowSnapshots(dir)));
-flowSnapshotContract('MongoDB', onMongo((c) => new MongoFlowSnapshots(c)));
+auditLogContract(
+  'JSON-lines file',
+  inFolder((dir) => new FileAuditLog(dir)),
+);
+auditLogContract(
+  'MongoDB',
+  onMongo((c) => new MongoAuditLog(c)),
+);
+addressBookContract(
+  'JSON-lines file',
+  inFolder((dir) => new FileAddressBook(dir)),
+);
+addressBookContract(
+  'MongoDB',
+  onMongo((c) => new MongoAddressBook(c)),
+);
+flowSnapshotContract(
+  'JSON-lines file',
+  inFolder((dir) => new FileFlowSnapshots(dir)),
+);
+flowSnapshotContract(
+  'MongoDB',
+  onMongo((c) => new MongoFlowSnapshots(c)),
+);

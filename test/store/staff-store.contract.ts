@@ -79,7 +79,9 @@ export function staffStoreContract(name: string, open: OpenStaffStore): void {
       if (!store) return;
       const now = new Date('2026-11-03T00:00:00Z');
       await store.createInvite(invite());
-      await store.createInvite(invite({ codeHash: 'b'.repeat(64), expiresAt: new Date('2026-11-02T00:00:00Z') }));
+      await store.createInvite(
+        invite({ codeHash: 'b'.repeat(64), expiresAt: new Date('2026-11-02T00:00:00Z') }),
+      );
       await store.createInvite(invite({ codeHash: 'c'.repeat(64) }));
       await assert.rejects(store.createInvite(invite()), /already exists/);
 
@@ -89,7 +91,9 @@ export function staffStoreContract(name: string, open: OpenStaffStore): void {
       assert.deepEqual(await store.redeemInvite('b'.repeat(64), now), { ok: false, reason: 'expired' });
       assert.deepEqual(await store.redeemInvite('d'.repeat(64), now), { ok: false, reason: 'unknown' });
 
-      const racing = await Promise.all(Array.from({ length: 8 }, () => store.redeemInvite('c'.repeat(64), now)));
+      const racing = await Promise.all(
+        Array.from({ length: 8 }, () => store.redeemInvite('c'.repeat(64), now)),
+      );
       assert.equal(racing.filter((r) => r.ok).length, 1);
       assert.ok(racing.every((r) => r.ok || r.reason === 'used'));
     });
