@@ -2,7 +2,10 @@ import type { Config } from './config.ts';
 import { ConversationService } from './conversation/service.ts';
 import { startSweeper } from './conversation/sweeper.ts';
 import type { Flow } from './engine/flow.ts';
-import { loadFlow, loadResources } from './flows/load.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FlowError, loadResources } from './flows/load.ts';
+import { FlowRegistry } from './flows/registry.ts';
+import { within } from './store/within.ts';
 import { Translator } from './i18n/translator.ts';
 import type { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
@@ -17,6 +20,8 @@ import { openStores, type Stores } from './store/open.ts';
 export interface App {
   config: Config;
   flow: Flow;
+  /** Every flow, and every version sessions may still be on. */
+  flows: FlowRegistry;
   translator: Translator;
   stores: Stores;
   service: ConversationService;
@@ -35,9 +40,27 @@ export interface App {
 /** Wires the configured flow, texts, stores and conversation service; channels come on top. */
 export async function createApp(config: Config, log: Logger): Promise<App> {
   const resources = loadResources();
-  const flow = loadFlow(config.FLOW, resources);
-  const translator = new Translator(resources, flow.languages);
+  const translator = new Translator(resources, Object.keys(resources));
   const stores = await openStores(config, log);
+  let flows: FlowRegistry;
+  try {
+    flows = FlowRegistry.open({
+      resources,
+      translator,
+      store: stores.flowVersions,
+      defaultFlow: config.FLOW,
+    });
+    // A version stored before with other questions stops start-up; a store still connecting
+    // does not: storing the versions goes on in the background until it answers.
+    const deployed = deployFlows(flows, log);
+    await within(deployed, 10_000);
+    // Later, a conflict is logged as fatal (and the process goes on with what the files say).
+    deployed.catch(() => {});
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+  const flow = flows.defaultFlow;
   const metrics = new Metrics({ defaults: true });
   const jobs: Jobs = config.REDIS_URL
     ? new BullmqJobs({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log })
@@ -64,6 +87,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   return {
     config,
     flow,
+    flows,
     translator,
     stores,
     service,
@@ -87,4 +111,21 @@ function envAdmins(config: Config): Principal[] {
     ...(config.ADMIN_TELEGRAM_IDS ?? []).map((user) => ({ channel: 'telegram' as const, user })),
     ...(config.ADMIN_DISCORD_IDS ?? []).map((user) => ({ channel: 'discord' as const, user })),
   ];
+}
+
+/** Stores the flow versions, trying again while the store cannot be reached; rejects on a conflict. */
+async function deployFlows(flows: FlowRegistry, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await flows.deploy();
+      return;
+    } catch (error) {
+      if (error instanceof FlowError) {
+        log.fatal({ err: error }, 'flow versions conflict with the deployed ones');
+        throw error;
+      }
+      log.warn({ err: error, attempt }, 'flow versions not stored yet; trying again');
+      await sleep(Math.min(30_000, 500 * 2 ** attempt), undefined, { ref: false });
+    }
+  }
 }

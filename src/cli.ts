@@ -1,9 +1,18 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createApp } from './app.ts';
 import { runTerminalOnStdio } from './channels/terminal/start.ts';
 import { loadConfigOrReport } from './config.ts';
 import { checkFlowFile, formatIssue, listFlowFiles, loadResources } from './flows/load.ts';
+import { FlowRegistry } from './flows/registry.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
+import { Translator } from './i18n/translator.ts';
+import { FileFlowSnapshots } from './store/file-flow-snapshots.ts';
+import type { FlowSnapshotStore } from './store/flow-snapshots.ts';
+import { connectMongo, namesDatabase } from './store/mongo-connection.ts';
+import { MongoFlowSnapshots } from './store/mongo-flow-snapshots.ts';
+import { serverName } from './store/server-name.ts';
+import { within } from './store/within.ts';
 import { createLogger } from './log.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
 
@@ -14,7 +23,7 @@ const USAGE = `usage: npm run <command> --
   staff <command>           manage staff (npm run staff -- help)`;
 
 /** Checks flows and locale files; prints every problem as "file: question: reason". */
-function validate(files: string[]): number {
+async function validate(files: string[]): Promise<number> {
   const resources = loadResources();
   let problems = 0;
   for (const lng of Object.keys(resources).filter((l) => l !== 'en')) {
@@ -38,13 +47,52 @@ function validate(files: string[]): number {
       );
     }
   }
+  if (problems === 0 && files.length === 0) problems += await checkDeployed(resources);
   console.log(problems === 0 ? 'no problems found' : `${problems} problem(s) found`);
   return problems === 0 ? 0 : 1;
 }
 
+/**
+ * Compares the flows with the versions already deployed, where the configured store holds them
+ * (MONGODB_URI, or the embedded DATA_DIR): a version changed without a new number is reported
+ * before it is deployed, since sessions on that version would walk a path they did not start.
+ */
+async function checkDeployed(resources: ReturnType<typeof loadResources>): Promise<number> {
+  const config = loadConfigOrReport(() => {});
+  if (!config) return 0;
+  let store: FlowSnapshotStore;
+  let close = async () => {};
+  if (config.MONGODB_URI) {
+    const mongo = await connectMongo(config.MONGODB_URI, createLogger('silent'), {
+      ...(namesDatabase(config.MONGODB_URI) ? {} : { dbName: 'survey' }),
+    });
+    if (!(await within(mongo.connected, 5000))) {
+      console.log(
+        `deployed versions not checked: MongoDB at ${serverName(config.MONGODB_URI)} did not answer`,
+      );
+      await mongo.close();
+      return 0;
+    }
+    store = new MongoFlowSnapshots(mongo.connection);
+    close = () => mongo.close();
+  } else if (existsSync(join(config.DATA_DIR, 'flow-versions.jsonl'))) {
+    store = new FileFlowSnapshots(config.DATA_DIR);
+    close = () => store.close();
+  } else return 0;
+  try {
+    const translator = new Translator(resources, Object.keys(resources));
+    const registry = FlowRegistry.open({ resources, translator, store, defaultFlow: config.FLOW });
+    const issues = await registry.check();
+    for (const issue of issues) console.log(formatIssue(issue));
+    return issues.length;
+  } finally {
+    await close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  if (command === 'validate') return validate(args);
+  if (command === 'validate') return await validate(args);
   if (command === 'staff' && (args.length === 0 || args[0] === 'help')) {
     console.log(STAFF_USAGE);
     return 0;

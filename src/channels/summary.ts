@@ -38,7 +38,7 @@ export function summarize(
   const option = (q: string, id: string, other?: string) =>
     id === 'other'
       ? t({ key: 'common:option.other_named', params: { text: other ?? '' } })
-      : t({ key: `${flow.id}:${q}.options.${id}` });
+      : t({ key: `${flow.ns}:${q}.options.${id}` });
   const value = answer.value;
   switch (question.type) {
     case 'language':

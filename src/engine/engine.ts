@@ -50,6 +50,52 @@ export function startSession(
   return { session, prompt: promptFor(flow, session), events };
 }
 
+/**
+ * Moves a session onto another version of its flow, when the version it started on can no longer
+ * be loaded: answers to questions that still exist are kept where they still fit, and the session
+ * goes on at the first question that applies and has no fitting answer (never left on a question
+ * that is gone). A finished or withdrawn session only changes its version.
+ */
+export function rebase(flow: Flow, session: Session, now: number): Step {
+  const keep = (id: string, answer?: Answer) => {
+    const i = flow.index.get(id);
+    return i !== undefined && (answer === undefined || fits(flow.questions[i]!, answer));
+  };
+  const answers = Object.fromEntries(Object.entries(session.answers).filter(([id, a]) => keep(id, a)));
+  const durations = Object.fromEntries(Object.entries(session.durations).filter(([id]) => keep(id)));
+  const moved: Session = {
+    ...session,
+    flowId: flow.id,
+    flowVersion: flow.version,
+    answers,
+    durations,
+    version: session.version + 1,
+    updatedAt: now,
+    promptedAt: now,
+  };
+  const events: EngineEvent[] = [];
+  const next =
+    session.status === 'active'
+      ? advance(flow, { ...moved, path: [], current: null, step: '', draft: null }, -1, events)
+      : moved;
+  return { session: next, prompt: promptFor(flow, next), events };
+}
+
+/** Whether a kept answer's options all still exist in the question (another version may differ). */
+function fits(question: Question, answer: Answer): boolean {
+  if (answer.status !== 'answered') return true;
+  const value = answer.value as { option?: unknown; options?: unknown };
+  if (question.type === 'yesno') return answer.value === 'yes' || answer.value === 'no';
+  if (question.type === 'single') {
+    return value.option === 'other' ? question.other : question.options.includes(String(value.option));
+  }
+  if (question.type === 'multi' && Array.isArray(value.options)) {
+    const known = new Set([...question.options, ...question.exclusive, ...(question.other ? ['other'] : [])]);
+    return value.options.every((o) => known.has(String(o)));
+  }
+  return true;
+}
+
 /** The language to use for a platform locale such as "pt-BR" or "ru": a flow language, else the first. */
 export function pickLocale(flow: Flow, platformLocale: string | undefined): string {
   const base = platformLocale?.toLowerCase().split(/[-_]/)[0];

@@ -90,16 +90,21 @@ export interface Flow extends FlowDefinition {
   refs: ReadonlyMap<string, readonly string[]>;
   /** The languages the flow is offered in, first is the fallback. */
   languages: readonly string[];
+  /**
+   * The i18next namespace of the flow's own texts: its id for the version in `flows/`, and
+   * `<id>@<version>` for an earlier version kept for the sessions still on it.
+   */
+  ns: string;
 }
 
 /** Builds the engine's view of a definition that has passed validation. */
-export function compileFlow(def: FlowDefinition, languages: readonly string[]): Flow {
+export function compileFlow(def: FlowDefinition, languages: readonly string[], ns = def.id): Flow {
   const index = new Map(def.questions.map((q, i) => [q.id, i] as const));
   const metaCount = def.questions.filter((q) => META_TYPES.has(q.type)).length;
   const refs = new Map(
     def.questions.filter((q) => q.when).map((q) => [q.id, referencedQuestions(q.when!)] as const),
   );
-  return { ...def, index, metaCount, refs, languages };
+  return { ...def, index, metaCount, refs, languages, ns };
 }
 
 export function questionAt(flow: Flow, id: string): Question {

@@ -39,6 +39,13 @@ export class Translator {
     return Object.assign((text: Text) => t(text.key, { ...text.params }) as string, { lng });
   }
 
+  /** Adds a namespace of texts (an earlier flow version's), per language. */
+  addNamespace(ns: string, texts: Record<string, unknown>): void {
+    for (const [lng, tree] of Object.entries(texts)) {
+      if (tree && typeof tree === 'object') this.i18n.addResourceBundle(lng, ns, tree, true, true);
+    }
+  }
+
   /** Whether a key has a text in a language (without fallback). */
   has(lng: string, key: string): boolean {
     return this.i18n.exists(key, { lng, fallbackLng: false });

@@ -21,7 +21,11 @@ export class FileFlowSnapshots implements FlowSnapshotStore {
 
   async put(snapshot: FlowSnapshot): Promise<'saved' | 'same' | 'conflict'> {
     const stored = this.file.get(snapshotId(snapshot.flowId, snapshot.version));
-    if (stored) return stored.hash === snapshot.hash ? 'same' : 'conflict';
+    if (stored && stored.hash !== snapshot.hash) return 'conflict';
+    if (stored) {
+      await this.file.put({ ...stored, texts: structuredClone(snapshot.texts) });
+      return 'same';
+    }
     await this.file.put({ ...structuredClone(snapshot), id: snapshotId(snapshot.flowId, snapshot.version) });
     return 'saved';
   }

@@ -7,7 +7,7 @@
 export interface FlowSnapshot {
   flowId: string;
   version: number;
-  /** SHA-256 of the canonical JSON of `definition` and `texts`. */
+  /** SHA-256 of the canonical JSON of `definition`. */
   hash: string;
   /** The flow definition as validated (plain data). */
   definition: unknown;
@@ -18,7 +18,10 @@ export interface FlowSnapshot {
 
 export interface FlowSnapshotStore {
   get(flowId: string, version: number): Promise<FlowSnapshot | null>;
-  /** Saves a version once: 'same' when that version is stored with this hash, 'conflict' with another. */
+  /**
+   * Saves a version once: 'same' when that version is stored with this hash (its texts are then
+   * replaced by these), 'conflict' when it is stored with another definition (nothing changes).
+   */
   put(snapshot: FlowSnapshot): Promise<'saved' | 'same' | 'conflict'>;
   close(): Promise<void>;
 }

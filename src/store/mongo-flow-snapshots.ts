@@ -51,7 +51,12 @@ export class MongoFlowSnapshots implements FlowSnapshotStore {
       if (!isDuplicateKey(error)) throw error;
     }
     const stored = await this.get(snapshot.flowId, snapshot.version);
-    return stored?.hash === snapshot.hash ? 'same' : 'conflict';
+    if (stored?.hash !== snapshot.hash) return 'conflict';
+    await this.model.updateOne(
+      { _id: snapshotId(snapshot.flowId, snapshot.version) },
+      { $set: { texts: JSON.stringify(snapshot.texts) } },
+    );
+    return 'same';
   }
 
   async close(): Promise<void> {}

@@ -101,11 +101,14 @@ export function flowSnapshotContract(name: string, open: Open<FlowSnapshotStore>
       ...over,
     });
 
-    test('a version is saved once; the same content again is "same", other content a conflict', async (t) => {
+    test('a version is saved once; the same definition again is "same" with new texts, another a conflict', async (t) => {
       const store = await open(t);
       if (!store) return;
       assert.equal(await store.put(snapshot()), 'saved');
-      assert.equal(await store.put(snapshot({ savedAt: new Date() })), 'same');
+      const fixed = { en: { 'q1.text': 'Yes or no?' }, ar: { 'q1.text': 'نعم؟' } };
+      assert.equal(await store.put(snapshot({ savedAt: new Date(), texts: fixed })), 'same');
+      assert.deepEqual((await store.get('advocacy', 1))?.texts, fixed);
+      assert.equal(await store.put(snapshot()), 'same');
       assert.equal(await store.put(snapshot({ hash: 'h2' })), 'conflict');
       assert.equal(await store.put(snapshot({ version: 2, hash: 'h2' })), 'saved');
       assert.deepEqual(await store.get('advocacy', 1), snapshot());

@@ -38,7 +38,7 @@ export type HandlerMap = { [T in QuestionType]: QuestionHandler<QuestionOf<T>> }
 
 /** The text key of a question's own texts, in the flow's namespace. */
 export function questionKey(flow: Flow, question: Question, suffix: string): string {
-  return `${flow.id}:${question.id}.${suffix}`;
+  return `${flow.ns}:${question.id}.${suffix}`;
 }
 
 export function optionChoices(flow: Flow, question: Question, options: readonly string[]): Choice[] {
