@@ -79,6 +79,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     abandonAfter: config.ABANDON_AFTER_HOURS * 3600_000,
     log,
     metrics,
+    jobs,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
@@ -98,7 +99,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     router: new Router(directory),
     async close() {
       await sweeper?.stop();
-      service.close();
+      await service.close();
       await jobs.close();
       await stores.close();
     },

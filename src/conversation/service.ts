@@ -4,6 +4,8 @@ import type { Flow } from '../engine/flow.ts';
 import type { Input, RefusalCode } from '../engine/input.ts';
 import type { EngineEvent, Prompt, Refusal, Text } from '../engine/prompt.ts';
 import type { Session } from '../engine/session.ts';
+import type { JobQueue, Jobs } from '../jobs/job-queue.ts';
+import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ContactStore, ResponseStore } from '../store/response-store.ts';
@@ -64,9 +66,26 @@ export interface ConversationDeps {
   abandonAfter?: number;
   /** First pause before saving a finished response again after the response store failed (ms). */
   retryAfter?: number;
+  /**
+   * Where saving a finished response again is queued (any replica may do it); an in-process queue
+   * by default. The queue's worker runs in every service.
+   */
+  jobs?: Jobs;
   /** Turn latency, sessions started / completed / withdrawn / abandoned, store errors. */
   metrics?: Metrics;
 }
+
+/** A finished response to save again: the session stays in the store until it is saved. */
+interface SaveJob {
+  key: string;
+  session: string;
+  version: number;
+  /** The fields of the finishing turn's log lines (channel, update id), so the retry's lines carry them. */
+  log: Record<string, string | number>;
+}
+
+/** Tries of a failed save: the pauses double from `retryAfter`; the sweep is the backstop after. */
+const SAVE_ATTEMPTS = 12;
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
 const MAX_ATTEMPTS = 5;
@@ -85,8 +104,10 @@ export class ConversationService {
   private readonly clock: () => number;
   private readonly newId: () => string;
   private readonly log: Logger;
-  private readonly retries = new Map<string, NodeJS.Timeout>();
   private readonly sessions: RecentSessions;
+  private readonly saves: JobQueue<SaveJob>;
+  /** The in-process queue this service made for itself (closed with it), if no jobs were given. */
+  private readonly ownJobs: Jobs | null;
 
   constructor(private readonly deps: ConversationDeps) {
     this.flow = deps.flow;
@@ -94,6 +115,14 @@ export class ConversationService {
     this.clock = deps.clock ?? Date.now;
     this.newId = deps.newId ?? randomUUID;
     this.log = deps.log ?? silentLogger;
+    this.ownJobs = deps.jobs ? null : new MemoryJobs(this.clock);
+    const retryAfter = deps.retryAfter ?? 500;
+    this.saves = (deps.jobs ?? this.ownJobs!).queue<SaveJob>('save-response', {
+      attempts: SAVE_ATTEMPTS,
+      backoffMs: retryAfter,
+      concurrency: 4,
+    });
+    this.saves.work((job) => this.saveAgain(job));
   }
 
   respondentOf(channel: string, user: string): string {
@@ -189,8 +218,7 @@ export class ConversationService {
       if (before === null) this.count(turn.channel, 'started');
       if (step.session.status !== 'active') this.count(turn.channel, step.session.status);
       if (step.session.status === 'withdrawn') await this.sessions.delete(key, step.session.version);
-      if (step.session.status === 'completed')
-        notices.push(await this.finish(key, step.session, () => this.logOf(turn)));
+      if (step.session.status === 'completed') notices.push(await this.finish(key, step.session, turn));
       return { prompt: step.prompt, before, events: step.events, notices, session: step.session };
     }
     const latest = await this.sessions.get(key);
@@ -241,7 +269,7 @@ export class ConversationService {
 
   /** A completed session whose response was not saved yet (the database was down): try again. */
   private async finishStored(key: string, session: Session, turn: Turn): Promise<TurnResult> {
-    const saved = await this.finish(key, session, () => this.logOf(turn));
+    const saved = await this.finish(key, session, turn);
     return { prompt: promptFor(this.flow, session), before: null, events: [], notices: [saved], session };
   }
 
@@ -251,55 +279,71 @@ export class ConversationService {
    * id is the session id, so a repeated save updates the same record). When only the removal
    * fails, the answers are saved: the respondent is told so, and the retry removes it later.
    */
-  private async finish(key: string, session: Session, logOf: () => Logger): Promise<Text> {
+  private async finish(key: string, session: Session, turn: Turn | null): Promise<Text> {
+    const logOf = () => (turn ? this.logOf(turn) : this.log);
     try {
       await this.saveRecords(session, 'complete');
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'save_response' });
-      const log = logOf();
-      log.error({ err: error, session: session.id }, 'response not saved; will retry');
-      this.scheduleRetry(key, session, 1, log);
+      logOf().error({ err: error, session: session.id }, 'response not saved; will retry');
+      await this.queueSave(key, session, turn, logOf);
       return notice('common:end.saved_later');
     }
     try {
       await this.sessions.delete(key, session.version);
-      this.clearRetry(key);
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'delete_session' });
-      const log = logOf();
-      log.warn({ err: error, session: session.id }, 'response saved, session not removed yet; will retry');
-      this.scheduleRetry(key, session, 1, log);
+      logOf().warn(
+        { err: error, session: session.id },
+        'response saved, session not removed yet; will retry',
+      );
+      await this.queueSave(key, session, turn, logOf);
     }
     return notice('common:end.completed');
+  }
+
+  /**
+   * Queues saving the response again (idempotent: the response id is the session id), once per
+   * session version. The queue failing too is logged: the sweep saves completed sessions later.
+   */
+  private async queueSave(key: string, session: Session, turn: Turn | null, logOf: () => Logger) {
+    const job: SaveJob = { key, session: session.id, version: session.version, log: fieldsOf(logOf()) };
+    try {
+      await this.saves.add(job, {
+        id: `save-response.${session.id}.${session.version}`,
+        delayMs: this.deps.retryAfter ?? 500,
+      });
+    } catch (error) {
+      logOf().error({ err: error, session: session.id }, 'response save not queued; the sweep will save it');
+    }
+  }
+
+  /**
+   * The queued save: reads the session again (it stays in the store until saved), saves its
+   * response and removes it. Nothing to do when it is gone or moved on (erased, saved meanwhile).
+   */
+  private async saveAgain(job: SaveJob): Promise<void> {
+    const own = this.log.bindings?.() ?? {};
+    const log = this.log.child(
+      Object.fromEntries(Object.entries(job.log).filter(([name]) => !(name in own))),
+    );
+    const stored = await this.sessions.get(job.key);
+    if (stored === null || isCorrupt(stored) || stored.id !== job.session || stored.status !== 'completed')
+      return;
+    try {
+      await this.saveRecords(stored, 'complete');
+      await this.sessions.delete(job.key, stored.version);
+    } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'retry_response' });
+      throw error;
+    }
+    log.info({ session: stored.id }, 'response saved after retry');
   }
 
   private async saveRecords(session: Session, status: 'complete' | 'partial'): Promise<void> {
     const { response, contact } = toRecords(this.flow, session, status, new Date(this.clock()));
     if (contact) await this.deps.contacts.save(contact);
     await this.deps.responses.save(response);
-  }
-
-  /** Saves the response again later, logging to the logger of the turn that finished it. */
-  private scheduleRetry(key: string, session: Session, attempt: number, log: Logger): void {
-    this.clearRetry(key);
-    const delay = Math.min(60_000, (this.deps.retryAfter ?? 500) * 2 ** (attempt - 1));
-    const timer = setTimeout(() => {
-      this.retries.delete(key);
-      void this.saveRecords(session, 'complete')
-        .then(() => this.sessions.delete(key, session.version))
-        .then(() => log.info({ session: session.id }, 'response saved after retry'))
-        .catch(() => {
-          this.deps.metrics?.storeErrors.inc({ operation: 'retry_response' });
-          this.scheduleRetry(key, session, attempt + 1, log);
-        });
-    }, delay);
-    timer.unref();
-    this.retries.set(key, timer);
-  }
-
-  private clearRetry(key: string): void {
-    clearTimeout(this.retries.get(key));
-    this.retries.delete(key);
   }
 
   /**
@@ -316,7 +360,7 @@ export class ConversationService {
     for (const { key, session } of await this.sessions.idle(before, limit)) {
       try {
         if (session.status === 'completed') {
-          if ((await this.finish(key, session, () => this.log)).key === 'common:end.completed') completed++;
+          if ((await this.finish(key, session, null)).key === 'common:end.completed') completed++;
           continue;
         }
         const worthKeeping =
@@ -343,7 +387,6 @@ export class ConversationService {
   ): Promise<{ session: boolean; responses: number; contacts: number }> {
     const respondent = this.respondentOf(channel, user);
     const key = sessionKey(this.flow.id, channel, user);
-    this.clearRetry(key);
     const session = await this.sessions.delete(key);
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
@@ -389,11 +432,19 @@ export class ConversationService {
     return false;
   }
 
-  /** Stops pending retries; the stores are closed by whoever opened them. */
-  close(): void {
-    for (const timer of this.retries.values()) clearTimeout(timer);
-    this.retries.clear();
+  /** Stops this service's own retry queue; the stores and shared jobs are closed by whoever opened them. */
+  async close(): Promise<void> {
+    await this.ownJobs?.close();
   }
+}
+
+/** A logger's own fields that are plain values (its channel, update id): never data of a turn. */
+function fieldsOf(log: Logger): Record<string, string | number> {
+  const fields: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(log.bindings?.() ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') fields[name] = value;
+  }
+  return fields;
 }
 
 function wasApplied(session: Session, event: string): boolean {
