@@ -41,7 +41,8 @@ const inviteSchema = new Schema(
       campaigns: { type: [String], required: true },
       regions: { type: [String], required: true },
     },
-    name: { type: String, required: true },
+    // Empty until the member joins and gives their own.
+    name: { type: String, default: '' },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },

@@ -82,7 +82,7 @@ export function staffStoreContract(name: string, open: OpenStaffStore): void {
       await store.createInvite(
         invite({ codeHash: 'b'.repeat(64), expiresAt: new Date('2026-11-02T00:00:00Z') }),
       );
-      await store.createInvite(invite({ codeHash: 'c'.repeat(64) }));
+      await store.createInvite(invite({ codeHash: 'c'.repeat(64), name: '' }));
       await assert.rejects(store.createInvite(invite()), /already exists/);
 
       const first = await store.redeemInvite('a'.repeat(64), now);
@@ -96,6 +96,7 @@ export function staffStoreContract(name: string, open: OpenStaffStore): void {
       );
       assert.equal(racing.filter((r) => r.ok).length, 1);
       assert.ok(racing.every((r) => r.ok || r.reason === 'used'));
+      assert.equal(racing.find((r) => r.ok)?.invite.name, '');
     });
   });
 }

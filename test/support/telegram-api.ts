@@ -68,6 +68,8 @@ export class TelegramApiStandIn {
   readonly calls: ApiCall[] = [];
   /** Commands by language code ('' for the default menu). */
   readonly commands = new Map<string, BotCommand[]>();
+  /** Menus set for one private chat (`scope: { type: 'chat', chat_id }`), by chat id. */
+  readonly chatCommands = new Map<number, BotCommand[]>();
   apiRoot = '';
   webhook: { url: string; secret?: string; allowedUpdates?: string[] } | null = null;
 
@@ -312,6 +314,12 @@ export class TelegramApiStandIn {
         return { result: { url: this.webhook?.url ?? '', pending_update_count: this.pending.length } };
       case 'setMyCommands':
         return { result: this.setMyCommands(body) };
+      case 'deleteMyCommands': {
+        const scope = body.scope as { type?: string; chat_id?: number } | undefined;
+        if (scope?.type === 'chat') this.chatCommands.delete(Number(scope.chat_id));
+        else this.commands.delete(String(body.language_code ?? ''));
+        return { result: true };
+      }
       case 'getMyCommands':
         return { result: this.commands.get(String(body.language_code ?? '')) ?? [] };
       case 'sendMessage':
@@ -395,7 +403,13 @@ export class TelegramApiStandIn {
       if (!/^[a-z0-9_]{1,32}$/.test(c.command)) throw bad('BOT_COMMAND_INVALID');
       if (!c.description || c.description.length > 256) throw bad('BOT_COMMAND_DESCRIPTION_INVALID');
     }
-    this.commands.set(String(body.language_code ?? ''), commands);
+    const scope = body.scope as { type?: string; chat_id?: number } | undefined;
+    if (scope?.type === 'chat') {
+      if (!Number.isInteger(scope.chat_id)) throw bad('chat_id is required in a chat scope');
+      this.chatCommands.set(Number(scope.chat_id), commands);
+    } else if (scope === undefined || scope.type === 'default') {
+      this.commands.set(String(body.language_code ?? ''), commands);
+    } else throw bad('unsupported scope in this stand-in');
     return true;
   }
 

@@ -10,6 +10,8 @@ import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/
 import { parseConfig } from '../../src/config.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { HttpServer } from '../../src/http/server.ts';
+import { Router } from '../../src/router/router.ts';
+import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
@@ -100,6 +102,8 @@ export interface Harness {
   stores: Stores;
   service: ConversationService;
   channel: TelegramChannel;
+  /** The staff directory the bot checks staff commands against. */
+  directory: StaffDirectory;
   log: ReturnType<typeof captureLog>;
   http: HttpServer | null;
   storeKind: 'servers' | 'embedded';
@@ -115,6 +119,8 @@ export interface HarnessOptions {
   clock?: () => number;
   maxRetryAfter?: number;
   bulkIntervalMs?: number;
+  /** Telegram user ids that are admins, as ADMIN_TELEGRAM_IDS would make them. */
+  admins?: number[];
 }
 
 /**
@@ -132,6 +138,11 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
   const port = http ? await http.listen(0, '127.0.0.1') : 0;
 
   const make = (stores: Stores) => {
+    const directory = new StaffDirectory({
+      store: stores.staff,
+      audit: stores.audit,
+      envAdmins: (options.admins ?? []).map((id) => ({ channel: 'telegram' as const, user: String(id) })),
+    });
     const service = new ConversationService({
       flow,
       sessions: stores.sessions,
@@ -151,8 +162,9 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
       ...(options.bulkIntervalMs !== undefined ? { bulkIntervalMs: options.bulkIntervalMs } : {}),
+      router: new Router(directory),
     });
-    return { service, channel };
+    return { service, channel, directory };
   };
   const botMode: TelegramMode = http
     ? {

@@ -12,7 +12,7 @@ const BOT = api.me.username;
 const user = new TelegramUser(api, 42, 'pt-BR');
 const group = new TelegramUser(api, 43, 'fr', 'group', -100123);
 const read = (update: object) => toInput({ update_id: 1, ...update } as Update, BOT);
-const origin = { chat: 42, user: 42, locale: 'pt-BR' };
+const origin = { chat: 42, user: 42, locale: 'pt-BR', name: 'User42' };
 
 test('typed text is an answer, kept exactly as typed', () => {
   assert.deepEqual(read(user.text('  1, 3 ')), {
@@ -40,7 +40,13 @@ test('commands need the bot_command entity Telegram adds; their argument is read
   assert.deepEqual(read(plain), { kind: 'input', origin, input: { type: 'text', text: '/skip' } });
   // Addressed to another bot: not ours to answer.
   assert.deepEqual(read(user.text('/start@other_bot')), { kind: 'ignore' });
-  assert.deepEqual(read(user.text('/frobnicate')), { kind: 'invalid', origin, reason: 'unknown_command' });
+  // A command the survey does not know goes to the router (a staff command, or unknown).
+  assert.deepEqual(read(user.text('/frobnicate now')), {
+    kind: 'other_command',
+    origin,
+    name: 'frobnicate',
+    arg: 'now',
+  });
 });
 
 test('a button press is its bound input, with the press to answer and the message to edit', () => {
@@ -88,7 +94,7 @@ test('stickers, photos and other media in a private chat are answered as unsuppo
 });
 
 test('in a group, commands, mentions and presses point to the private chat; other talk is left alone', () => {
-  const where = { chat: -100123, user: 43, locale: 'fr' };
+  const where = { chat: -100123, user: 43, locale: 'fr', name: 'User43' };
   assert.deepEqual(read(group.text('/start')), { kind: 'group', origin: where });
   assert.deepEqual(read(group.text(`hello @${BOT}`)), { kind: 'group', origin: where });
   assert.deepEqual(read(group.text('good morning, colleagues')), { kind: 'ignore' });

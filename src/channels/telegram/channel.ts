@@ -11,7 +11,9 @@ import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { ChatQueue } from './chat-queue.ts';
-import { commandsFor } from './commands.ts';
+import type { Router } from '../../router/router.ts';
+import type { StaffMember } from '../../staff/staff.ts';
+import { commandsFor, staffMenuFor } from './commands.ts';
 import { BotApi } from './bot-api.ts';
 import { CHANNEL, UpdateHandler } from './handle-update.ts';
 import { TelegramOutbox } from './outbox.ts';
@@ -54,6 +56,8 @@ export interface TelegramChannelOptions {
   metrics?: Metrics;
   /** The client of the bot's own calls; a `BotApi` over `apiRoot` by default (closed at stop). */
   api?: BotApi;
+  /** Staff commands and their rights, checked against the staff directory. */
+  router?: Router;
 }
 
 export type TelegramMode =
@@ -133,12 +137,30 @@ export class TelegramChannel {
       botUsername: me.username,
       log: this.log,
       ...(clock ? { clock } : {}),
+      ...(this.options.router
+        ? { router: this.options.router, onStaffChanged: (member) => this.setStaffMenu(member) }
+        : {}),
     });
     const languages = service.flow.languages;
     const menu = (lng: string) => commandsFor(translator.translatorFor(lng));
     await this.outbox.call('setMyCommands', { commands: menu(languages[0]!) });
     for (const lng of languages)
       await this.outbox.call('setMyCommands', { commands: menu(lng), language_code: lng });
+    for (const member of (await this.options.router?.directory.list()) ?? []) await this.setStaffMenu(member);
+  }
+
+  /**
+   * Staff see their commands in their own private chat's menu (a chat-scoped menu, in their
+   * language); a revoked member's chat goes back to the survey's menu. Nobody else sees them.
+   */
+  private async setStaffMenu(member: StaffMember): Promise<void> {
+    const t = this.options.translator.translatorFor(member.locale);
+    for (const principal of member.principals.filter((p) => p.channel === CHANNEL)) {
+      const scope = { type: 'chat', chat_id: Number(principal.user) };
+      if (member.status === 'active') {
+        await this.outbox.call('setMyCommands', { commands: staffMenuFor(member, t), scope });
+      } else await this.outbox.call('deleteMyCommands', { scope });
+    }
   }
 
   /** Starts receiving updates; resolves once they flow (not when the bot stops). */

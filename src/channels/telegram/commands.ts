@@ -1,5 +1,7 @@
 import type { BotCommand } from 'telegraf/types';
 import type { Translate } from '../../i18n/translator.ts';
+import { commandsOf } from '../../staff/permissions.ts';
+import type { StaffMember } from '../../staff/staff.ts';
 
 /** The bot's commands, in the order Telegram's menu shows them. */
 export const COMMANDS = [
@@ -23,4 +25,15 @@ export function commandsFor(t: Translate): BotCommand[] {
     command,
     description: [...t({ key: `telegram:commands.${command}` })].slice(0, MAX_DESCRIPTION).join(''),
   }));
+}
+
+/** A staff member's own menu (set for their private chat): the survey's commands, then their staff commands. */
+export function staffMenuFor(member: StaffMember, t: Translate): BotCommand[] {
+  return [
+    ...commandsFor(t),
+    ...commandsOf(member).map((command) => ({
+      command,
+      description: [...t({ key: `staff:commands.${command}` })].slice(0, MAX_DESCRIPTION).join(''),
+    })),
+  ];
 }

@@ -4,6 +4,8 @@ import type { Flow } from '../../engine/flow.ts';
 import type { Input } from '../../engine/input.ts';
 import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
+import type { Router } from '../../router/router.ts';
+import type { StaffMember } from '../../staff/staff.ts';
 import { TOKEN_PATTERN, type InvitationStore } from '../../store/invitation-store.ts';
 import type { CommandAction } from './callback-data.ts';
 import type { CommandName } from './commands.ts';
@@ -28,6 +30,10 @@ export interface UpdateHandlerDeps {
   botUsername: string;
   log: Logger;
   clock?: () => number;
+  /** Staff commands and their rights; without it, every command the survey does not know is unknown. */
+  router?: Router;
+  /** A staff member joined or changed: their command menu is set again. */
+  onStaffChanged?: (member: StaffMember) => Promise<void>;
 }
 
 /**
@@ -86,6 +92,8 @@ export class UpdateHandler {
         return this.turn({ origin, ...(event.press ? { press: event.press } : {}) }, event.input);
       case 'command':
         return this.command(origin, event.command, event.arg);
+      case 'other_command':
+        return this.otherCommand(origin, event.name, event.arg);
       case 'action':
         return this.action(origin, event.action, event.press);
       case 'invalid': {
@@ -139,6 +147,34 @@ export class UpdateHandler {
         await outbox.send(origin.chat, confirmation('delete', await this.translatorOf(origin)));
         return;
     }
+  }
+
+  /**
+   * A command the survey does not know goes to the router: a staff command the sender may use is
+   * answered; anything else gets the unknown-command answer, so staff commands stay unseen.
+   */
+  private async otherCommand(origin: Origin, name: string, arg: string): Promise<Outcome> {
+    const { outbox, router } = this.deps;
+    const route = router
+      ? await router.command(
+          {
+            principal: { channel: CHANNEL, user: String(origin.user) },
+            locale: pickLocale(this.flow, origin.locale),
+            displayName: origin.name ?? '',
+          },
+          name,
+          arg,
+        )
+      : ({ to: 'unknown_command' } as const);
+    if (route.to !== 'staff') {
+      const t = await this.translatorOf(origin);
+      await outbox.send(origin.chat, { text: t({ key: 'telegram:invalid.unknown_command' }) });
+      return 'refused';
+    }
+    const t = this.translate(route.reply.locale);
+    for (const text of route.reply.texts) await outbox.send(origin.chat, { text: t(text) });
+    if (route.reply.changed) await this.deps.onStaffChanged?.(route.reply.changed);
+    return 'ok';
   }
 
   /** Buttons of commands: confirmations, the language picker, "continue without invitation". */

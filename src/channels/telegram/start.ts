@@ -32,6 +32,7 @@ export async function startTelegram(
     onFatal,
     ...(redis ? { prompts: sharedPromptMessages(redis, config, app.log) } : {}),
     metrics: app.metrics,
+    router: app.router,
   });
   const mode = modeOf(app, http);
   // Several replicas may share this bot: only the holder of the polling lock asks for updates.

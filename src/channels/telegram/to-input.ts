@@ -9,6 +9,8 @@ export interface Origin {
   user: number;
   /** Telegram's `language_code` of the user, such as "ru" or "pt-br". */
   locale?: string;
+  /** The user's first (and last) name as Telegram shows it: the name of a joining staff member. */
+  name?: string;
   /** The update's id, so that an update Telegram delivers again is applied once (set by the channel). */
   update?: number;
 }
@@ -23,6 +25,8 @@ export interface Press {
 export type TelegramEvent =
   | { kind: 'input'; origin: Origin; input: Input; press?: Press }
   | { kind: 'command'; origin: Origin; command: CommandName; arg?: string }
+  /** A command the survey does not know: a staff command, or an unknown one (the router decides). */
+  | { kind: 'other_command'; origin: Origin; name: string; arg: string }
   | { kind: 'action'; origin: Origin; action: CommandAction; press: Press }
   | {
       kind: 'invalid';
@@ -77,13 +81,22 @@ export function toInput(update: Update, botUsername: string): TelegramEvent {
   if (command === 'other_bot') return { kind: 'ignore' };
   if (!command) return { kind: 'input', origin, input: { type: 'text', text: message.text } };
   if (!COMMANDS.includes(command.name as CommandName))
-    return { kind: 'invalid', origin, reason: 'unknown_command' };
+    return { kind: 'other_command', origin, name: command.name, arg: command.arg };
   const arg = command.arg;
   return { kind: 'command', origin, command: command.name as CommandName, ...(arg ? { arg } : {}) };
 }
 
-function originOf(chat: number, from: { id: number; language_code?: string }): Origin {
-  return { chat, user: from.id, ...(from.language_code ? { locale: from.language_code } : {}) };
+function originOf(
+  chat: number,
+  from: { id: number; language_code?: string; first_name?: string; last_name?: string },
+): Origin {
+  const name = [from.first_name, from.last_name].filter(Boolean).join(' ').slice(0, 100);
+  return {
+    chat,
+    user: from.id,
+    ...(from.language_code ? { locale: from.language_code } : {}),
+    ...(name ? { name } : {}),
+  };
 }
 
 /** "/start abc", "/skip@survey_bot": the command's name and argument, or 'other_bot'. */
