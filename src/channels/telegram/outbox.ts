@@ -79,10 +79,23 @@ export class TelegramOutbox {
   }
 
   async call<T>(method: string, payload: Record<string, unknown>, chat?: number): Promise<T | null> {
+    const outcome = await this.attempt<T>(method, payload, chat);
+    return outcome.ok ? outcome.result : null;
+  }
+
+  /**
+   * A call, and how it ended: its result, or the failure as the caller can act on it (rate
+   * limited beyond what is waited out, unreachable, gone...). Never throws.
+   */
+  async attempt<T>(
+    method: string,
+    payload: Record<string, unknown>,
+    chat?: number,
+  ): Promise<{ ok: true; result: T } | { ok: false; failure: CallFailure }> {
     const maxAttempts = this.options.maxAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.api.call<T>(method, payload);
+        return { ok: true, result: await this.api.call<T>(method, payload) };
       } catch (error) {
         const failure = classifyFailure(error);
         const metrics = this.options.metrics;
@@ -107,25 +120,20 @@ export class TelegramOutbox {
             continue;
           }
           this.log.error({ ...context, retryAfter: failure.retryAfter }, 'telegram rate limit: call dropped');
-          return null;
-        }
-        if (failure.kind === 'not_modified') return null;
-        if (failure.kind === 'gone') {
+        } else if (failure.kind === 'gone') {
           this.log.debug(context, 'telegram message gone');
-          return null;
-        }
-        if (failure.kind === 'unreachable') {
+        } else if (failure.kind === 'unreachable') {
           this.log.warn({ ...context, reason: failure.reason }, 'telegram chat unreachable');
           if (chat !== undefined)
             await this.options.onUnreachable?.(chat, failure.reason).catch(() => undefined);
-          return null;
+        } else if (failure.kind === 'other') {
+          const description = error instanceof TelegramError ? error.description : (error as Error).message;
+          this.log.error(
+            { ...context, code: (error as TelegramError).code, description },
+            'telegram call failed',
+          );
         }
-        const description = error instanceof TelegramError ? error.description : (error as Error).message;
-        this.log.error(
-          { ...context, code: (error as TelegramError).code, description },
-          'telegram call failed',
-        );
-        return null;
+        return { ok: false, failure };
       }
     }
   }
