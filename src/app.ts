@@ -2,7 +2,7 @@ import type { Config } from './config.ts';
 import { ConversationService } from './conversation/service.ts';
 import { startSweeper } from './conversation/sweeper.ts';
 import type { Flow } from './engine/flow.ts';
-import { loadFlow, loadResources } from './flows/load.ts';
+import { loadFlow, loadResources, withFlowTexts } from './flows/load.ts';
 import { Translator } from './i18n/translator.ts';
 import type { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
@@ -22,7 +22,7 @@ export interface App {
 
 /** Wires the configured flow, texts, stores and conversation service; channels come on top. */
 export async function createApp(config: Config, log: Logger): Promise<App> {
-  const resources = loadResources();
+  const resources = withFlowTexts(loadResources(), config.FLOW);
   const flow = loadFlow(config.FLOW, resources);
   const translator = new Translator(resources, flow.languages);
   const stores = await openStores(config, log);

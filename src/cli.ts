@@ -27,8 +27,8 @@ function validate(files: string[]): number {
   }
   for (const file of files.length ? files.map((f) => resolve(f)) : listFlowFiles()) {
     const { flow, issues } = checkFlowFile(file, resources);
-    for (const issue of issues) console.log(formatIssue(issue));
-    problems += issues.length;
+    for (const issue of issues) console.log(`${issue.warning ? 'warning: ' : ''}${formatIssue(issue)}`);
+    problems += issues.filter((i) => !i.warning).length;
     if (flow) {
       const asked = flow.questions.length - flow.metaCount;
       console.log(
