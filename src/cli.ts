@@ -2,14 +2,28 @@ import { resolve } from 'node:path';
 import { createApp } from './app.ts';
 import { runTerminalOnStdio } from './channels/terminal/start.ts';
 import { loadConfigOrReport } from './config.ts';
-import { checkFlowFile, formatIssue, listFlowFiles, loadResources } from './flows/load.ts';
+import {
+  checkFlowFile,
+  formatIssue,
+  listFlowFiles,
+  loadFlow,
+  loadResources,
+  withFlowTexts,
+} from './flows/load.ts';
+import { writeXlsForm } from './forms/export.ts';
+import { importFormFile } from './forms/import-file.ts';
+import { Translator } from './i18n/translator.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
 import { createLogger } from './log.ts';
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
   validate [flow.yaml ...]  check flows and their texts in every language; exit 1 on any problem
-  responses [--json]        list stored responses`;
+  responses [--json]        list stored responses
+  import-form <form.xlsx|.csv|.md> [--skip-unsupported] [--language xx] [--replace]
+                            an XLSForm as flows/<form_id>.yaml and its texts; nothing is written from a form that fails
+  export-form <flow id> [out.xlsx]
+                            a flow as an XLSForm (default: <flow id>.xlsx here)`;
 
 /** Checks flows and locale files; prints every problem as "file: question: reason". */
 function validate(files: string[]): number {
@@ -40,9 +54,55 @@ function validate(files: string[]): number {
   return problems === 0 ? 0 : 1;
 }
 
+/** `import-form <file> [--skip-unsupported] [--language xx] [--replace]`: prints every part and its fate. */
+async function importForm(args: string[]): Promise<number> {
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--language');
+  if (!file) {
+    console.error(USAGE);
+    return 2;
+  }
+  const language = args[args.indexOf('--language') + 1];
+  const report = await importFormFile(resolve(file), {
+    skipUnsupported: args.includes('--skip-unsupported'),
+    replace: args.includes('--replace'),
+    ...(args.includes('--language') && language ? { language } : {}),
+  });
+  for (const line of report.summary) console.log(line);
+  for (const line of report.notes) console.log(`note: ${line}`);
+  for (const line of report.warnings) console.log(`warning: ${line}`);
+  for (const line of report.problems) console.log(`refused: ${line}`);
+  if (!report.ok) {
+    const hint = report.problems.some((p) => /not supported|repeats/.test(p))
+      ? ' (--skip-unsupported leaves unsupported questions out)'
+      : '';
+    console.log(`${report.problems.length} problem(s): nothing written${hint}`);
+    return 1;
+  }
+  for (const written of report.written) console.log(`wrote ${written}`);
+  console.log(`run it with FLOW=${report.flowId} npm start`);
+  return 0;
+}
+
+/** `export-form <flow id> [out.xlsx]`: the flow and its texts as an XLSForm workbook. */
+async function exportForm(args: string[]): Promise<number> {
+  const [id, out] = args;
+  if (!id) {
+    console.error(USAGE);
+    return 2;
+  }
+  const resources = withFlowTexts(loadResources(), id);
+  const flow = loadFlow(id, resources);
+  const path = resolve(out ?? `${id}.xlsx`);
+  await writeXlsForm(flow, new Translator(resources, flow.languages), path);
+  console.log(`wrote ${path}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'validate') return validate(args);
+  if (command === 'import-form') return importForm(args);
+  if (command === 'export-form') return exportForm(args);
   if (command !== 'chat' && command !== 'responses') {
     console.error(USAGE);
     return command ? 2 : 0;
