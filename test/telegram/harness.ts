@@ -11,6 +11,8 @@ import { parseConfig } from '../../src/config.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
+import type { Flow } from '../../src/engine/flow.ts';
+import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
 import { MONGODB_URI, REDIS_URL, needServer } from '../support/servers.ts';
@@ -115,6 +117,9 @@ export interface HarnessOptions {
   clock?: () => number;
   maxRetryAfter?: number;
   bulkIntervalMs?: number;
+  /** Another flow than the questionnaire, with a translator holding its texts. */
+  flow?: Flow;
+  translator?: Translator;
 }
 
 /**
@@ -133,7 +138,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
 
   const make = (stores: Stores) => {
     const service = new ConversationService({
-      flow,
+      flow: options.flow ?? flow,
       sessions: stores.sessions,
       responses: stores.responses,
       contacts: stores.contacts,
@@ -145,7 +150,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       token: api.token,
       apiRoot: api.apiRoot,
       service,
-      translator,
+      translator: options.translator ?? translator,
       invitations: stores.invitations,
       log: log.log,
       ...(options.clock ? { clock: options.clock } : {}),
