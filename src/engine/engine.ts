@@ -253,7 +253,9 @@ export function promptFor(flow: Flow, session: Session): Prompt {
     step: session.step,
     text: view.text,
     ...(view.hint ? { hint: view.hint } : {}),
-    ...(question.group && session.step === '' ? { heading: { key: `${flow.id}:${question.group}.heading` } } : {}),
+    ...(question.group && session.step === ''
+      ? { heading: { key: `${flow.id}:${question.group}.heading` } }
+      : {}),
     ...(question.hint && session.step === '' ? { help: { key: `${flow.id}:${question.id}.hint` } } : {}),
     choices: view.choices,
     accepts: view.accepts,

@@ -324,7 +324,10 @@ function checkTexts(
     const lacking = own.filter((ns) => !resources[lng]?.[ns]);
     if (lacking.length > 0) {
       const files = lacking.map((ns) => `locales/${lng}/${ns}.json`).join(', ');
-      warn(undefined, `language "${lng}": the bot's own texts are missing (${files}); they are shown in English`);
+      warn(
+        undefined,
+        `language "${lng}": the bot's own texts are missing (${files}); they are shown in English`,
+      );
     }
   }
   for (const lng of withTexts.filter((l) => !def.languages!.includes(l))) {

@@ -608,6 +608,8 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
 
     if (!isMeta) {
       if (Object.keys(labels).length === 0) local.push(at('label', 'a question without a label'));
+      if (Object.values(labels).some((l) => l.includes('${')))
+        notes.push(at('label', 'the label names an answer (${...}): a chat shows it as written'));
       for (const [lng, text] of Object.entries(labels)) setText(lng, item.id, 'text', text);
       const hints = q.type === 'amount' ? {} : translations(row, surveyColumns, 'hint', defaultLanguage);
       if (Object.keys(hints).length > 0) q.hint = true;
