@@ -585,16 +585,13 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
     const constraintText = isMeta ? undefined : cell(row, 'constraint');
     let constraint = constraintText ? parse('constraint', constraintText, 'constraint') : null;
     if (options) {
-      {
-        for (const [lng, values] of Object.entries(options.labels)) setText(lng, item.id, 'options', values);
-        if (constraint && q.type === 'multi') {
-          const exclusive = exclusiveOptions(constraint, item.id);
-          if (exclusive.options.length > 0) {
-            const ids = exclusive.options;
-            q.options = (q.options as string[]).filter((o) => !ids.includes(o));
-            q.exclusive = ids;
-            constraint = exclusive.rest;
-          }
+      for (const [lng, values] of Object.entries(options.labels)) setText(lng, item.id, 'options', values);
+      if (constraint && q.type === 'multi') {
+        const exclusive = exclusiveOptions(constraint, item.id);
+        if (exclusive.options.length > 0) {
+          q.options = (q.options as string[]).filter((o) => !exclusive.options.includes(o));
+          q.exclusive = exclusive.options;
+          constraint = exclusive.rest;
         }
       }
     }
@@ -650,7 +647,7 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
   }
 
   // Group headings: the label of every group a question shows.
-  for (const [name, item] of byName) {
+  for (const item of byName.values()) {
     if (item.type.kind !== 'begin_group') continue;
     if (!questions.some((q) => q.group === item.id)) continue;
     for (const [lng, text] of Object.entries(
@@ -658,7 +655,6 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
     )) {
       setText(lng, item.id, 'heading', text);
     }
-    void name;
   }
   for (const lng of Object.keys(texts)) languagesSeen.add(lng);
 
