@@ -3,7 +3,7 @@ import { ConversationService } from './conversation/service.ts';
 import { startSweeper } from './conversation/sweeper.ts';
 import type { Flow } from './engine/flow.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FlowError, loadResources } from './flows/load.ts';
+import { FlowError, languagesOf, loadResources, withAllFlowTexts } from './flows/load.ts';
 import { FlowRegistry } from './flows/registry.ts';
 import { within } from './store/within.ts';
 import { Translator } from './i18n/translator.ts';
@@ -39,8 +39,8 @@ export interface App {
 
 /** Wires the configured flow, texts, stores and conversation service; channels come on top. */
 export async function createApp(config: Config, log: Logger): Promise<App> {
-  const resources = loadResources();
-  const translator = new Translator(resources, Object.keys(resources));
+  const resources = withAllFlowTexts(loadResources());
+  const translator = new Translator(resources, languagesOf(resources));
   const stores = await openStores(config, log);
   let flows: FlowRegistry;
   try {

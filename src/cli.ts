@@ -3,7 +3,18 @@ import { join, resolve } from 'node:path';
 import { createApp } from './app.ts';
 import { runTerminalOnStdio } from './channels/terminal/start.ts';
 import { loadConfigOrReport } from './config.ts';
-import { checkFlowFile, formatIssue, listFlowFiles, loadResources } from './flows/load.ts';
+import {
+  checkFlowFile,
+  formatIssue,
+  languagesOf,
+  listFlowFiles,
+  loadFlow,
+  loadResources,
+  withAllFlowTexts,
+  withFlowTexts,
+} from './flows/load.ts';
+import { writeXlsForm } from './forms/export.ts';
+import { importFormFile } from './forms/import-file.ts';
 import { FlowRegistry } from './flows/registry.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
 import { Translator } from './i18n/translator.ts';
@@ -20,6 +31,10 @@ const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
   validate [flow.yaml ...]  check flows and their texts in every language; exit 1 on any problem
   responses [--json]        list stored responses
+  import-form <form.xlsx|.csv|.md> [--skip-unsupported] [--language xx] [--replace]
+                            an XLSForm as flows/<form_id>.yaml and its texts; nothing is written from a form that fails
+  export-form <flow id> [out.xlsx]
+                            a flow as an XLSForm (default: <flow id>.xlsx here)
   staff <command>           manage staff (npm run staff -- help)`;
 
 /** Checks flows and locale files; prints every problem as "file: question: reason". */
@@ -38,8 +53,8 @@ async function validate(files: string[]): Promise<number> {
   }
   for (const file of files.length ? files.map((f) => resolve(f)) : listFlowFiles()) {
     const { flow, issues } = checkFlowFile(file, resources);
-    for (const issue of issues) console.log(formatIssue(issue));
-    problems += issues.length;
+    for (const issue of issues) console.log(`${issue.warning ? 'warning: ' : ''}${formatIssue(issue)}`);
+    problems += issues.filter((i) => !i.warning).length;
     if (flow) {
       const asked = flow.questions.length - flow.metaCount;
       console.log(
@@ -80,8 +95,9 @@ async function checkDeployed(resources: ReturnType<typeof loadResources>): Promi
     close = () => store.close();
   } else return 0;
   try {
-    const translator = new Translator(resources, Object.keys(resources));
-    const registry = FlowRegistry.open({ resources, translator, store, defaultFlow: config.FLOW });
+    const all = withAllFlowTexts(resources);
+    const translator = new Translator(all, languagesOf(all));
+    const registry = FlowRegistry.open({ resources: all, translator, store, defaultFlow: config.FLOW });
     const issues = await registry.check();
     for (const issue of issues) console.log(formatIssue(issue));
     return issues.length;
@@ -90,9 +106,55 @@ async function checkDeployed(resources: ReturnType<typeof loadResources>): Promi
   }
 }
 
+/** `import-form <file> [--skip-unsupported] [--language xx] [--replace]`: prints every part and its fate. */
+async function importForm(args: string[]): Promise<number> {
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--language');
+  if (!file) {
+    console.error(USAGE);
+    return 2;
+  }
+  const language = args[args.indexOf('--language') + 1];
+  const report = await importFormFile(resolve(file), {
+    skipUnsupported: args.includes('--skip-unsupported'),
+    replace: args.includes('--replace'),
+    ...(args.includes('--language') && language ? { language } : {}),
+  });
+  for (const line of report.summary) console.log(line);
+  for (const line of report.notes) console.log(`note: ${line}`);
+  for (const line of report.warnings) console.log(`warning: ${line}`);
+  for (const line of report.problems) console.log(`refused: ${line}`);
+  if (!report.ok) {
+    const hint = report.problems.some((p) => /not supported|repeats/.test(p))
+      ? ' (--skip-unsupported leaves unsupported questions out)'
+      : '';
+    console.log(`${report.problems.length} problem(s): nothing written${hint}`);
+    return 1;
+  }
+  for (const written of report.written) console.log(`wrote ${written}`);
+  console.log(`run it with FLOW=${report.flowId} npm start`);
+  return 0;
+}
+
+/** `export-form <flow id> [out.xlsx]`: the flow and its texts as an XLSForm workbook. */
+async function exportForm(args: string[]): Promise<number> {
+  const [id, out] = args;
+  if (!id) {
+    console.error(USAGE);
+    return 2;
+  }
+  const resources = withFlowTexts(loadResources(), id);
+  const flow = loadFlow(id, resources);
+  const path = resolve(out ?? `${id}.xlsx`);
+  await writeXlsForm(flow, new Translator(resources, flow.languages), path);
+  console.log(`wrote ${path}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'validate') return await validate(args);
+  if (command === 'import-form') return importForm(args);
+  if (command === 'export-form') return exportForm(args);
   if (command === 'staff' && (args.length === 0 || args[0] === 'help')) {
     console.log(STAFF_USAGE);
     return 0;

@@ -16,7 +16,9 @@ type QuestionPrompt = Extract<Prompt, { kind: 'question' }>;
 export function questionLines(flow: Flow, prompt: QuestionPrompt, t: Translate): string[] {
   const lines: string[] = [];
   if (prompt.progress) lines.push(t({ key: 'common:progress', params: { ...prompt.progress } }));
+  if (prompt.heading) lines.push(`— ${t(prompt.heading)} —`);
   lines.push(t(prompt.text));
+  if (prompt.help) lines.push(t(prompt.help));
   if (prompt.previous && prompt.step === '') {
     const answer = summarize(flow, prompt.question, prompt.previous, t);
     lines.push(t({ key: 'common:previous', params: { answer } }));
@@ -77,6 +79,13 @@ export function summarize(
         ? t({ key: 'common:summary.contact_yes', params: { name: v.name } })
         : t({ key: 'common:summary.contact_no' });
     }
+    case 'note':
+      return t({ key: 'common:note.continue' });
+    case 'acknowledge':
+      return t({ key: 'common:acknowledge.ok' });
+    case 'integer':
+    case 'decimal':
+      return new Intl.NumberFormat(t.lng, { maximumFractionDigits: 20 }).format(value as number);
     default:
       return shorten(String(value), 300);
   }

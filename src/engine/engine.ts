@@ -1,7 +1,7 @@
 import { evaluate } from './condition.ts';
 import { META_TYPES, questionAt, type Flow, type Question } from './flow.ts';
 import type { Input, RefusalCode } from './input.ts';
-import type { EngineEvent, Prompt, Refusal } from './prompt.ts';
+import type { EngineEvent, Prompt, Refusal, Text } from './prompt.ts';
 import { handlers } from './questions/index.ts';
 import type { Context, QuestionHandler } from './questions/handler.ts';
 import { SESSION_SCHEMA_VERSION, type Answer, type Draft, type Session } from './session.ts';
@@ -107,11 +107,11 @@ export function pickLocale(flow: Flow, platformLocale: string | undefined): stri
  * accepted one returns a new session with its version incremented.
  */
 export function next(flow: Flow, session: Session, input: Input, now: number): Step {
-  const refuse = (code: RefusalCode): Step => ({
+  const refuse = (code: RefusalCode, text?: Text): Step => ({
     session,
     prompt: promptFor(flow, session),
     events: [],
-    refusal: { code, text: { key: `common:refusal.${code}` } },
+    refusal: { code, text: text ?? { key: `common:refusal.${code}` } },
   });
   if (input.type === 'start') return { session, prompt: promptFor(flow, session), events: [] };
   if (input.bound && (input.bound.question !== session.current || input.bound.version !== session.version)) {
@@ -139,7 +139,10 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
     return done(flow, arrived, [{ type: 'back', question: previous }]);
   }
   if (input.type === 'decline') {
-    if (META_TYPES.has(question.type)) return refuse('not_declinable');
+    if (question.required && !META_TYPES.has(question.type)) {
+      return refuse('required', ownText(flow, question, 'required_message', question.requiredMessage));
+    }
+    if (!isDeclinable(question)) return refuse('not_declinable');
     return done(flow, ...record(flow, touch(session, now), question, { status: 'declined' }));
   }
 
@@ -148,10 +151,33 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
   if ('refuse' in outcome) return refuse(outcome.refuse);
   if ('step' in outcome)
     return done(flow, touch(session, now, { step: outcome.step, draft: outcome.draft }), []);
+  if (!satisfiesConstraint(question, session.answers, outcome.value)) {
+    return refuse('constraint', ownText(flow, question, 'constraint_message', question.constraintMessage));
+  }
   return done(
     flow,
     ...record(flow, touch(session, now), question, { status: 'answered', value: outcome.value }),
   );
+}
+
+/** Notes, set-up steps and required questions cannot be answered with "prefer not to answer". */
+export function isDeclinable(question: Question): boolean {
+  return !META_TYPES.has(question.type) && question.type !== 'note' && !question.required;
+}
+
+/** Whether a value meets the question's constraint, read with the value in place of its own answer. */
+function satisfiesConstraint(
+  question: Question,
+  answers: Readonly<Record<string, Answer>>,
+  value: unknown,
+): boolean {
+  if (!question.constraint) return true;
+  return evaluate(question.constraint, { ...answers, [question.id]: { status: 'answered', value } });
+}
+
+/** The question's own text for a refusal when the flow has one, else the common one. */
+function ownText(flow: Flow, question: Question, suffix: string, own: boolean | undefined): Text | undefined {
+  return own ? { key: `${flow.id}:${question.id}.${suffix}` } : undefined;
 }
 
 function done(flow: Flow, session: Session, events: EngineEvent[]): Step {
@@ -230,7 +256,8 @@ function advance(flow: Flow, session: Session, from: number, events: EngineEvent
     const fits =
       kept !== undefined &&
       (kept.status === 'declined' ||
-        (handler.stillValid?.({ flow, question, session: view }, kept.value) ?? true));
+        ((handler.stillValid?.({ flow, question, session: view }, kept.value) ?? true) &&
+          satisfiesConstraint(question, answers, kept.value)));
     if (fits) {
       path = [...path, question.id];
       continue;
@@ -272,10 +299,14 @@ export function promptFor(flow: Flow, session: Session): Prompt {
     step: session.step,
     text: view.text,
     ...(view.hint ? { hint: view.hint } : {}),
+    ...(question.group && session.step === ''
+      ? { heading: { key: `${flow.id}:${question.group}.heading` } }
+      : {}),
+    ...(question.hint && session.step === '' ? { help: { key: `${flow.id}:${question.id}.hint` } } : {}),
     choices: view.choices,
     accepts: view.accepts,
     multiple: view.multiple ?? false,
-    declinable: !META_TYPES.has(question.type),
+    declinable: isDeclinable(question),
     canGoBack: session.path.length > 0,
     progress: META_TYPES.has(question.type) ? null : progress(flow, session, question),
     ...(previous ? { previous } : {}),

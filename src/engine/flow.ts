@@ -12,7 +12,40 @@ export interface Condition {
   all?: Condition[];
   any?: Condition[];
   not?: Condition;
+  compare?: Comparison;
+  left?: Operand;
+  right?: Operand;
+  selected?: string;
+  option?: Operand;
+  regex?: Operand;
+  pattern?: string;
 }
+
+export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+/**
+ * A value a comparison reads: an answer as XPath sees it ('' when not answered), a literal, a
+ * column of the choice being filtered (choice filters only), how many options a multiple-choice
+ * answer holds, or the length of a value.
+ */
+export type Operand =
+  | { q: string }
+  | { value: string | number }
+  | { column: string }
+  | { countSelected: string }
+  | { length: Operand };
+
+const ColumnName = z.string().regex(/^[A-Za-z_][\w.-]{0,63}$/, 'a column name');
+
+export const OperandSchema: z.ZodType<Operand> = z.lazy(() =>
+  z.union([
+    z.strictObject({ q: Id }),
+    z.strictObject({ value: z.union([z.string().max(1000), z.number()]) }),
+    z.strictObject({ column: ColumnName }),
+    z.strictObject({ countSelected: Id }),
+    z.strictObject({ length: OperandSchema }),
+  ]),
+);
 
 /**
  * Conditions are a closed grammar of data, never code: one comparison on an earlier question,
@@ -26,10 +59,37 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ all: z.array(ConditionSchema).min(1) }),
     z.strictObject({ any: z.array(ConditionSchema).min(1) }),
     z.strictObject({ not: ConditionSchema }),
+    z.strictObject({
+      compare: z.enum(['=', '!=', '<', '<=', '>', '>=']),
+      left: OperandSchema,
+      right: OperandSchema,
+    }),
+    z.strictObject({ selected: Id, option: OperandSchema }),
+    z.strictObject({ regex: OperandSchema, pattern: z.string().min(1).max(500) }),
   ]),
 );
 
-const base = { id: Id, when: ConditionSchema.optional() };
+const base = {
+  id: Id,
+  when: ConditionSchema.optional(),
+  /** Cannot be declined; `requiredMessage` names the text `<id>.required_message` said instead. */
+  required: z.boolean().optional(),
+  requiredMessage: z.boolean().optional(),
+  /** Checked on the answer (the question's own id stands for it); false refuses the answer. */
+  constraint: ConditionSchema.optional(),
+  constraintMessage: z.boolean().optional(),
+  /** A line of help under the question: the text `<id>.hint`. */
+  hint: z.boolean().optional(),
+  /** The group the question belongs to: its heading, the text `<group>.heading`, is shown above it. */
+  group: Id.optional(),
+};
+
+/** Which options a choice question shows: a condition over each option's columns and earlier answers. */
+const choiceFiltering = {
+  choiceFilter: ConditionSchema.optional(),
+  /** Columns of each option that the choice filter reads (`name` is the option id itself). */
+  optionData: z.record(Id, z.record(ColumnName, z.string().max(1000))).optional(),
+};
 
 export const QuestionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('language') }),
@@ -40,6 +100,7 @@ export const QuestionSchema = z.discriminatedUnion('type', [
     type: z.literal('single'),
     options: z.array(Id).min(2),
     other: z.boolean().default(false),
+    ...choiceFiltering,
   }),
   z.strictObject({
     ...base,
@@ -47,6 +108,7 @@ export const QuestionSchema = z.discriminatedUnion('type', [
     options: z.array(Id).min(2),
     other: z.boolean().default(false),
     exclusive: z.array(Id).default([]),
+    ...choiceFiltering,
   }),
   z.strictObject({
     ...base,
@@ -54,6 +116,7 @@ export const QuestionSchema = z.discriminatedUnion('type', [
     items: z.array(Id).min(2).optional(),
     itemsFrom: Id.optional(),
     notApplicable: z.boolean().default(false),
+    ...choiceFiltering,
   }),
   z.strictObject({
     ...base,
@@ -64,11 +127,27 @@ export const QuestionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('amount') }),
   z.strictObject({ ...base, type: z.literal('country') }),
   z.strictObject({ ...base, type: z.literal('contact') }),
+  z.strictObject({ ...base, type: z.literal('integer') }),
+  z.strictObject({ ...base, type: z.literal('decimal') }),
+  /** A calendar date, stored as YYYY-MM-DD. */
+  z.strictObject({ ...base, type: z.literal('date') }),
+  /** A text to read, answered by "continue"; nothing is asked. */
+  z.strictObject({ ...base, type: z.literal('note') }),
+  /** One "OK" to confirm, stored as "OK" (XLSForm's acknowledge). */
+  z.strictObject({ ...base, type: z.literal('acknowledge') }),
 ]);
 
 export const FlowSchema = z.strictObject({
   id: Id,
   version: z.number().int().min(1),
+  /**
+   * The languages the flow is offered in, the default first. Without it, every language of the
+   * bot's locale files, which must then all hold the flow's texts.
+   */
+  languages: z
+    .array(z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code'))
+    .min(1)
+    .optional(),
   questions: z.array(QuestionSchema).min(1),
 });
 
@@ -81,7 +160,7 @@ export type QuestionOf<T extends QuestionType> = Extract<Question, { type: T }>;
 export const META_TYPES: ReadonlySet<QuestionType> = new Set(['language', 'consent']);
 
 /** A flow ready for the engine: the definition plus lookups computed once at load. */
-export interface Flow extends FlowDefinition {
+export interface Flow extends Omit<FlowDefinition, 'languages'> {
   /** Position of each question id in `questions`. */
   index: ReadonlyMap<string, number>;
   /** Number of meta questions (language, consent), which come first and are not counted. */
@@ -104,7 +183,7 @@ export function compileFlow(def: FlowDefinition, languages: readonly string[], n
   const refs = new Map(
     def.questions.filter((q) => q.when).map((q) => [q.id, referencedQuestions(q.when!)] as const),
   );
-  return { ...def, index, metaCount, refs, languages, ns };
+  return { ...def, index, metaCount, refs, languages: def.languages ?? languages, ns };
 }
 
 export function questionAt(flow: Flow, id: string): Question {

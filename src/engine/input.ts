@@ -42,4 +42,9 @@ export type RefusalCode =
   | 'amount_invalid'
   | 'currency_unknown'
   | 'email_invalid'
-  | 'busy';
+  | 'busy'
+  | 'required'
+  | 'constraint'
+  | 'integer_invalid'
+  | 'decimal_invalid'
+  | 'date_invalid';

@@ -25,6 +25,10 @@ export type Prompt =
       text: Text;
       /** An extra line under the question, such as the format a typed answer needs. */
       hint?: Text;
+      /** The heading of the group the question is in, shown above it. */
+      heading?: Text;
+      /** The question's own help text (an XLSForm hint), shown under it. */
+      help?: Text;
       choices: Choice[];
       accepts: InputType[];
       /** Several choices can be picked (toggles with a Done button). */

@@ -1,4 +1,4 @@
-import { evaluate, referencedQuestions } from './condition.ts';
+import { evaluate, referencedColumns, referencedQuestions } from './condition.ts';
 import { FlowSchema, META_TYPES, type Condition, type FlowDefinition, type Question } from './flow.ts';
 import type { Answer } from './session.ts';
 
@@ -7,7 +7,19 @@ export interface FlowIssue {
   file: string;
   question?: string;
   message: string;
+  /** Worth knowing, but the flow runs (a language offered without all of the bot's texts...). */
+  warning?: true;
 }
+
+/**
+ * Telegram's 64 bytes of callback data hold `<version>:<question>:c:<option>`: question and option
+ * ids together must leave room for a nine-digit version.
+ */
+export const MAX_QUESTION_ID = 40;
+export const MAX_BUTTON_IDS = 51;
+
+/** The bot's own texts a respondent sees, besides the flow's. */
+export const RESPONDENT_NAMESPACES = ['common', 'terminal', 'telegram', 'discord'];
 
 /** Locale resources as loaded: language → namespace → nested keys. */
 export type Resources = Record<string, Record<string, unknown>>;
@@ -60,6 +72,7 @@ export function validateFlow(
       else if (at >= i) add(q.id, `condition refers to "${ref}", which does not come before it`);
     }
     if (q.when) checkConditionValues(q.id, q.when, def, add);
+    checkOwnConditions(q, i, def, position, add);
     if (q.type === 'multi') {
       for (const id of q.exclusive)
         if (q.options.includes(id)) add(q.id, `"${id}" is both an option and exclusive`);
@@ -83,8 +96,10 @@ export function validateFlow(
   if (issues.length === 0) {
     for (const q of unreachable(def)) add(q, 'unreachable: its condition can never be true');
   }
-  checkTexts(def, resources, add);
-  return { flow: issues.length === 0 ? def : null, issues };
+  checkTexts(def, resources, add, (question, message) =>
+    issues.push({ file, ...(question ? { question } : {}), message, warning: true }),
+  );
+  return { flow: issues.some((i) => !i.warning) ? null : def, issues };
 }
 
 /** The values an answer to a question can take, for the reachability check. */
@@ -120,7 +135,8 @@ function unreachable(def: FlowDefinition): string[] {
   const byId = new Map(def.questions.map((q) => [q.id, q]));
   const dead = new Set<string>();
   for (const q of def.questions) {
-    if (!q.when) continue;
+    // Only conditions over options are enumerated; comparisons of typed values are not decided here.
+    if (!q.when || !optionsOnly(q.when)) continue;
     const refs = [...new Set(referencedQuestions(q.when))];
     const options = refs.map((r) => (dead.has(r) ? [undefined] : possibleAnswers(byId.get(r))));
     let reachable = false;
@@ -138,6 +154,75 @@ function unreachable(def: FlowDefinition): string[] {
   return [...dead];
 }
 
+function optionsOnly(cond: Condition): boolean {
+  if (cond.compare || cond.regex || cond.selected !== undefined) return false;
+  return [...(cond.all ?? []), ...(cond.any ?? []), ...(cond.not ? [cond.not] : [])].every(optionsOnly);
+}
+
+/** Checks of a question's constraint, choice filter, group and id lengths. */
+function checkOwnConditions(
+  q: Question,
+  i: number,
+  def: FlowDefinition,
+  position: ReadonlyMap<string, number>,
+  add: (q: string, m: string) => void,
+): void {
+  const conditions: [string, Condition | undefined][] = [
+    ['condition', q.when],
+    ['constraint', q.constraint],
+    ['choice filter', 'choiceFilter' in q ? q.choiceFilter : undefined],
+  ];
+  for (const [what, cond] of conditions) {
+    if (!cond) continue;
+    if (what !== 'condition') {
+      for (const ref of referencedQuestions(cond)) {
+        const at = position.get(ref);
+        if (at === undefined) add(q.id, `${what} refers to unknown question "${ref}"`);
+        // A constraint reads the answer being given; everything else only what came before.
+        else if (at > i || (at === i && what !== 'constraint'))
+          add(q.id, `${what} refers to "${ref}", which does not come before it`);
+      }
+      checkConditionValues(q.id, cond, def, add);
+    }
+    const columns = [...new Set(referencedColumns(cond))];
+    if (columns.length > 0 && what !== 'choice filter') add(q.id, `a ${what} cannot read choice columns`);
+    if (what === 'choice filter' && (q.type === 'single' || q.type === 'multi' || q.type === 'ranking')) {
+      for (const column of columns.filter((c) => c !== 'name')) {
+        const lacking = (q.type === 'ranking' ? (q.items ?? []) : q.options).filter(
+          (o) => q.optionData?.[o]?.[column] === undefined,
+        );
+        if (lacking.length > 0)
+          add(q.id, `choice filter reads column "${column}", which option "${lacking[0]}" does not have`);
+      }
+    }
+    for (const pattern of patternsOf(cond)) {
+      try {
+        new RegExp(pattern);
+      } catch (error) {
+        add(q.id, `${what}: regex "${pattern}" is not a valid pattern (${(error as Error).message})`);
+      }
+    }
+  }
+  if (META_TYPES.has(q.type) && (q.required || q.constraint || q.hint || q.group)) {
+    add(q.id, `a ${q.type} question takes no required, constraint, hint or group`);
+  }
+  if (q.group && position.has(q.group)) add(q.id, `group "${q.group}" has the id of a question`);
+  if (q.id.length > MAX_QUESTION_ID) add(q.id, `question id longer than ${MAX_QUESTION_ID} characters`);
+  const options =
+    q.type === 'single' || q.type === 'multi'
+      ? [...q.options, ...(q.type === 'multi' ? q.exclusive : [])]
+      : q.type === 'ranking'
+        ? (q.items ?? [])
+        : [];
+  const long = options.find((o) => q.id.length + o.length > MAX_BUTTON_IDS);
+  if (long) add(q.id, `question and option ids "${q.id}" + "${long}" are too long for a chat button`);
+}
+
+function patternsOf(cond: Condition): string[] {
+  const nested = [...(cond.all ?? []), ...(cond.any ?? []), ...(cond.not ? [cond.not] : [])];
+  return [...(cond.pattern === undefined ? [] : [cond.pattern]), ...nested.flatMap(patternsOf)];
+}
+
 function checkConditionValues(
   id: string,
   cond: Condition,
@@ -146,6 +231,19 @@ function checkConditionValues(
 ): void {
   for (const nested of [...(cond.all ?? []), ...(cond.any ?? []), ...(cond.not ? [cond.not] : [])]) {
     checkConditionValues(id, nested, def, add);
+  }
+  if (cond.selected !== undefined) {
+    const literal = cond.option && 'value' in cond.option ? [String(cond.option.value)] : [];
+    checkConditionValues(id, { q: cond.selected, selectedAny: literal }, def, add);
+    const target = def.questions.find((q) => q.id === cond.selected);
+    if (target && literal.length === 0 && target.type !== 'single' && target.type !== 'multi')
+      add(id, `selected() reads "${cond.selected}", a ${target.type} question`);
+  }
+  for (const op of [cond.left, cond.right]) {
+    const counted = op && 'countSelected' in op ? op.countSelected : undefined;
+    const target = def.questions.find((q) => q.id === counted);
+    if (target && target.type !== 'multi' && target.type !== 'ranking')
+      add(id, `count-selected() reads "${counted}", a ${target.type} question`);
   }
   const target = def.questions.find((q) => q.id === cond.q);
   const wanted = cond.equals !== undefined ? [cond.equals] : (cond.selectedAny ?? []);
@@ -172,6 +270,11 @@ export function requiredKeys(def: FlowDefinition): { question: string; key: stri
   for (const q of def.questions) {
     if (META_TYPES.has(q.type)) continue;
     keys.push({ question: q.id, key: `${q.id}.text` });
+    if (q.hint) keys.push({ question: q.id, key: `${q.id}.hint` });
+    if (q.requiredMessage) keys.push({ question: q.id, key: `${q.id}.required_message` });
+    if (q.constraintMessage) keys.push({ question: q.id, key: `${q.id}.constraint_message` });
+    if (q.group && !keys.some((k) => k.key === `${q.group}.heading`))
+      keys.push({ question: q.id, key: `${q.group}.heading` });
     const options =
       q.type === 'single'
         ? q.options
@@ -195,20 +298,45 @@ function checkTexts(
   def: FlowDefinition,
   resources: Resources,
   add: (q: string | undefined, m: string) => void,
+  warn: (q: string | undefined, m: string) => void,
 ) {
-  const languages = Object.keys(resources);
+  const withTexts = Object.keys(resources).filter((lng) => resources[lng]![def.id]);
+  const languages = def.languages ?? Object.keys(resources);
   if (languages.length === 0) add(undefined, 'no locale files found');
+  const missingIn = (lng: string) =>
+    requiredKeys(def).filter(({ key }) => {
+      const value = lookup(resources[lng]?.[def.id], key);
+      return typeof value !== 'string' || value.trim() === '';
+    });
+  const where = (lng: string) =>
+    def.languages ? `flows/locales/${lng}/${def.id}.json` : `locales/${lng}/${def.id}.json`;
   for (const lng of languages) {
-    const ns = resources[lng]![def.id];
-    if (!ns) {
-      add(undefined, `no texts for language "${lng}" (locales/${lng}/${def.id}.json)`);
+    if (!resources[lng]?.[def.id]) {
+      add(undefined, `no texts for language "${lng}" (${where(lng)})`);
       continue;
     }
-    for (const { question, key } of requiredKeys(def)) {
-      const value = lookup(ns, key);
-      if (typeof value !== 'string' || value.trim() === '') {
-        add(question, `missing text "${key}" in locales/${lng}/${def.id}.json`);
-      }
+    for (const { question, key } of missingIn(lng)) add(question, `missing text "${key}" in ${where(lng)}`);
+  }
+  if (!def.languages) return;
+  // The bot's own texts (buttons, hints, refusals) fall back to English in a language it lacks.
+  const own = RESPONDENT_NAMESPACES.filter((ns) => resources.en?.[ns]);
+  for (const lng of def.languages) {
+    const lacking = own.filter((ns) => !resources[lng]?.[ns]);
+    if (lacking.length > 0) {
+      const files = lacking.map((ns) => `locales/${lng}/${ns}.json`).join(', ');
+      warn(
+        undefined,
+        `language "${lng}": the bot's own texts are missing (${files}); they are shown in English`,
+      );
     }
+  }
+  for (const lng of withTexts.filter((l) => !def.languages!.includes(l))) {
+    const missing = missingIn(lng).map((m) => m.key);
+    warn(
+      undefined,
+      missing.length > 0
+        ? `language "${lng}" is not offered: ${missing.length} text(s) missing in ${where(lng)}: ${missing.join(', ')}`
+        : `language "${lng}" has every text but is not in the flow's languages`,
+    );
   }
 }

@@ -43,7 +43,7 @@ export class FlowRegistry {
     const current = new Map<string, Flow>();
     for (const file of listFlowFiles(options.flowsDir)) {
       const checked = checkFlowFile(file, options.resources);
-      issues.push(...checked.issues);
+      issues.push(...checked.issues.filter((issue) => !issue.warning));
       if (checked.flow) current.set(checked.flow.id, checked.flow);
     }
     const defaultFlow = current.get(options.defaultFlow);

@@ -16,11 +16,13 @@ export class Translator {
     resources: Resources,
     readonly languages: readonly string[],
   ) {
+    // A flow in a language the bot lacks still shows the bot's own texts, in English.
+    const fallback = [...new Set([languages[0] ?? 'en', 'en'])];
     void this.i18n.init({
       resources: resources as never,
-      fallbackLng: languages[0] ?? 'en',
-      supportedLngs: [...languages],
-      ns: Object.keys(resources[languages[0] ?? 'en'] ?? {}),
+      fallbackLng: fallback,
+      supportedLngs: [...new Set([...languages, ...fallback])],
+      ns: [...new Set(Object.values(resources).flatMap((byNs) => Object.keys(byNs)))],
       defaultNS: 'common',
       initAsync: false,
       interpolation: { escapeValue: false },

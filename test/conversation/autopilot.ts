@@ -51,6 +51,14 @@ export function answerFor(prompt: Prompt, tag = 'answer'): Input {
         default:
           return { type: 'choose', option: 'yes', bound };
       }
+    case 'integer':
+    case 'decimal':
+      return { type: 'text', text: '7' };
+    case 'date':
+      return { type: 'text', text: '2024-03-15' };
+    case 'note':
+    case 'acknowledge':
+      return { type: 'choose', option: first, bound };
   }
 }
 

@@ -16,6 +16,8 @@ import type { ContactStore, ResponseStore } from '../../src/store/response-store
 import type { SessionStore } from '../../src/store/session-store.ts';
 import { DiscordStandIn } from './discord-api.ts';
 import { DiscordRespondent } from './discord-user.ts';
+import type { Flow } from '../../src/engine/flow.ts';
+import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from './flow.ts';
 import { mongoFor, redisFor } from './stores.ts';
 
@@ -85,11 +87,14 @@ export async function startHarness(
     clock?: () => number;
     maxRateLimitWaitMs?: number;
     log?: Logger;
+    /** Another flow than the questionnaire, with a translator holding its texts. */
+    flow?: Flow;
+    translator?: Translator;
   } = {},
 ): Promise<Harness> {
   const stores = opts.stores ?? embeddedStores(t);
   const service = new ConversationService({
-    flow,
+    flow: opts.flow ?? flow,
     sessions: stores.sessions,
     responses: stores.responses,
     contacts: stores.contacts,
@@ -101,7 +106,7 @@ export async function startHarness(
     token: api.token,
     apiRoot: api.apiRoot,
     service,
-    translator,
+    translator: opts.translator ?? translator,
     invitations: stores.invitations,
     log: opts.log ?? silentLogger,
     ...(opts.ackAfterMs ? { ackAfterMs: opts.ackAfterMs } : {}),

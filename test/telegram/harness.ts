@@ -13,6 +13,8 @@ import { HttpServer } from '../../src/http/server.ts';
 import { Router } from '../../src/router/router.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
+import type { Flow } from '../../src/engine/flow.ts';
+import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
 import { MONGODB_URI, REDIS_URL, needServer } from '../support/servers.ts';
@@ -121,6 +123,9 @@ export interface HarnessOptions {
   bulkIntervalMs?: number;
   /** Telegram user ids that are admins, as ADMIN_TELEGRAM_IDS would make them. */
   admins?: number[];
+  /** Another flow than the questionnaire, with a translator holding its texts. */
+  flow?: Flow;
+  translator?: Translator;
 }
 
 /**
@@ -144,7 +149,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       envAdmins: (options.admins ?? []).map((id) => ({ channel: 'telegram' as const, user: String(id) })),
     });
     const service = new ConversationService({
-      flow,
+      flow: options.flow ?? flow,
       sessions: stores.sessions,
       responses: stores.responses,
       contacts: stores.contacts,
@@ -156,7 +161,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       token: api.token,
       apiRoot: api.apiRoot,
       service,
-      translator,
+      translator: options.translator ?? translator,
       invitations: stores.invitations,
       log: log.log,
       ...(options.clock ? { clock: options.clock } : {}),

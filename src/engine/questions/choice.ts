@@ -4,6 +4,7 @@ import { cleanText } from '../text.ts';
 import {
   answered,
   chosenOption,
+  filterOptions,
   optionChoices,
   questionKey,
   refusal,
@@ -82,8 +83,10 @@ export function readOther(input: Input): { text: string } | { refuse: RefusalCod
   return cleaned.ok ? { text: cleaned.text } : { refuse: cleaned.code };
 }
 
-function singleChoices({ flow, question }: Pick<Context<QuestionOf<'single'>>, 'flow' | 'question'>) {
-  const choices = optionChoices(flow, question, question.options);
+type SingleBase = Pick<Context<QuestionOf<'single'>>, 'flow' | 'question' | 'session'>;
+
+function singleChoices({ flow, question, session }: SingleBase) {
+  const choices = optionChoices(flow, question, filterOptions(question, question.options, session));
   if (question.other) choices.push({ id: 'other', label: { key: 'common:option.other' } });
   return choices;
 }
@@ -108,4 +111,8 @@ export const single: QuestionHandler<QuestionOf<'single'>> = {
     if (option === 'other') return { step: 'other', draft: null };
     return answered({ option });
   },
+  stillValid(ctx, value) {
+    return singleChoices(ctx).some((c) => c.id === (value as { option?: string }).option);
+  },
+  autoAnswer: (ctx) => (singleChoices(ctx).length === 0 ? 'skip' : null),
 };

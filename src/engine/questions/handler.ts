@@ -1,3 +1,4 @@
+import { evaluate } from '../condition.ts';
 import type { Flow, Question, QuestionOf, QuestionType } from '../flow.ts';
 import type { Input, InputType, RefusalCode } from '../input.ts';
 import type { Choice, Text } from '../prompt.ts';
@@ -43,6 +44,17 @@ export function questionKey(flow: Flow, question: Question, suffix: string): str
 
 export function optionChoices(flow: Flow, question: Question, options: readonly string[]): Choice[] {
   return options.map((id) => ({ id, label: { key: questionKey(flow, question, `options.${id}`) } }));
+}
+
+type Filtered = QuestionOf<'single' | 'multi' | 'ranking'>;
+
+/** The options a choice filter leaves, read with each option's columns and the answers so far. */
+export function filterOptions(question: Filtered, options: readonly string[], session: Session): string[] {
+  const filter = question.choiceFilter;
+  if (!filter) return [...options];
+  return options.filter((name) =>
+    evaluate(filter, session.answers, { ...question.optionData?.[name], name }),
+  );
 }
 
 /** A typed choice number ("2") or the chosen option of a button, as an option id. */

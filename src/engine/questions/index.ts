@@ -2,8 +2,11 @@ import { amount } from './amount.ts';
 import { consent, language, single, yesno } from './choice.ts';
 import { contact } from './contact.ts';
 import { country } from './country.ts';
+import { date } from './date.ts';
 import type { HandlerMap } from './handler.ts';
 import { multi } from './multi.ts';
+import { acknowledge, note } from './note.ts';
+import { decimal, integer } from './number.ts';
 import { ranking } from './ranking.ts';
 import { text } from './text.ts';
 
@@ -19,4 +22,9 @@ export const handlers: HandlerMap = {
   amount,
   country,
   contact,
+  integer,
+  decimal,
+  date,
+  note,
+  acknowledge,
 };

@@ -4,6 +4,7 @@ import { otherStepView, readOther } from './choice.ts';
 import {
   answered,
   chosenOptions,
+  filterOptions,
   optionChoices,
   questionKey,
   refusal,
@@ -14,8 +15,8 @@ import {
 
 type Multi = QuestionOf<'multi'>;
 
-function allChoices({ flow, question }: Pick<Context<Multi>, 'flow' | 'question'>) {
-  const choices = optionChoices(flow, question, question.options);
+function allChoices({ flow, question, session }: Pick<Context<Multi>, 'flow' | 'question' | 'session'>) {
+  const choices = optionChoices(flow, question, filterOptions(question, question.options, session));
   if (question.other) choices.push({ id: 'other', label: { key: 'common:option.other' } });
   choices.push(...optionChoices(flow, question, question.exclusive));
   return choices;
@@ -70,4 +71,9 @@ export const multi: QuestionHandler<Multi> = {
     const options = chosenOptions(input, choices);
     return typeof options === 'string' ? refusal(options) : submit(ctx.question, options);
   },
+  stillValid(ctx, value) {
+    const ids = allChoices(ctx).map((c) => c.id);
+    return (value as MultiValue).options.every((o) => ids.includes(o));
+  },
+  autoAnswer: (ctx) => (allChoices(ctx).length === 0 ? 'skip' : null),
 };

@@ -4,6 +4,7 @@ import type { MultiValue, RankingValue } from '../session.ts';
 import {
   answered,
   chosenOptions,
+  filterOptions,
   questionKey,
   refusal,
   type Context,
@@ -17,7 +18,10 @@ type Base = Pick<Context<Ranking>, 'flow' | 'question' | 'session'>;
 /** The items to rank: fixed in the flow, or the options chosen in an earlier question. */
 export function rankingItems({ flow, question, session }: Base): Choice[] {
   if (question.items) {
-    return question.items.map((id) => ({ id, label: { key: questionKey(flow, question, `options.${id}`) } }));
+    return filterOptions(question, question.items, session).map((id) => ({
+      id,
+      label: { key: questionKey(flow, question, `options.${id}`) },
+    }));
   }
   const source = questionAt(flow, question.itemsFrom!);
   const answer = session.answers[source.id];
@@ -120,7 +124,7 @@ export const ranking: QuestionHandler<Ranking> = {
     return placed.length === ids.length && ids.every((id) => placed.includes(id));
   },
   autoAnswer(ctx) {
-    if (ctx.question.items) return null;
+    if (ctx.question.items && !ctx.question.choiceFilter) return null;
     const items = rankingItems(ctx);
     if (items.length === 0) return 'skip';
     if (items.length === 1) return { value: { order: [items[0]!.id], na: [] } satisfies RankingValue };
