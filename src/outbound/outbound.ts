@@ -34,7 +34,10 @@ export type SendOutcome =
   | { status: 'no_address' }
   | { status: 'failed'; reason: string };
 
-export type Unreachable = Extract<SendOutcome, { status: 'blocked' | 'chat_not_found' | 'dms_closed' }>['status'];
+export type Unreachable = Extract<
+  SendOutcome,
+  { status: 'blocked' | 'chat_not_found' | 'dms_closed' }
+>['status'];
 
 const LASTING: ReadonlySet<SendOutcome['status']> = new Set(['blocked', 'chat_not_found', 'dms_closed']);
 
