@@ -40,6 +40,10 @@ export type RefusalCode =
   | 'unknown_language'
   | 'country_unknown'
   | 'amount_invalid'
+  | 'amount_ambiguous'
+  | 'amount_negative'
+  | 'amount_too_large'
+  | 'amount_two_currencies'
   | 'currency_unknown'
   | 'email_invalid'
   | 'busy';
