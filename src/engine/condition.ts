@@ -1,5 +1,5 @@
 import type { Condition } from './flow.ts';
-import type { Answer, MultiValue, SingleValue } from './session.ts';
+import type { Answer, CountryValue, MultiValue, SingleValue } from './session.ts';
 
 /** Evaluates a flow condition against the answers so far. Pure, and never runs code. */
 export function evaluate(cond: Condition, answers: Readonly<Record<string, Answer>>): boolean {
@@ -14,12 +14,20 @@ export function evaluate(cond: Condition, answers: Readonly<Record<string, Answe
   return false;
 }
 
-/** The option ids an answer value stands for, whatever its type. */
+/**
+ * The ids an answer value stands for, whatever its type: yes/no, the chosen option(s), a fixed
+ * answer of a text question, or a country's code with its M49 region and sub-region (so a
+ * condition can name "RU" or "150"; a country stored as a bare code before version 2 reads alike).
+ */
 function chosen(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (value && typeof value === 'object') {
     if ('option' in value) return [(value as SingleValue).option];
     if ('options' in value) return (value as MultiValue).options;
+    if ('code' in value) {
+      const { code, region, subregion } = value as CountryValue;
+      return [code, ...(region ? [region] : []), ...(subregion ? [subregion] : [])];
+    }
   }
   return [];
 }
