@@ -29,7 +29,10 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-const base = { id: Id, when: ConditionSchema.optional() };
+/** Another wording of a question while a condition holds: its text is `<id>.<text>` (q11 without partners). */
+const WordingSchema = z.strictObject({ when: ConditionSchema, text: Id });
+
+const base = { id: Id, when: ConditionSchema.optional(), wording: z.array(WordingSchema).default([]) };
 
 export const QuestionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('language') }),
@@ -54,21 +57,43 @@ export const QuestionSchema = z.discriminatedUnion('type', [
     items: z.array(Id).min(2).optional(),
     itemsFrom: Id.optional(),
     notApplicable: z.boolean().default(false),
+    /** Items that ask "please specify" once ranked (q14 "others"); not asked when marked not applicable. */
+    specify: z.array(Id).default([]),
   }),
   z.strictObject({
     ...base,
     type: z.literal('text'),
     minLength: z.number().int().min(1).default(1),
     maxLength: z.number().int().min(1).max(3500).default(2000),
+    /** Fixed answers offered beside typing (q9 "we met no challenges"), stored as `{ option }`. */
+    answers: z.array(Id).default([]),
+    /** Also stores the URLs found in the text: the value is `{ text, links }`. */
+    links: z.boolean().default(false),
   }),
-  z.strictObject({ ...base, type: z.literal('amount') }),
+  z.strictObject({
+    ...base,
+    type: z.literal('amount'),
+    /** Offers "there is no separate budget line" beside "don't know" (4 of 41 said so in 2013). */
+    noBudgetLine: z.boolean().default(false),
+  }),
   z.strictObject({ ...base, type: z.literal('country') }),
   z.strictObject({ ...base, type: z.literal('contact') }),
 ]);
 
+/**
+ * What the consent statement names, per flow: who runs the survey (one name, or one per
+ * language), whom to ask (an e-mail address or a URL) and how long the data are kept.
+ */
+export const ConsentSchema = z.strictObject({
+  operator: z.union([z.string().trim().min(1), z.record(z.string(), z.string().trim().min(1))]),
+  contact: z.string().trim().min(3).max(200),
+  retentionMonths: z.number().int().min(1).max(600),
+});
+
 export const FlowSchema = z.strictObject({
   id: Id,
   version: z.number().int().min(1),
+  consent: ConsentSchema.optional(),
   questions: z.array(QuestionSchema).min(1),
 });
 
@@ -76,6 +101,7 @@ export type FlowDefinition = z.infer<typeof FlowSchema>;
 export type Question = z.infer<typeof QuestionSchema>;
 export type QuestionType = Question['type'];
 export type QuestionOf<T extends QuestionType> = Extract<Question, { type: T }>;
+export type ConsentSettings = z.infer<typeof ConsentSchema>;
 
 /** Question types that set up the conversation rather than ask the survey itself. */
 export const META_TYPES: ReadonlySet<QuestionType> = new Set(['language', 'consent']);
