@@ -12,9 +12,9 @@ const PDI = '\u2069';
 // e-mail address, a URL or a code ("15,000", "a@b.org", "https://x.org/a", "delete_my_data").
 const WORD = String.raw`[#+$€£₽]?[\p{Script=Latin}0-9](?:[\p{Script=Latin}0-9._:/@%+'’,=?&~-]*[\p{Script=Latin}0-9%/])?`;
 // A fragment: an optional command slash, then words separated by spaces ("/survey delete-my-data",
-// "15,000 EGP"), not already inside an isolate.
+// "15,000 EGP"), starting where a word starts. A span already isolated is matched whole and kept.
 const FRAGMENT = new RegExp(
-  String.raw`(?<![\u2066-\u2068])(?<![\p{L}\p{N}/])/?${WORD}(?:[ \u00A0\u202F]+${WORD})*`,
+  String.raw`[\u2066-\u2068][^\u2069]*\u2069|(?<![\p{L}\p{N}/_@-])/?${WORD}(?:[ \u00A0\u202F]+${WORD})*`,
   'gu',
 );
 
@@ -26,5 +26,7 @@ const FRAGMENT = new RegExp(
  */
 export function isolateLeftToRight(text: string, lng: string): string {
   if (!isRightToLeft(lng)) return text;
-  return text.replace(FRAGMENT, (fragment) => `${LRI}${fragment}${PDI}`);
+  return text.replace(FRAGMENT, (fragment) =>
+    /^[\u2066-\u2068]/.test(fragment) ? fragment : `${LRI}${fragment}${PDI}`,
+  );
 }

@@ -63,7 +63,7 @@ export function renderQuestion(ctx: RenderContext, prompt: QuestionPrompt): Disc
     lines.push('', t({ key: 'discord:consent.commands', params: commands }));
   }
   const placed = prompt.draft?.order ?? [];
-  if (prompt.type === 'ranking' && placed.length > 0) {
+  if (prompt.type === 'ranking' && prompt.step === '' && placed.length > 0) {
     const order = summarize(ctx.flow, prompt.question, rankedSoFar(prompt), t, ctx.answers);
     lines.push(t({ key: 'discord:ranking_so_far', params: { order: escapeMarkdown(order) } }));
   }
@@ -216,7 +216,8 @@ function choiceRows(
   if (labels.length === 0) return { rows: [], listed: false };
   if (labels.length > LIMITS.selectOptions) return { rows: [], listed: true };
   const truncated = labels.some((label) => [...label].length > LIMITS.optionLabel);
-  if (prompt.type === 'ranking') {
+  // Later steps of a ranking (the items left out, "please specify") are plain choices.
+  if (prompt.type === 'ranking' && prompt.step === '') {
     const position = (prompt.draft?.order?.length ?? 0) + 1;
     const rows = [
       row([select(ctx, prompt, labels, 'rank', { key: 'discord:select.rank', params: { position } })]),
