@@ -5,7 +5,7 @@ import { asciiDigits } from './text.ts';
 export const MAX_AMOUNT = 1e12;
 
 /** Why a typed amount cannot be read, each with a translated message `common:refusal.amount_<reason>`. */
-export type AmountProblem = 'invalid' | 'ambiguous' | 'negative' | 'too_large' | 'two_currencies';
+export type AmountProblem = 'invalid' | 'negative' | 'too_large' | 'two_currencies';
 
 export type AmountReading =
   | {
@@ -14,12 +14,9 @@ export type AmountReading =
       /** None typed: empty; one: that code; a word or symbol several share ("dollars", "$"): each. */
       currencies: string[];
     }
-  | {
-      ok: false;
-      problem: AmountProblem;
-      /** Both readings of an ambiguous figure: grouped, decimal. */ readings?: [number, number];
-    }
-  | { ok: false; problem: 'currency_unknown' };
+  /** Both readings of an ambiguous figure: grouped, then decimal ("1.500": 1500 and 1.5). */
+  | { ok: false; problem: 'ambiguous'; readings: [number, number] }
+  | { ok: false; problem: AmountProblem | 'currency_unknown' };
 
 const BIDI_MARKS = /[\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/g;
 const MINUS = /[-\u2212\u2012\u2013\uFE63\uFF0D]/;

@@ -1,9 +1,9 @@
 import { evaluate } from './condition.ts';
 import { META_TYPES, questionAt, type Flow, type Question } from './flow.ts';
 import type { Input, RefusalCode } from './input.ts';
-import type { EngineEvent, Prompt, Refusal } from './prompt.ts';
+import type { EngineEvent, Prompt, Refusal, TextParam } from './prompt.ts';
 import { handlers } from './questions/index.ts';
-import type { Context, Outcome, QuestionHandler } from './questions/handler.ts';
+import type { Context, QuestionHandler } from './questions/handler.ts';
 import { SPECIFY_STEP } from './questions/specify.ts';
 import { SESSION_SCHEMA_VERSION, type Answer, type Draft, type Session } from './session.ts';
 
@@ -62,7 +62,7 @@ export function pickLocale(flow: Flow, platformLocale: string | undefined): stri
  * accepted one returns a new session with its version incremented.
  */
 export function next(flow: Flow, session: Session, input: Input, now: number): Step {
-  const refuse = (code: RefusalCode, params?: Extract<Outcome, { refuse: string }>['params']): Step => ({
+  const refuse = (code: RefusalCode, params?: Record<string, TextParam>): Step => ({
     session,
     prompt: promptFor(flow, session),
     events: [],
@@ -84,7 +84,8 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
   // like back, it returns to the choice with the picks kept (the text can be declined there too).
   const stepBack = input.type === 'back' || (input.type === 'decline' && session.step === SPECIFY_STEP);
   if (stepBack && session.step !== '') {
-    // Within a question of several steps (other, currency, contact), back returns to its first step.
+    // Within a question of several steps (other, currency, contact), back returns to its first
+    // step, keeping what was picked there where the question says how (`leave`).
     const ctx: Context = { flow, session, question, step: session.step, draft: session.draft };
     const left = handlerOf(question).leave?.(ctx);
     const back = touch(session, now);

@@ -46,7 +46,7 @@ function afterReading(reading: AmountReading): Outcome {
       case 'currency_unknown':
         return refusal('currency_unknown');
       case 'ambiguous': {
-        const [grouped, decimal] = 'readings' in reading && reading.readings ? reading.readings : [0, 0];
+        const [grouped, decimal] = reading.readings;
         return refusal('amount_ambiguous', { grouped, decimal });
       }
       default:
