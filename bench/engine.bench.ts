@@ -24,6 +24,7 @@ function answerFor(prompt: Extract<Prompt, { kind: 'question' }>, rnd: () => num
         ? { type: 'choose', option: prompt.choices[0]!.id }
         : { type: 'text', text: pick(['Russia', 'Egypt', 'Nigeria', 'Mexico', 'Россия']) };
     case 'amount':
+      if (prompt.step === 'confirm') return { type: 'choose', option: 'yes' };
       return prompt.step === 'currency' ? { type: 'choose', option: 'USD' } : { type: 'text', text: '1500' };
     case 'multi':
       return prompt.step === 'other'
@@ -33,6 +34,8 @@ function answerFor(prompt: Extract<Prompt, { kind: 'question' }>, rnd: () => num
             options: [pick(prompt.choices.filter((c) => c.id !== 'none' && c.id !== 'other')).id],
           };
     case 'ranking':
+      if (prompt.step === 'other') return { type: 'text', text: 'Museums' };
+      if (prompt.step === 'rest') return { type: 'choose', option: pick(['not_applicable', 'unranked']) };
       return { type: 'order', order: prompt.choices.map((c) => c.id).sort(() => rnd() - 0.5) };
     case 'contact':
       if (prompt.step === 'name') return { type: 'text', text: 'Ana' };

@@ -5,8 +5,16 @@ import { resources } from './support/flow.ts';
 
 /** Keys whose text is the same in every language by nature (names and codes), or a real word that happens to be spelled alike. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  '*': ['common:language.option', 'common:country.option', 'common:amount.currency_option'],
+  '*': [
+    'common:language.option',
+    'common:country.option',
+    'common:amount.currency_option',
+    'common:amount.value',
+    'common:option.named',
+  ],
   es: ['common:answer.no', 'common:summary.contact_no', 'advocacy:q9a.options.no'],
+  // Discord has no Arabic locale: Arabic speakers see the English command names.
+  ar: ['discord:commands.delete_hint', 'discord:commands.progress_hint'],
 };
 
 const keysOf = (lng: string) => flattenTexts(resources, lng);

@@ -1,5 +1,6 @@
 import { questionAt, type Flow } from '../engine/flow.ts';
-import type { Prompt } from '../engine/prompt.ts';
+import { countryCode } from '../engine/country.ts';
+import type { Prompt, Text } from '../engine/prompt.ts';
 import type {
   AmountValue,
   Answer,
@@ -7,6 +8,8 @@ import type {
   MultiValue,
   RankingValue,
   SingleValue,
+  Specified,
+  TextValue,
 } from '../engine/session.ts';
 import type { Translate } from '../i18n/translator.ts';
 
@@ -37,10 +40,6 @@ export function summarize(
 ): string {
   if (answer.status === 'declined') return t({ key: 'common:summary.declined' });
   const question = questionAt(flow, questionId);
-  const option = (q: string, id: string, other?: string) =>
-    id === 'other'
-      ? t({ key: 'common:option.other_named', params: { text: other ?? '' } })
-      : t({ key: `${flow.ns}:${q}.options.${id}` });
   const value = answer.value;
   switch (question.type) {
     case 'language':
@@ -51,33 +50,58 @@ export function summarize(
       return t({ key: value === 'yes' ? 'common:answer.yes' : 'common:answer.no' });
     case 'single': {
       const v = value as SingleValue;
-      return option(question.id, v.option, v.other);
+      return t(optionLabel(flow, question.id, v.option, v.option === 'other' ? v : {}));
     }
     case 'multi': {
       const v = value as MultiValue;
-      return v.options.map((o) => option(question.id, o, v.other)).join('; ');
+      return v.options.map((o) => t(optionLabel(flow, question.id, o, o === 'other' ? v : {}))).join('; ');
     }
     case 'ranking': {
       const v = value as RankingValue;
       const source = question.itemsFrom ?? question.id;
+      // Ranked choices of an earlier question carry that question's "other" text; an item of this
+      // ranking that was specified carries its own.
       const from = answers[source];
-      const other = from?.status === 'answered' ? (from.value as MultiValue).other : undefined;
-      const ranked = v.order.map((id, i) => `${i + 1}. ${option(source, id, other)}`).join('  ');
-      const na = v.na.map((id) => option(source, id, other)).join(', ');
-      return na ? `${ranked}  (${t({ key: 'common:summary.ranking_na', params: { items: na } })})` : ranked;
+      const specified: Specified = question.itemsFrom
+        ? from?.status === 'answered'
+          ? (from.value as MultiValue)
+          : {}
+        : v;
+      const label = (id: string) =>
+        t(optionLabel(flow, source, id, id === 'other' || question.specify.includes(id) ? specified : {}));
+      const ranked = v.order.map((id, i) => `${i + 1}. ${label(id)}`).join('  ');
+      const notes: string[] = [];
+      if (v.na.length > 0)
+        notes.push(t({ key: 'common:summary.ranking_na', params: { items: v.na.map(label).join(', ') } }));
+      const items = question.items ?? [];
+      const unranked = items.filter((id) => !v.order.includes(id) && !v.na.includes(id));
+      if (unranked.length > 0)
+        notes.push(
+          t({ key: 'common:summary.ranking_unranked', params: { items: unranked.map(label).join(', ') } }),
+        );
+      return [ranked, ...notes.map((n) => `(${n})`)].join('  ');
     }
     case 'amount': {
       const v = value as AmountValue;
       if ('dontKnow' in v) return t({ key: 'common:summary.dont_know' });
-      return `${new Intl.NumberFormat(t.lng, { maximumFractionDigits: 2 }).format(v.amount)} ${v.currency}`;
+      if ('noBudgetLine' in v) return t({ key: 'common:amount.no_budget_line' });
+      return t({ key: 'common:amount.value', params: { value: v.amount, currency: v.currency } });
     }
-    case 'country':
-      return t({ key: 'common:country.option', params: { code: value as string } });
+    case 'country': {
+      const code = countryCode(value);
+      return code ? t({ key: 'common:country.option', params: { code } }) : '';
+    }
     case 'contact': {
       const v = value as ContactValue;
       return v.agreed === 'yes'
         ? t({ key: 'common:summary.contact_yes', params: { name: v.name } })
         : t({ key: 'common:summary.contact_no' });
+    }
+    case 'text': {
+      const v = value as TextValue;
+      if (typeof v === 'string') return shorten(v, 300);
+      if ('option' in v) return t({ key: `${flow.ns}:${question.id}.options.${v.option}` });
+      return shorten(v.text, 300);
     }
     case 'note':
       return t({ key: 'common:note.continue' });
@@ -89,6 +113,19 @@ export function summarize(
     default:
       return shorten(String(value), 300);
   }
+}
+
+/**
+ * The label of a chosen option, with what specifies it when it is "other" (or a ranked item that
+ * asks for it): the text the respondent gave, or a mark that they chose not to give it.
+ */
+function optionLabel(flow: Flow, questionId: string, id: string, specified: Specified): Text {
+  const own: Text =
+    id === 'other' ? { key: 'common:option.other_short' } : { key: `${flow.ns}:${questionId}.options.${id}` };
+  if (specified.other !== undefined)
+    return { key: 'common:option.named', params: { label: own, text: specified.other } };
+  if (specified.otherDeclined) return { key: 'common:option.unspecified', params: { label: own } };
+  return own;
 }
 
 export function shorten(text: string, max: number): string {

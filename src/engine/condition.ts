@@ -1,5 +1,5 @@
 import type { Comparison, Condition, Operand } from './flow.ts';
-import type { Answer, MultiValue, SingleValue } from './session.ts';
+import type { Answer, CountryValue, MultiValue, SingleValue } from './session.ts';
 
 /** The columns of the option a choice filter is deciding on (`name` is its id). */
 export type ChoiceRow = Readonly<Record<string, string>>;
@@ -29,12 +29,20 @@ export function evaluate(
   return false;
 }
 
-/** The option ids an answer value stands for, whatever its type. */
+/**
+ * The ids an answer value stands for, whatever its type: yes/no, the chosen option(s), a fixed
+ * answer of a text question, or a country's code with its M49 region and sub-region (so a
+ * condition can name "RU" or "150"; a country stored as a bare code before version 2 reads alike).
+ */
 function chosen(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (value && typeof value === 'object') {
     if ('option' in value) return [(value as SingleValue).option];
     if ('options' in value) return (value as MultiValue).options;
+    if ('code' in value) {
+      const { code, region, subregion } = value as CountryValue;
+      return [code, ...(region ? [region] : []), ...(subregion ? [subregion] : [])];
+    }
   }
   return [];
 }
@@ -53,6 +61,7 @@ export function scalar(answer: Answer | undefined): string | number {
     if (Array.isArray(v.options)) return v.options.join(' ');
     if (Array.isArray(v.order)) return v.order.join(' ');
     if (typeof v.code === 'string') return v.code;
+    if (typeof v.text === 'string') return v.text;
     if (typeof v.amount === 'number') return v.amount;
     if (typeof v.agreed === 'string') return v.agreed;
   }

@@ -1,9 +1,10 @@
 import { evaluate } from './condition.ts';
 import { META_TYPES, questionAt, type Flow, type Question } from './flow.ts';
 import type { Input, RefusalCode } from './input.ts';
-import type { EngineEvent, Prompt, Refusal, Text } from './prompt.ts';
+import type { EngineEvent, Prompt, Refusal, Text, TextParam } from './prompt.ts';
 import { handlers } from './questions/index.ts';
 import type { Context, QuestionHandler } from './questions/handler.ts';
+import { SPECIFY_STEP } from './questions/specify.ts';
 import { SESSION_SCHEMA_VERSION, type Answer, type Draft, type Session } from './session.ts';
 
 /** What one step gives: the new session, what to show next, and what happened. */
@@ -107,11 +108,11 @@ export function pickLocale(flow: Flow, platformLocale: string | undefined): stri
  * accepted one returns a new session with its version incremented.
  */
 export function next(flow: Flow, session: Session, input: Input, now: number): Step {
-  const refuse = (code: RefusalCode, text?: Text): Step => ({
+  const refuse = (code: RefusalCode, params?: Record<string, TextParam>, text?: Text): Step => ({
     session,
     prompt: promptFor(flow, session),
     events: [],
-    refusal: { code, text: text ?? { key: `common:refusal.${code}` } },
+    refusal: { code, text: text ?? { key: `common:refusal.${code}`, ...(params ? { params } : {}) } },
   });
   if (input.type === 'start') return { session, prompt: promptFor(flow, session), events: [] };
   if (input.bound && (input.bound.question !== session.current || input.bound.version !== session.version)) {
@@ -125,13 +126,19 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
   if (session.status !== 'active' || session.current === null) return refuse('finished');
 
   const question = questionAt(flow, session.current);
+  // "Prefer not to answer" at an "other, please specify" step is about the text, not the question:
+  // like back, it returns to the choice with the picks kept (the text can be declined there too).
+  const stepBack = input.type === 'back' || (input.type === 'decline' && session.step === SPECIFY_STEP);
+  if (stepBack && session.step !== '') {
+    // Within a question of several steps (other, currency, contact), back returns to its first
+    // step, keeping what was picked there where the question says how (`leave`).
+    const ctx: Context = { flow, session, question, step: session.step, draft: session.draft };
+    const left = handlerOf(question).leave?.(ctx);
+    const back = touch(session, now);
+    const arrived = left ? { ...back, ...left } : enter(flow, back, question);
+    return done(flow, arrived, [{ type: 'back', question: question.id }]);
+  }
   if (input.type === 'back') {
-    // Within a question of several steps (other, currency, contact), back returns to its first step.
-    if (session.step !== '') {
-      return done(flow, enter(flow, touch(session, now), question), [
-        { type: 'back', question: question.id },
-      ]);
-    }
     const previous = session.path.at(-1);
     if (previous === undefined) return refuse('no_back');
     const back = touch(session, now, { path: session.path.slice(0, -1) });
@@ -140,7 +147,11 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
   }
   if (input.type === 'decline') {
     if (question.required && !META_TYPES.has(question.type)) {
-      return refuse('required', ownText(flow, question, 'required_message', question.requiredMessage));
+      return refuse(
+        'required',
+        undefined,
+        ownText(flow, question, 'required_message', question.requiredMessage),
+      );
     }
     if (!isDeclinable(question)) return refuse('not_declinable');
     return done(flow, ...record(flow, touch(session, now), question, { status: 'declined' }));
@@ -148,11 +159,15 @@ export function next(flow: Flow, session: Session, input: Input, now: number): S
 
   const ctx: Context = { flow, session, question, step: session.step, draft: session.draft };
   const outcome = handlerOf(question).apply(ctx, input);
-  if ('refuse' in outcome) return refuse(outcome.refuse);
+  if ('refuse' in outcome) return refuse(outcome.refuse, outcome.params);
   if ('step' in outcome)
     return done(flow, touch(session, now, { step: outcome.step, draft: outcome.draft }), []);
   if (!satisfiesConstraint(question, session.answers, outcome.value)) {
-    return refuse('constraint', ownText(flow, question, 'constraint_message', question.constraintMessage));
+    return refuse(
+      'constraint',
+      undefined,
+      ownText(flow, question, 'constraint_message', question.constraintMessage),
+    );
   }
   return done(
     flow,
@@ -177,7 +192,7 @@ function satisfiesConstraint(
 
 /** The question's own text for a refusal when the flow has one, else the common one. */
 function ownText(flow: Flow, question: Question, suffix: string, own: boolean | undefined): Text | undefined {
-  return own ? { key: `${flow.id}:${question.id}.${suffix}` } : undefined;
+  return own ? { key: `${flow.ns}:${question.id}.${suffix}` } : undefined;
 }
 
 function done(flow: Flow, session: Session, events: EngineEvent[]): Step {
@@ -225,15 +240,22 @@ function record(flow: Flow, session: Session, question: Question, answer: Answer
  */
 function advance(flow: Flow, session: Session, from: number, events: EngineEvent[]): Session {
   let answers = session.answers;
+  let durations = session.durations;
   let path = session.path;
+  // A question that no longer applies keeps neither its answer nor the time spent on it.
   const drop = (id: string) => {
-    if (!(id in answers)) return;
-    answers = { ...answers };
-    delete answers[id];
+    if (id in answers) {
+      answers = { ...answers };
+      delete answers[id];
+    }
+    if (id in durations) {
+      durations = { ...durations };
+      delete durations[id];
+    }
   };
   for (let i = from + 1; i < flow.questions.length; i++) {
     const question = flow.questions[i]!;
-    const view = { ...session, answers };
+    const view = { ...session, answers, durations };
     const handler = handlerOf(question);
     if (question.when && !evaluate(question.when, answers)) {
       drop(question.id);
@@ -262,10 +284,10 @@ function advance(flow: Flow, session: Session, from: number, events: EngineEvent
       path = [...path, question.id];
       continue;
     }
-    return enter(flow, { ...session, answers, path }, question);
+    return enter(flow, { ...session, answers, durations, path }, question);
   }
   events.push({ type: 'completed' });
-  return { ...session, answers, path, status: 'completed', current: null, step: '', draft: null };
+  return { ...session, answers, durations, path, status: 'completed', current: null, step: '', draft: null };
 }
 
 /** Makes `question` the current one, at its first step. */
@@ -300,13 +322,14 @@ export function promptFor(flow: Flow, session: Session): Prompt {
     text: view.text,
     ...(view.hint ? { hint: view.hint } : {}),
     ...(question.group && session.step === ''
-      ? { heading: { key: `${flow.id}:${question.group}.heading` } }
+      ? { heading: { key: `${flow.ns}:${question.group}.heading` } }
       : {}),
-    ...(question.hint && session.step === '' ? { help: { key: `${flow.id}:${question.id}.hint` } } : {}),
+    ...(question.hint && session.step === '' ? { help: { key: `${flow.ns}:${question.id}.hint` } } : {}),
     choices: view.choices,
     accepts: view.accepts,
     multiple: view.multiple ?? false,
-    declinable: isDeclinable(question),
+    // At "please specify", the choice stands: the text can be declined with its own button.
+    declinable: isDeclinable(question) && session.step !== SPECIFY_STEP,
     canGoBack: session.path.length > 0,
     progress: META_TYPES.has(question.type) ? null : progress(flow, session, question),
     ...(previous ? { previous } : {}),

@@ -69,6 +69,9 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
+/** Another wording of a question while a condition holds: its text is `<id>.<text>` (q11 without partners). */
+const WordingSchema = z.strictObject({ when: ConditionSchema, text: Id });
+
 const base = {
   id: Id,
   when: ConditionSchema.optional(),
@@ -82,6 +85,8 @@ const base = {
   hint: z.boolean().optional(),
   /** The group the question belongs to: its heading, the text `<group>.heading`, is shown above it. */
   group: Id.optional(),
+  /** Other wordings of the question, each while its condition holds. */
+  wording: z.array(WordingSchema).default([]),
 };
 
 /** Which options a choice question shows: a condition over each option's columns and earlier answers. */
@@ -117,14 +122,25 @@ export const QuestionSchema = z.discriminatedUnion('type', [
     itemsFrom: Id.optional(),
     notApplicable: z.boolean().default(false),
     ...choiceFiltering,
+    /** Items that ask "please specify" once ranked (q14 "others"); not asked when marked not applicable. */
+    specify: z.array(Id).default([]),
   }),
   z.strictObject({
     ...base,
     type: z.literal('text'),
     minLength: z.number().int().min(1).default(1),
     maxLength: z.number().int().min(1).max(3500).default(2000),
+    /** Fixed answers offered beside typing (q9 "we met no challenges"), stored as `{ option }`. */
+    answers: z.array(Id).default([]),
+    /** Also stores the URLs found in the text: the value is `{ text, links }`. */
+    links: z.boolean().default(false),
   }),
-  z.strictObject({ ...base, type: z.literal('amount') }),
+  z.strictObject({
+    ...base,
+    type: z.literal('amount'),
+    /** Offers "there is no separate budget line" beside "don't know" (4 of 41 said so in 2013). */
+    noBudgetLine: z.boolean().default(false),
+  }),
   z.strictObject({ ...base, type: z.literal('country') }),
   z.strictObject({ ...base, type: z.literal('contact') }),
   z.strictObject({ ...base, type: z.literal('integer') }),
@@ -137,6 +153,16 @@ export const QuestionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('acknowledge') }),
 ]);
 
+/**
+ * What the consent statement names, per flow: who runs the survey (one name, or one per
+ * language), whom to ask (an e-mail address or a URL) and how long the data are kept.
+ */
+export const ConsentSchema = z.strictObject({
+  operator: z.union([z.string().trim().min(1), z.record(z.string(), z.string().trim().min(1))]),
+  contact: z.string().trim().min(3).max(200),
+  retentionMonths: z.number().int().min(1).max(600),
+});
+
 export const FlowSchema = z.strictObject({
   id: Id,
   version: z.number().int().min(1),
@@ -148,6 +174,7 @@ export const FlowSchema = z.strictObject({
     .array(z.string().regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code'))
     .min(1)
     .optional(),
+  consent: ConsentSchema.optional(),
   questions: z.array(QuestionSchema).min(1),
 });
 
@@ -155,6 +182,7 @@ export type FlowDefinition = z.infer<typeof FlowSchema>;
 export type Question = z.infer<typeof QuestionSchema>;
 export type QuestionType = Question['type'];
 export type QuestionOf<T extends QuestionType> = Extract<Question, { type: T }>;
+export type ConsentSettings = z.infer<typeof ConsentSchema>;
 
 /** Question types that set up the conversation rather than ask the survey itself. */
 export const META_TYPES: ReadonlySet<QuestionType> = new Set(['language', 'consent']);

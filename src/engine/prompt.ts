@@ -2,11 +2,16 @@ import type { QuestionType } from './flow.ts';
 import type { InputType, RefusalCode } from './input.ts';
 import type { Answer, Draft } from './session.ts';
 
-/** A translatable text: an i18next key (namespace:key) and its interpolation values. */
+/**
+ * A translatable text: an i18next key (namespace:key) and its interpolation values. A value may
+ * itself be a text (an option's label inside a sentence) or a list of texts (joined as the
+ * language joins a list), translated in the same language first.
+ */
 export interface Text {
   key: string;
-  params?: Record<string, string | number>;
+  params?: Record<string, TextParam>;
 }
+export type TextParam = string | number | Text | Text[];
 
 export interface Choice {
   id: string;

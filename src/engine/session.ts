@@ -12,21 +12,37 @@ export const AnswerSchema = z.union([
 ]);
 export type Answer = z.infer<typeof AnswerSchema>;
 
+/**
+ * What an "other, please specify" answer adds: the text, or `otherDeclined` when the respondent
+ * chose not to give it (the choice of "other" stands; only its text is missing).
+ */
+export interface Specified {
+  other?: string;
+  otherDeclined?: true;
+}
+
 /** Per-type answer values, as stored. */
 export type YesNo = 'yes' | 'no';
-export interface SingleValue {
+export interface SingleValue extends Specified {
   option: string;
-  other?: string;
 }
-export interface MultiValue {
+export interface MultiValue extends Specified {
   options: string[];
-  other?: string;
 }
-export interface RankingValue {
+/** Items neither in `order` nor in `na` were left unranked (the respondent said so). */
+export interface RankingValue extends Specified {
   order: string[];
   na: string[];
 }
-export type AmountValue = { amount: number; currency: string } | { dontKnow: true };
+export type AmountValue = { amount: number; currency: string } | { dontKnow: true } | { noBudgetLine: true };
+/** A free-text answer: the text, a fixed answer button (`{ option }`), or the text with its links. */
+export type TextValue = string | { option: string } | { text: string; links: string[] };
+/** A country with its UN M49 region and sub-region; responses from flow version 1 hold the bare code. */
+export interface CountryValue {
+  code: string;
+  region?: string;
+  subregion?: string;
+}
 export type ContactValue =
   { agreed: 'no' } | { agreed: 'yes'; name: string; email?: string; viaChat: boolean; language: string };
 
@@ -37,6 +53,7 @@ export const DraftSchema = z.strictObject({
   na: z.array(z.string()).optional(),
   history: z.array(z.string()).optional(),
   amount: z.number().optional(),
+  currency: z.string().optional(),
   candidates: z.array(z.string()).optional(),
   name: z.string().optional(),
   email: z.string().optional(),

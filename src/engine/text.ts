@@ -37,13 +37,18 @@ export function parseNumbers(text: string): number[] | null {
   return t.split(/[\s,;،]+/).map(Number);
 }
 
-/** Lower-case, accent-free, punctuation-free form for matching typed names. */
+/**
+ * Lower-case, accent-free, punctuation-free form for matching typed names. Letters typed
+ * interchangeably are made one: ё and е; Arabic ة and ه, ى and ي (hamza seats go with the marks).
+ */
 export function foldForMatch(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLocaleLowerCase('en')
     .replace(/ё/g, 'е')
+    .replace(/ة/g, 'ه')
+    .replace(/ى/g, 'ي')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }

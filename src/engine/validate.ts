@@ -1,5 +1,7 @@
 import { evaluate, referencedColumns, referencedQuestions } from './condition.ts';
+import { countryValue, isCountryCode } from './country.ts';
 import { FlowSchema, META_TYPES, type Condition, type FlowDefinition, type Question } from './flow.ts';
+import { regionOf } from './regions.ts';
 import type { Answer } from './session.ts';
 
 /** One problem in a flow, located by file and question id. */
@@ -65,14 +67,19 @@ export function validateFlow(
     if (META_TYPES.has(q.type)) {
       if (seenSurvey) add(q.id, `a ${q.type} question must come before the survey questions`);
       if (q.when) add(q.id, `a ${q.type} question cannot have a condition`);
+      if (q.wording.length > 0) add(q.id, `a ${q.type} question cannot have another wording`);
     } else seenSurvey = true;
-    for (const ref of q.when ? referencedQuestions(q.when) : []) {
+    const conditions = [...(q.when ? [q.when] : []), ...q.wording.map((w) => w.when)];
+    for (const ref of conditions.flatMap(referencedQuestions)) {
       const at = position.get(ref);
       if (at === undefined) add(q.id, `condition refers to unknown question "${ref}"`);
       else if (at >= i) add(q.id, `condition refers to "${ref}", which does not come before it`);
     }
-    if (q.when) checkConditionValues(q.id, q.when, def, add);
+    for (const cond of conditions) checkConditionValues(q.id, cond, def, add);
     checkOwnConditions(q, i, def, position, add);
+    if (q.type === 'consent') checkConsent(q.id, def, Object.keys(resources), add);
+    if (q.type === 'text' && new Set(q.answers).size !== q.answers.length)
+      add(q.id, 'a fixed answer is listed twice');
     if (q.type === 'multi') {
       for (const id of q.exclusive)
         if (q.options.includes(id)) add(q.id, `"${id}" is both an option and exclusive`);
@@ -90,6 +97,8 @@ export function validateFlow(
         else if (source.type !== 'multi')
           add(q.id, `itemsFrom "${q.itemsFrom}" is not a multiple-choice question`);
       }
+      for (const id of q.specify)
+        if (!q.items?.includes(id)) add(q.id, `specify names "${id}", which is not one of its items`);
     }
   });
 
@@ -125,6 +134,10 @@ function possibleAnswers(q: Question | undefined): (Answer | undefined)[] {
         answered({ options: all }),
       ];
     }
+    case 'text':
+      return [...values, answered('x'), ...q.answers.map((option) => answered({ option }))];
+    case 'country':
+      return [...values, ...COUNTRY_CODES.map((code) => answered(countryValue(code)))];
     default:
       return [...values, answered('x')];
   }
@@ -248,6 +261,21 @@ function checkConditionValues(
   const target = def.questions.find((q) => q.id === cond.q);
   const wanted = cond.equals !== undefined ? [cond.equals] : (cond.selectedAny ?? []);
   if (!target || wanted.length === 0) return;
+  if (target.type === 'country') {
+    // A country condition names an ISO code ("RU") or an M49 region or sub-region ("150", "151").
+    for (const w of wanted)
+      if (!isCountryCode(w) && !M49_CODES.has(w))
+        add(id, `condition uses "${w}", neither a country code nor an M49 region`);
+    return;
+  }
+  if (target.type === 'text') {
+    if (target.answers.length === 0)
+      add(id, `condition compares "${cond.q}", a text question, with option ids`);
+    for (const w of wanted)
+      if (target.answers.length > 0 && !target.answers.includes(w))
+        add(id, `condition uses "${w}", not a fixed answer of "${cond.q}"`);
+    return;
+  }
   const valid =
     target.type === 'yesno' || target.type === 'consent'
       ? ['yes', 'no']
@@ -264,6 +292,45 @@ function checkConditionValues(
       if (!valid.includes(w)) add(id, `condition uses "${w}", not an option of "${cond.q}"`);
 }
 
+/**
+ * The consent statement names who runs the survey (in every language, when given per language),
+ * a contact and how long data are kept: a flow that asks for consent must say them.
+ */
+function checkConsent(
+  id: string,
+  def: FlowDefinition,
+  languages: readonly string[],
+  add: (q: string, m: string) => void,
+): void {
+  if (!def.consent) {
+    add(id, 'a flow that asks for consent needs `consent:` with operator, contact and retentionMonths');
+    return;
+  }
+  const { operator } = def.consent;
+  if (typeof operator === 'string') return;
+  for (const lng of languages)
+    if (!operator[lng]) add(id, `consent.operator has no name for language "${lng}"`);
+}
+
+const COUNTRY_CODES = Object.keys(m49Codes());
+const M49_CODES = new Set(
+  COUNTRY_CODES.flatMap((code) => {
+    const r = regionOf(code);
+    return r ? [r.region, r.subregion, ...(r.intermediate ? [r.intermediate] : [])] : [];
+  }),
+);
+
+/** Every country code M49 places in a region, for reachability and condition checks. */
+function m49Codes(): Record<string, true> {
+  const codes: Record<string, true> = {};
+  for (let a = 65; a <= 90; a++)
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      if (regionOf(code)) codes[code] = true;
+    }
+  return codes;
+}
+
 /** The text keys a flow needs in its own namespace. */
 export function requiredKeys(def: FlowDefinition): { question: string; key: string }[] {
   const keys: { question: string; key: string }[] = [];
@@ -275,6 +342,7 @@ export function requiredKeys(def: FlowDefinition): { question: string; key: stri
     if (q.constraintMessage) keys.push({ question: q.id, key: `${q.id}.constraint_message` });
     if (q.group && !keys.some((k) => k.key === `${q.group}.heading`))
       keys.push({ question: q.id, key: `${q.group}.heading` });
+    for (const w of q.wording) keys.push({ question: q.id, key: `${q.id}.${w.text}` });
     const options =
       q.type === 'single'
         ? q.options
@@ -282,7 +350,9 @@ export function requiredKeys(def: FlowDefinition): { question: string; key: stri
           ? [...q.options, ...q.exclusive]
           : q.type === 'ranking'
             ? (q.items ?? [])
-            : [];
+            : q.type === 'text'
+              ? q.answers
+              : [];
     for (const o of options) keys.push({ question: q.id, key: `${q.id}.options.${o}` });
   }
   return keys;

@@ -120,12 +120,16 @@ export class FlowRegistry {
   private async load(id: string, version: number): Promise<Flow | null> {
     const snapshot = await this.options.store.get(id, version);
     if (!snapshot) return null;
+    // Versions stored before flows named their consent settings take the current version's.
+    const definition = snapshot.definition as { consent?: unknown };
+    const current = this.current.get(id);
+    if (definition.consent === undefined && current?.consent) definition.consent = current.consent;
     const ns = `${id}@${version}`;
     const resources: Resources = {};
     for (const lng of this.options.translator.languages) {
       resources[lng] = { ...this.options.resources[lng], [id]: snapshot.texts[lng] ?? {} };
     }
-    const { flow } = validateFlow(snapshot.definition, ns, resources);
+    const { flow } = validateFlow(definition, ns, resources);
     if (!flow) return null;
     this.options.translator.addNamespace(ns, snapshot.texts);
     return compileFlow(flow, this.options.translator.languages, ns);

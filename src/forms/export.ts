@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import '../engine/country.ts';
 import { META_TYPES, type Condition, type Flow, type Question } from '../engine/flow.ts';
 import type { Translator } from '../i18n/translator.ts';
-import { BOT_NOT_APPLICABLE, BOT_TYPE } from './import.ts';
+import { BOT_COLUMNS, BOT_NOT_APPLICABLE, BOT_TYPE } from './import.ts';
 import { languageColumn } from './languages.ts';
 import { writeXPath } from './xpath-write.ts';
 
@@ -23,15 +23,21 @@ export interface FormSheets {
  * ISO 3166 codes; a ranking of an earlier question's picks a rank over that question's list with
  * `choice_filter: selected(${q}, name)`; an exclusive option ("none") the usual constraint
  * `not(selected(., 'none') and count-selected(.) > 1)`; text length limits `string-length(.)`.
+ * What XLSForm has no column for at all goes in `bot_*` columns (BOT_COLUMNS): a text question's
+ * fixed answers (a choice list) and links, a ranking's "please specify" items, an amount's "no
+ * budget line", another wording of a question while a condition holds, and the consent settings.
  */
 export function formSheets(flow: Flow, translator: Translator): FormSheets {
   const languages = flow.languages;
-  const ts = languages.map((lng) => [languageColumn(lng), translator.translatorFor(lng)] as const);
+  // The texts as written: a form holds what the locale files hold, without the chat's bidi isolates.
+  const ts = languages.map(
+    (lng) => [languageColumn(lng), translator.translatorFor(lng, { isolate: false })] as const,
+  );
   const texts = (key: string, column: string, params?: Record<string, string>): Row =>
     Object.fromEntries(
       ts.map(([name, t]) => [`${column}::${name}`, t({ key, ...(params ? { params } : {}) })]),
     );
-  const own = (q: Question | { id: string }, suffix: string) => `${flow.id}:${q.id}.${suffix}`;
+  const own = (q: Question | { id: string }, suffix: string) => `${flow.ns}:${q.id}.${suffix}`;
   const typeOf = (id: string) => flow.questions.find((q) => q.id === id)?.type;
   const survey: Row[] = [];
   const choices: Row[] = [];
@@ -65,7 +71,7 @@ export function formSheets(flow: Flow, translator: Translator): FormSheets {
         survey.push({
           type: 'begin_group',
           name: q.group,
-          ...texts(`${flow.id}:${q.group}.heading`, 'label'),
+          ...texts(`${flow.ns}:${q.group}.heading`, 'label'),
         });
       group = q.group;
     }
@@ -186,11 +192,43 @@ export function formSheets(flow: Flow, translator: Translator): FormSheets {
       }
       if (q.constraintMessage) Object.assign(row, texts(own(q, 'constraint_message'), 'constraint_message'));
     }
+    if (q.wording.length > 1) throw new Error(`${q.id}: an XLSForm holds one other wording per question`);
+    for (const w of q.wording) {
+      row[BOT_COLUMNS.wordingName] = w.text;
+      row[BOT_COLUMNS.wordingRelevant] = writeXPath(w.when, { typeOf });
+      Object.assign(row, texts(own(q, w.text), BOT_COLUMNS.wordingLabel));
+    }
+    if (q.type === 'text' && q.answers.length > 0) {
+      const name = `bot_answers_${q.id}`;
+      row[BOT_COLUMNS.answers] = name;
+      list(
+        name,
+        q.answers.map((o) => ({ name: o, label: own(q, `options.${o}`) })),
+      );
+    }
+    if (q.type === 'text' && q.links) row[BOT_COLUMNS.links] = 'yes';
+    if (q.type === 'ranking' && q.specify.length > 0) row[BOT_COLUMNS.specify] = q.specify.join(' ');
+    if (q.type === 'amount' && q.noBudgetLine) row[BOT_COLUMNS.noBudgetLine] = 'yes';
     survey.push(row);
   }
   if (group) survey.push({ type: 'end_group' });
+  const consent: Row = {};
+  if (flow.consent) {
+    const { operator, contact, retentionMonths } = flow.consent;
+    if (typeof operator === 'string') consent[BOT_COLUMNS.consentOperator] = operator;
+    else
+      for (const [lng, name] of Object.entries(operator))
+        consent[`${BOT_COLUMNS.consentOperator}::${languageColumn(lng)}`] = name;
+    consent[BOT_COLUMNS.consentContact] = contact;
+    consent[BOT_COLUMNS.consentRetention] = String(retentionMonths);
+  }
   const settings = [
-    { form_id: flow.id, version: String(flow.version), default_language: languageColumn(languages[0]!) },
+    {
+      form_id: flow.id,
+      version: String(flow.version),
+      default_language: languageColumn(languages[0]!),
+      ...consent,
+    },
   ];
   return { survey, choices, settings };
 }

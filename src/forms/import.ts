@@ -44,6 +44,19 @@ export const MAX_OPTION_ID_IMPORTED = MAX_BUTTON_IDS - MAX_QUESTION_ID_IMPORTED;
 /** Our own columns: what the bot's flows hold that XLSForm has no column for (see export). */
 export const BOT_TYPE = 'bot_type';
 export const BOT_NOT_APPLICABLE = 'bot_not_applicable';
+/** The other parts of our flows that XLSForm has no column for (see export). */
+export const BOT_COLUMNS = {
+  answers: 'bot_answers',
+  links: 'bot_links',
+  specify: 'bot_specify',
+  noBudgetLine: 'bot_no_budget_line',
+  wordingName: 'bot_wording_name',
+  wordingRelevant: 'bot_wording_relevant',
+  wordingLabel: 'bot_wording_label',
+  consentOperator: 'bot_consent_operator',
+  consentContact: 'bot_consent_contact',
+  consentRetention: 'bot_consent_retention_months',
+} as const;
 const BOT_TYPES = new Set(['language', 'consent', 'yesno', 'amount', 'country', 'contact']);
 
 const TRANSLATED = new Set(['label', 'hint', 'required_message', 'constraint_message']);
@@ -106,7 +119,7 @@ function readColumns(sheet: Sheet, problems: Located[]): Column[] {
     const { base: raw, language } = splitHeader(header);
     const base = HEADER_ALIASES[raw] ?? raw;
     if (language === null) return { header, base, language: 'default' };
-    if (!TRANSLATED.has(base) && !MEDIA.has(base))
+    if (!TRANSLATED.has(base) && !MEDIA.has(base) && base !== BOT_COLUMNS.wordingLabel)
       return { header, base: header.toLowerCase(), language: 'default' };
     const code = languageCode(language);
     if (!code && TRANSLATED.has(base)) {
@@ -228,6 +241,7 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
       });
   }
   for (const key of Object.keys(settings?.cells ?? {})) {
+    if (key.toLowerCase().startsWith('bot_consent_')) continue;
     if (
       !['form_id', 'id_string', 'version', 'default_language', 'allow_choice_duplicates'].includes(
         key.toLowerCase(),
@@ -235,6 +249,7 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
     )
       notes.push({ sheet: settingsName, column: key, message: 'setting not used in a chat' });
   }
+  const consent = readConsent(settings?.cells ?? {}, setting);
 
   const allowDuplicates = REQUIRED_YES.test(setting('allow_choice_duplicates') ?? '');
   const surveyColumns = readColumns(survey, problems);
@@ -264,6 +279,13 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
     'choice_filter',
     BOT_TYPE,
     BOT_NOT_APPLICABLE,
+    BOT_COLUMNS.answers,
+    BOT_COLUMNS.links,
+    BOT_COLUMNS.specify,
+    BOT_COLUMNS.noBudgetLine,
+    BOT_COLUMNS.wordingName,
+    BOT_COLUMNS.wordingRelevant,
+    BOT_COLUMNS.wordingLabel,
     ...TRANSLATED,
   ]);
   for (const c of surveyColumns) {
@@ -632,6 +654,36 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
     ) {
       q.notApplicable = true;
     }
+    const yes = (column: string) => REQUIRED_YES.test(cell(row, column) ?? '');
+    if (q.type === 'ranking' && cell(row, BOT_COLUMNS.specify))
+      q.specify = cell(row, BOT_COLUMNS.specify)!.split(/\s+/).filter(Boolean);
+    if (q.type === 'amount' && yes(BOT_COLUMNS.noBudgetLine)) q.noBudgetLine = true;
+    if (q.type === 'text' && yes(BOT_COLUMNS.links)) q.links = true;
+    const answersList = q.type === 'text' ? cell(row, BOT_COLUMNS.answers) : undefined;
+    if (answersList) {
+      const answers = lists.get(answersList);
+      if (!answers) local.push(at(BOT_COLUMNS.answers, `the choice list "${answersList}" is missing`));
+      else {
+        q.answers = answers.map((c) => c.name);
+        const byLanguage: Record<string, Record<string, string>> = {};
+        for (const choice of answers)
+          for (const [lng, text] of Object.entries(choice.labels))
+            (byLanguage[lng] ??= {})[choice.name] = text;
+        for (const [lng, values] of Object.entries(byLanguage)) setText(lng, item.id, 'options', values);
+      }
+    }
+    const wordingName = cell(row, BOT_COLUMNS.wordingName);
+    const wordingRelevant = cell(row, BOT_COLUMNS.wordingRelevant);
+    if (wordingName && wordingRelevant) {
+      const when = parse(BOT_COLUMNS.wordingRelevant, wordingRelevant, 'relevant');
+      if (when) {
+        q.wording = [{ when, text: toId(wordingName, 32) }];
+        for (const [lng, text] of Object.entries(
+          translations(row, surveyColumns, BOT_COLUMNS.wordingLabel, defaultLanguage),
+        ))
+          setText(lng, item.id, toId(wordingName, 32), text);
+      }
+    }
 
     if (local.length > 0) {
       if (opts.skipUnsupported && local.every((l) => l.message.includes('which is left out'))) {
@@ -691,13 +743,69 @@ export function importForm(wb: Workbook, opts: ImportOptions): ImportResult {
     const id = usedIds.has('language') ? 'chat_language' : 'language';
     questions.unshift({ id, type: 'language' });
   }
+  equalsOnFixedAnswers(questions);
   return {
-    flow: { id: flowId, version, languages: complete, questions },
+    flow: { id: flowId, version, languages: complete, ...(consent ? { consent } : {}), questions },
     texts,
     problems,
     notes,
     rows,
   };
+}
+
+/**
+ * `${q} = 'x'` where x is one of a text question's fixed answers (q9 "no challenges") reads as
+ * `{q, equals: x}`, as a flow file writes it: the same test, in the form the bot's flows use.
+ */
+function equalsOnFixedAnswers(questions: Record<string, unknown>[]): void {
+  const fixed = new Map<string, string[]>();
+  for (const q of questions)
+    if (q.type === 'text' && Array.isArray(q.answers)) fixed.set(q.id as string, q.answers);
+  if (fixed.size === 0) return;
+  const visit = (cond: Condition): Condition => {
+    if (cond.all) return { all: cond.all.map(visit) };
+    if (cond.any) return { any: cond.any.map(visit) };
+    if (cond.not) return { not: visit(cond.not) };
+    const { left, right } = cond;
+    if (cond.compare === '=' && left && right && 'q' in left && 'value' in right) {
+      if (fixed.get(left.q)?.includes(String(right.value))) return { q: left.q, equals: String(right.value) };
+    }
+    return cond;
+  };
+  for (const q of questions) {
+    for (const key of ['when', 'constraint', 'choiceFilter'] as const) {
+      if (q[key]) q[key] = visit(q[key] as Condition);
+    }
+    if (Array.isArray(q.wording)) {
+      q.wording = (q.wording as { when: Condition; text: string }[]).map((w) => ({
+        ...w,
+        when: visit(w.when),
+      }));
+    }
+  }
+}
+
+/**
+ * The consent settings a flow exported by the bot carries (`bot_consent_*` in the settings): who
+ * runs the survey (one name, or one per language column), a contact, and the months data are kept.
+ */
+function readConsent(
+  cells: Record<string, string>,
+  setting: (key: string) => string | undefined,
+): { operator: string | Record<string, string>; contact: string; retentionMonths: number } | null {
+  const contact = setting(BOT_COLUMNS.consentContact);
+  const months = Number(setting(BOT_COLUMNS.consentRetention));
+  if (!contact || !Number.isInteger(months)) return null;
+  const perLanguage: Record<string, string> = {};
+  for (const [key, value] of Object.entries(cells)) {
+    const [base, language] = key.split('::');
+    if (base?.toLowerCase() !== BOT_COLUMNS.consentOperator || !language || !value) continue;
+    const code = languageCode(language);
+    if (code) perLanguage[code] = value;
+  }
+  const single = setting(BOT_COLUMNS.consentOperator);
+  const operator = Object.keys(perLanguage).length > 0 ? perLanguage : single;
+  return operator ? { operator, contact, retentionMonths: months } : null;
 }
 
 function questionType(item: Item, botType?: string): QuestionType {

@@ -1,6 +1,7 @@
 import i18next, { type TFunction } from 'i18next';
-import type { Text } from '../engine/prompt.ts';
+import type { Text, TextParam } from '../engine/prompt.ts';
 import type { Resources } from '../engine/validate.ts';
+import { isolateLeftToRight } from './bidi.ts';
 
 /** Translates into one fixed language, named by `lng`. */
 export type Translate = ((text: Text) => string) & { readonly lng: string };
@@ -35,10 +36,26 @@ export class Translator {
     formatter.add('currencyName', (code: string, lng) => displayName(lng ?? 'en', 'currency', code));
   }
 
-  /** A translator fixed to one language, for one message or one respondent. */
-  translatorFor(lng: string): Translate {
+  /**
+   * A translator fixed to one language, for one message or one respondent. Texts given as values
+   * are translated first (a list joined as the language joins lists); in a right-to-left language
+   * the result has its left-to-right fragments isolated, once, on the whole text.
+   */
+  translatorFor(lng: string, options: { isolate?: boolean } = {}): Translate {
     const t: TFunction = this.i18n.getFixedT(lng);
-    return Object.assign((text: Text) => t(text.key, { ...text.params }) as string, { lng });
+    const list = new Intl.ListFormat(lng, { type: 'conjunction' });
+    const plain = (text: Text): string => {
+      if (!text.params) return t(text.key) as string;
+      const values: Record<string, string | number> = {};
+      for (const [name, value] of Object.entries(text.params)) values[name] = param(value);
+      return t(text.key, values) as string;
+    };
+    const param = (value: TextParam): string | number => {
+      if (typeof value !== 'object') return value;
+      return Array.isArray(value) ? list.format(value.map(plain)) : plain(value);
+    };
+    if (options.isolate === false) return Object.assign(plain, { lng });
+    return Object.assign((text: Text) => isolateLeftToRight(plain(text), lng), { lng });
   }
 
   /** Adds a namespace of texts (an earlier flow version's), per language. */

@@ -27,10 +27,13 @@ export function answerFor(prompt: Prompt, tag = 'answer'): Input {
         ? { type: 'text', text: `${tag} other` }
         : { type: 'choices', options: ids.slice(0, 2), bound };
     case 'ranking':
+      if (prompt.step === 'other') return { type: 'text', text: `${tag} other` };
+      if (prompt.step === 'rest') return { type: 'choose', option: 'not_applicable', bound };
       return { type: 'order', order: ids, bound };
     case 'text':
       return { type: 'text', text: `${tag} ${prompt.question}` };
     case 'amount':
+      if (prompt.step === 'confirm') return { type: 'choose', option: 'yes', bound };
       return prompt.step === 'currency'
         ? { type: 'choose', option: 'EUR', bound }
         : { type: 'text', text: '1500 EUR' };

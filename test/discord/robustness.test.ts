@@ -100,6 +100,41 @@ for (const kind of STORE_KINDS) {
     );
   });
 
+  test(`${kind}: "please specify" in DMs: Back keeps the pick, the text can be declined; an amount is read back before it is stored`, async (t) => {
+    const h = await harnessOn(t, kind);
+    if (!h) return;
+    const r = await begin(h, TO_Q6.slice(0, 2));
+    await choose('other').run(r);
+    const specify = r.latestQuestion();
+    assert.match(
+      specify.content,
+      /You chose “Other” for “What type of library or organization do you represent\?”/,
+    );
+    await r.press(/:b$/);
+    let stored = await session(h, r);
+    assert.equal(stored.current, 'q1');
+    assert.deepEqual(stored.draft, { selected: ['other'] });
+    await choose('other').run(r);
+    await r.press(/:c:other_declined$/);
+    stored = await session(h, r);
+    assert.deepEqual(stored.answers.q1, {
+      status: 'answered',
+      value: { option: 'other', otherDeclined: true },
+    });
+    await playOnDiscord(r, [
+      ['q2', choose('no')],
+      ['q3', type('Egypt')],
+      ['q4', choose('not_applicable')],
+      ['q5', choose('yes')],
+      ['q5a', type('15 000 EGP')],
+    ]);
+    assert.match(r.latestQuestion().content, /15,000 EGP \(Egyptian Pound\): is that right\?/);
+    assert.equal((await session(h, r)).answers.q5a, undefined, 'not stored before it is confirmed');
+    await r.press(/:c:yes$/);
+    stored = await session(h, r);
+    assert.deepEqual(stored.answers.q5a, { status: 'answered', value: { amount: 15000, currency: 'EGP' } });
+  });
+
   test(`${kind}: two concurrent submits of the same select: one answer is recorded, the other is refused as stale`, async (t) => {
     const h = await harnessOn(t, kind);
     if (!h) return;
@@ -148,6 +183,7 @@ for (const kind of STORE_KINDS) {
     await playOnDiscord(r, [
       ['q9', type('Bureaucracy.')],
       ['q9a', choose('partly')],
+      ['q9b', type('Patience.')],
       ['q10', type('Budget.')],
     ]);
     assert.equal((await session(h, r)).current, 'q11');
@@ -178,7 +214,10 @@ for (const kind of STORE_KINDS) {
     assert.ok(h.api.gateway.stats.replayed >= 1);
     const stored = await session(h, r);
     assert.equal(stored.current, 'q6');
-    assert.deepEqual(stored.answers.q3, { status: 'answered', value: 'EG' });
+    assert.deepEqual(stored.answers.q3, {
+      status: 'answered',
+      value: { code: 'EG', region: '002', subregion: '015' },
+    });
     assert.deepEqual(stored.path, ['language', 'consent', 'q1', 'q2', 'q3', 'q4', 'q5']);
   });
 }

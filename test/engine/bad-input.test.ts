@@ -33,13 +33,15 @@ const at = {
     ]);
     let step = s as Pick<typeof s, 'session' | 'prompt'>;
     for (const input of [
-      text('t'),
-      choose('no'),
-      text('t'),
-      text('1'),
-      text('t'),
-      text('1'),
-      choose('yes'),
+      text('t'), // q11
+      text('t'), // q11b
+      choose('no'), // q12
+      text('t'), // q13
+      text('1'), // q14
+      choose('not_applicable'), // q14: the items left out
+      text('t'), // q15
+      text('1'), // q16
+      choose('yes'), // q17
       text('Ana'),
       choose('email'),
     ] as Input[]) {
@@ -78,8 +80,10 @@ const cases: { name: string; where: keyof typeof at; input: Input; code: string 
     code: 'country_unknown',
   },
   { name: 'an amount that is not a number', where: 'amount', input: text('a lot'), code: 'amount_invalid' },
-  { name: 'a negative amount', where: 'amount', input: text('-5'), code: 'amount_invalid' },
-  { name: 'an unknown currency code', where: 'amount', input: text('100 XXQ'), code: 'amount_invalid' },
+  { name: 'a negative amount', where: 'amount', input: text('-5'), code: 'amount_negative' },
+  { name: 'an unknown currency code', where: 'amount', input: text('100 XXQ'), code: 'currency_unknown' },
+  { name: 'two currencies', where: 'amount', input: text('100 USD EUR'), code: 'amount_two_currencies' },
+  { name: 'an absurd amount', where: 'amount', input: text('10000000000000'), code: 'amount_too_large' },
   { name: 'an e-mail without a domain', where: 'email', input: text('ana@'), code: 'email_invalid' },
   {
     name: 'a button of another question',
@@ -136,7 +140,10 @@ test('an ambiguous country name offers a short list to pick from', () => {
   const codes = step.prompt.kind === 'question' ? step.prompt.choices.map((c) => c.id) : [];
   assert.ok(codes.includes('GN') && codes.includes('GW') && codes.length <= 6, codes.join());
   const picked = next(flow, step.session, choose('GW'), 2);
-  assert.equal(picked.session.answers.q3?.status === 'answered' && picked.session.answers.q3.value, 'GW');
+  assert.deepEqual(picked.session.answers.q3, {
+    status: 'answered',
+    value: { code: 'GW', region: '002', subregion: '202' },
+  });
 });
 
 test('country names are matched in every supported language', () => {

@@ -10,6 +10,7 @@ function base() {
   return {
     id: 'mini',
     version: 1,
+    consent: { operator: 'The test team', contact: 'team@example.org', retentionMonths: 12 },
     questions: [
       { id: 'language', type: 'language' },
       { id: 'consent', type: 'consent' },
@@ -17,7 +18,7 @@ function base() {
       { id: 'b', type: 'single', options: ['x', 'y'], when: { q: 'a', equals: 'yes' } },
       { id: 'c', type: 'text' },
     ],
-  } as { id: string; version: number; questions: Record<string, unknown>[] };
+  } as { id: string; version: number; consent?: unknown; questions: Record<string, unknown>[] };
 }
 const texts = () =>
   ({ a: { text: 'A?' }, b: { text: 'B?', options: { x: 'X', y: 'Y' } }, c: { text: 'C?' } }) as Record<
@@ -100,7 +101,80 @@ const cases: {
     expect: /must come before the survey questions/,
     question: 'late',
   },
+  {
+    name: 'a consent question without who runs the survey, a contact and the retention',
+    change: (f) => delete f.consent,
+    expect: /needs `consent:` with operator, contact and retentionMonths/,
+    question: 'consent',
+  },
+  {
+    name: 'an operator named in some languages only',
+    change: (f) => (f.consent = { operator: { en: 'Team' }, contact: 'a@b.org', retentionMonths: 12 }),
+    expect: /consent.operator has no name for language "fr"/,
+    question: 'consent',
+  },
+  {
+    name: 'a wording whose condition reads a later question',
+    change: (f) => (f.questions[2]!.wording = [{ when: { q: 'c', answered: true }, text: 'text_other' }]),
+    expect: /"c", which does not come before it/,
+    question: 'a',
+  },
+  {
+    name: 'a wording without its text',
+    change: (f) => (f.questions[4]!.wording = [{ when: { q: 'a', equals: 'no' }, text: 'text_alone' }]),
+    expect: /missing text "c.text_alone" in locales\/en\/mini.json/,
+    question: 'c',
+  },
+  {
+    name: 'a fixed answer of a text question without its label',
+    change: (f) => (f.questions[4]!.answers = ['nothing']),
+    expect: /missing text "c.options.nothing"/,
+    question: 'c',
+  },
+  {
+    name: 'a condition on a text question that names no fixed answer of it',
+    change: (f) => {
+      f.questions[4]!.answers = ['nothing'];
+      f.questions.push({ id: 'd', type: 'yesno', when: { q: 'c', equals: 'something' } });
+    },
+    expect: /"something", not a fixed answer of "c"/,
+    question: 'd',
+  },
+  {
+    name: 'a condition on a country that is neither a code nor an M49 region',
+    change: (f) => {
+      f.questions.push({ id: 'k', type: 'country' });
+      f.questions.push({ id: 'd', type: 'yesno', when: { q: 'k', equals: 'Europe' } });
+    },
+    expect: /"Europe", neither a country code nor an M49 region/,
+    question: 'd',
+  },
+  {
+    name: 'a ranking that asks to specify an item it does not have',
+    change: (f) => f.questions.push({ id: 'r', type: 'ranking', items: ['x', 'y'], specify: ['z'] }),
+    expect: /specify names "z", which is not one of its items/,
+    question: 'r',
+  },
 ];
+
+test('a condition may name a country code or an M49 region of a country question', () => {
+  const flow = base();
+  flow.questions.push({ id: 'k', type: 'country' });
+  flow.questions.push({
+    id: 'd',
+    type: 'yesno',
+    when: {
+      any: [
+        { q: 'k', equals: 'RU' },
+        { q: 'k', equals: '145' },
+      ],
+    },
+  });
+  const r = res();
+  for (const lng of ['en', 'fr'])
+    Object.assign(r[lng]!.mini as object, { k: { text: 'K?' }, d: { text: 'D?' } });
+  assert.deepEqual(validateFlow(flow, 'mini.yaml', r).issues, []);
+});
 
 test('the questionnaire flow is valid in every language', () => {
   const raw = parse(readFileSync(new URL('../../flows/advocacy.yaml', import.meta.url), 'utf8'));

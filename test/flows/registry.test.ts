@@ -12,6 +12,7 @@ import { FileFlowSnapshots } from '../../src/store/file-flow-snapshots.ts';
 
 const V1 = `id: mini
 version: 1
+consent: { operator: Test team, contact: test@example.org, retentionMonths: 12 }
 questions:
   - { id: language, type: language }
   - { id: consent, type: consent }
@@ -22,6 +23,7 @@ questions:
 /** Version 2 removes q2, adds q4 before q3 and drops option b of nothing that remains. */
 const V2 = `id: mini
 version: 2
+consent: { operator: Test team, contact: test@example.org, retentionMonths: 12 }
 questions:
   - { id: language, type: language }
   - { id: consent, type: consent }

@@ -20,14 +20,19 @@ export const DEFAULT_ANSWERS: Record<string, Input | Input[]> = {
   q8: { type: 'text', text: 'A reading campaign with the city.' },
   q9: { type: 'text', text: 'Bureaucracy.' },
   q9a: { type: 'choose', option: 'partly' },
+  q9b: { type: 'text', text: 'We met the mayor twice.' },
   q10: { type: 'text', text: 'A new budget line.' },
-  q11: { type: 'text', text: 'https://example.org/toolkit' },
+  q11: { type: 'text', text: 'Reading campaigns with the city.' },
+  q11b: { type: 'text', text: 'Our toolkit: https://example.org/toolkit' },
   q12: { type: 'choose', option: 'yes' },
   q13: { type: 'text', text: 'It helps.' },
   q14: { type: 'text', text: '1,2,3' },
   q15: { type: 'text', text: 'Better funding.' },
   q16: { type: 'choices', options: ['mou', 'face_to_face'] },
   q17: { type: 'choose', option: 'no' },
+  // Later steps of a question, where a test does not say otherwise.
+  'q5a.confirm': { type: 'choose', option: 'yes' },
+  'q14.rest': { type: 'choose', option: 'not_applicable' },
 };
 
 export interface Interview {
@@ -63,7 +68,7 @@ export function interview(answers: Record<string, Input | Input[]> = {}, locale 
     // A question answered in several steps (other, currency, contact) continues with texts.
     while (session.status === 'active' && prompt.kind === 'question' && prompt.step !== '') {
       const where = `${prompt.question}.${prompt.step}`;
-      const follow = answers[where];
+      const follow = answers[where] ?? DEFAULT_ANSWERS[where];
       if (!follow) throw new Error(`no input for ${where}`);
       for (const input of Array.isArray(follow) ? follow : [follow]) {
         const step = next(flow, session, input, now * 1000);

@@ -52,7 +52,7 @@ test("/help and /progress answer in the respondent's language, at every stage", 
   await r.step({ choose: 'yes' });
   await r.step({ choose: 'public' });
   const [progress] = sent(await r.send('/progress'));
-  assert.equal(progress, ru({ key: 'common:progress', params: { position: 2, total: 20 } }));
+  assert.equal(progress, ru({ key: 'common:progress', params: { position: 2, total: 22 } }));
   assert.deepEqual(sent(await r.send('/help')), [ru({ key: 'telegram:help' })]);
   assert.deepEqual(sent(await r.send('/nonsense')), [ru({ key: 'telegram:invalid.unknown_command' })]);
 });
@@ -81,6 +81,37 @@ test('/back returns to the previous question showing the earlier answer; /skip d
     r.message(r.messages.at(-2)!.message_id).text,
     new RegExp(`✅ ${en({ key: 'common:summary.declined' })}`),
   );
+});
+
+test('/skip at "please specify" returns to the choice with the picks kept; the text can be declined there', async (t) => {
+  const h = await startHarness(t);
+  if (!h) return;
+  const r = new Respondent(h.api, 8208, 'en');
+  await r.send('/start');
+  await r.step({ choose: 'en' });
+  await r.step({ choose: 'yes' });
+  await r.step({ choose: 'other' });
+  assert.match(
+    r.question.text,
+    /You chose “Other” for “What type of library or organization do you represent\?”/,
+  );
+  assert.deepEqual(
+    buttonsOf(r.question).map((b) => b.text),
+    ['1. I’d rather not specify', en({ key: 'common:action.back' })],
+  );
+  await r.send('/skip');
+  let s = await session(h, r);
+  assert.equal(s!.current, 'q1', 'still q1: /skip did not decline it');
+  assert.equal(s!.answers.q1, undefined);
+  assert.ok(
+    buttonsOf(r.question).some((b) => b.text.startsWith('✓ 7.')),
+    'other still marked',
+  );
+  await r.step({ choose: 'other' });
+  await r.step({ choose: 'other_declined' });
+  s = await session(h, r);
+  assert.deepEqual(s!.answers.q1, { status: 'answered', value: { option: 'other', otherDeclined: true } });
+  assert.equal(s!.current, 'q2');
 });
 
 test('/language shows a picker; choosing re-asks the current question in the new language', async (t) => {
@@ -159,10 +190,24 @@ test('/delete_my_data asks first, then erases session, responses and contact det
     language: [{ choose: 'en' }],
     consent: [{ choose: 'yes' }],
     ...Object.fromEntries(
-      ['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q11', 'q12', 'q13', 'q14', 'q15', 'q16'].map((q) => [
-        q,
-        ['skip'],
-      ]),
+      [
+        'q1',
+        'q2',
+        'q3',
+        'q4',
+        'q5',
+        'q6',
+        'q8',
+        'q9',
+        'q10',
+        'q11',
+        'q11b',
+        'q12',
+        'q13',
+        'q14',
+        'q15',
+        'q16',
+      ].map((q) => [q, ['skip']]),
     ),
     q17: [{ choose: 'yes' }, { type: 'Ana' }, { choose: 'chat' }, { choose: 'en' }],
   } as never);
@@ -284,7 +329,7 @@ test('coming back: /start resumes at the same question with "welcome back", and 
   const es = tr('es');
   assert.equal(questionIdOf(r.last), 'q2a');
   assert.ok(
-    r.last.text.startsWith(es({ key: 'common:resumed', params: { position: 3, total: 20 } })),
+    r.last.text.startsWith(es({ key: 'common:resumed', params: { position: 3, total: 22 } })),
     r.last.text,
   );
   assert.equal(r.message(old).reply_markup, undefined, 'the older copy of the question loses its keyboard');

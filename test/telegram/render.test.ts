@@ -30,6 +30,7 @@ function allPrompts(locale: string): QuestionPrompt[] {
     c('yes'),
     typed('1500'),
     c('EUR'),
+    c('yes'),
     c('libraries'),
     c('government'),
     c('other'),
@@ -43,9 +44,11 @@ function allPrompts(locale: string): QuestionPrompt[] {
     c('libraries'),
     typed('Example'),
     typed('Challenge'),
-    c('no'),
+    c('partly'),
+    typed('How'),
     typed('Benefit'),
     typed('Work'),
+    typed('https://example.org/kit'),
     c('yes'),
     typed('Support'),
     c('others'),
@@ -56,6 +59,7 @@ function allPrompts(locale: string): QuestionPrompt[] {
     c('government'),
     { type: 'na', item: 'nonprofit' },
     c('associations'),
+    typed('Museums'),
     typed('Accomplish'),
     c('face_to_face'),
     c('other'),
@@ -88,7 +92,15 @@ for (const lng of flow.languages) {
     const t = translator.translatorFor(lng);
     const prompts = allPrompts(lng);
     const kinds = new Set(prompts.map((p) => `${p.type}:${p.step}`));
-    for (const kind of ['multi:other', 'single:other', 'amount:currency', 'country:pick', 'contact:email']) {
+    for (const kind of [
+      'multi:other',
+      'single:other',
+      'amount:currency',
+      'amount:confirm',
+      'ranking:other',
+      'country:pick',
+      'contact:email',
+    ]) {
       assert.ok(kinds.has(kind), `walk covers ${kind}`);
     }
     for (const prompt of prompts) {

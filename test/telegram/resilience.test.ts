@@ -47,6 +47,7 @@ for (const mode of ['polling', 'webhook'] as const) {
       q9: ['skip'],
       q10: ['skip'],
       q11: ['skip'],
+      q11b: ['skip'],
       q12: ['skip'],
       q13: ['skip'],
       q14: ['skip'],

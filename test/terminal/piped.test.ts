@@ -40,7 +40,7 @@ test('a piped interview completes as a Russian-speaking non-member without partn
     const response = JSON.parse(json);
     assert.equal(response.status, 'complete');
     assert.equal(response.flowId, 'advocacy');
-    assert.equal(response.flowVersion, 1);
+    assert.equal(response.flowVersion, 2);
     assert.equal(response.locale, 'ru');
     assert.equal(response.channel, 'terminal');
     // Exactly the questions that apply to a non-member with no partners and no budget.
@@ -54,6 +54,7 @@ test('a piped interview completes as a Russian-speaking non-member without partn
       'q5',
       'q6',
       'q11',
+      'q11b',
       'q12',
       'q13',
       'q14',
@@ -62,7 +63,16 @@ test('a piped interview completes as a Russian-speaking non-member without partn
       'q17',
     ]);
     assert.deepEqual(response.answers.q2, { status: 'answered', value: 'no' });
-    assert.deepEqual(response.answers.q3, { status: 'answered', value: 'RU' });
+    assert.deepEqual(response.answers.q3, {
+      status: 'answered',
+      value: { code: 'RU', region: '150', subregion: '151' },
+    });
+    assert.deepEqual(response.answers.q11b, { status: 'answered', value: { option: 'none_created' } });
+    // Left out of the typed ranking, then said to be not applicable.
+    assert.deepEqual(response.answers.q14, {
+      status: 'answered',
+      value: { order: ['libraries', 'government'], na: ['business', 'nonprofit', 'associations', 'others'] },
+    });
     assert.deepEqual(response.answers.q6, { status: 'answered', value: { options: ['none'] } });
     assert.deepEqual(response.answers.q15, { status: 'declined' });
     assert.deepEqual(response.answers.q17, { status: 'answered', value: { agreed: 'no' } });

@@ -49,26 +49,21 @@ export interface RenderContext {
   answers?: Readonly<Record<string, Answer>>;
 }
 
-/**
- * Our texts for Discord. The shared consent text names Telegram's /delete_my_data; on Discord
- * the same thing is a /survey subcommand, named as Discord shows it in that language.
- */
-function discordT(t: Translate): Translate {
-  const translate = (text: Text) => {
-    const value = t(text);
-    return text.key === 'common:consent.text'
-      ? value.replaceAll('/delete_my_data', t({ key: 'discord:commands.delete_hint' }))
-      : value;
-  };
-  return Object.assign(translate, { lng: t.lng });
-}
-
 /** A question as a DM message: its text, and buttons or selects within Discord's limits. */
 export function renderQuestion(ctx: RenderContext, prompt: QuestionPrompt): DiscordMessage {
-  const t = discordT(ctx.t);
+  const t = ctx.t;
   const lines = questionLines(ctx.flow, prompt, t);
+  // The consent statement names the commands that exist here: /survey subcommands, as Discord
+  // shows them in the respondent's language.
+  if (prompt.type === 'consent') {
+    const commands = {
+      progress: { key: 'discord:commands.progress_hint' },
+      erase: { key: 'discord:commands.delete_hint' },
+    };
+    lines.push('', t({ key: 'discord:consent.commands', params: commands }));
+  }
   const placed = prompt.draft?.order ?? [];
-  if (prompt.type === 'ranking' && placed.length > 0) {
+  if (prompt.type === 'ranking' && prompt.step === '' && placed.length > 0) {
     const order = summarize(ctx.flow, prompt.question, rankedSoFar(prompt), t, ctx.answers);
     lines.push(t({ key: 'discord:ranking_so_far', params: { order: escapeMarkdown(order) } }));
   }
@@ -96,7 +91,7 @@ export function renderAnswered(
   answer: string,
   chosen: readonly string[] = [],
 ): DiscordMessage {
-  const t = discordT(ctx.t);
+  const t = ctx.t;
   const lines: string[] = [];
   if (prompt.progress) lines.push(t({ key: 'common:progress', params: { ...prompt.progress } }));
   lines.push(t(prompt.text));
@@ -221,7 +216,8 @@ function choiceRows(
   if (labels.length === 0) return { rows: [], listed: false };
   if (labels.length > LIMITS.selectOptions) return { rows: [], listed: true };
   const truncated = labels.some((label) => [...label].length > LIMITS.optionLabel);
-  if (prompt.type === 'ranking') {
+  // Later steps of a ranking (the items left out, "please specify") are plain choices.
+  if (prompt.type === 'ranking' && prompt.step === '') {
     const position = (prompt.draft?.order?.length ?? 0) + 1;
     const rows = [
       row([select(ctx, prompt, labels, 'rank', { key: 'discord:select.rank', params: { position } })]),

@@ -31,6 +31,8 @@ export function render(flow: Flow, prompt: QuestionPrompt, t: Translate): Outgoi
   const labels = prompt.choices.map((c, i) => `${numbered ? `${i + 1}. ` : ''}${t(c.label)}`);
 
   const lines = questionLines(flow, prompt, t);
+  // The consent statement names the commands that exist here.
+  if (prompt.type === 'consent') lines.push('', t({ key: 'telegram:consent.commands' }));
   if (labels.some((l) => [...l].length > LIST_IN_TEXT_FROM)) lines.push('', ...labels);
 
   const footer: InlineKeyboardButton[] = [];

@@ -3,7 +3,7 @@ import type { ConversationService, TurnResult } from '../../conversation/service
 import type { Translator } from '../../i18n/translator.ts';
 import type { ResponseStore } from '../../store/response-store.ts';
 import { parseLine } from './parse.ts';
-import { renderPrompt } from './render.ts';
+import { renderErased, renderPrompt } from './render.ts';
 
 export interface TerminalOptions {
   service: ConversationService;
@@ -58,13 +58,33 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
 
   let result = await turn({ type: 'start' });
   let finished = show(result);
+  // After /delete_my_data, the next line confirms it (the localized "yes", or "yes") or keeps the data.
+  let confirmingErase = false;
+  let erased = false;
   for await (const line of lines) {
     if (finished) break;
     if (echo) write(`> ${line}`);
-    const parsed = parseLine(line);
+    const t = translator.translatorFor(locale);
+    if (confirmingErase) {
+      confirmingErase = false;
+      const answer = line.trim().toLocaleLowerCase(locale);
+      if (answer === 'yes' || answer === t({ key: 'terminal:delete.yes' }).toLocaleLowerCase(locale)) {
+        write(renderErased(await service.erase('terminal', opts.user), t));
+        write(t({ key: 'terminal:delete.ended' }));
+        erased = true;
+        break;
+      }
+      write(t({ key: 'terminal:delete.cancelled' }));
+      if (result.prompt?.kind === 'question') write('\n' + renderPrompt(service.flow, result.prompt, t));
+      continue;
+    }
+    const parsed = parseLine(line, result.prompt);
     if ('command' in parsed) {
       if (parsed.command === 'quit') break;
-      write(translator.translatorFor(locale)({ key: 'terminal:help' }));
+      if (parsed.command === 'delete') {
+        write(t({ key: 'terminal:delete.confirm' }));
+        confirmingErase = true;
+      } else write(t({ key: 'terminal:help' }));
       continue;
     }
     result = await turn(parsed);
@@ -72,6 +92,7 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   }
   lines.close();
   const t = translator.translatorFor(locale);
+  if (erased) return null;
   if (result.prompt?.kind !== 'completed' || !result.session) {
     if (result.prompt?.kind !== 'withdrawn') write(t({ key: 'terminal:unfinished' }));
     return null;

@@ -1,16 +1,17 @@
 import type { QuestionOf } from '../flow.ts';
-import type { Input, RefusalCode } from '../input.ts';
-import { cleanText } from '../text.ts';
+import type { Choice } from '../prompt.ts';
+import type { SingleValue } from '../session.ts';
 import {
   answered,
   chosenOption,
   filterOptions,
   optionChoices,
-  questionKey,
+  questionText,
   refusal,
   type Context,
   type QuestionHandler,
 } from './handler.ts';
+import { readSpecified, SPECIFY_STEP, specifyView } from './specify.ts';
 
 /** The language picker: the platform's language comes pre-selected. */
 export const language: QuestionHandler<QuestionOf<'language'>> = {
@@ -34,16 +35,34 @@ export const language: QuestionHandler<QuestionOf<'language'>> = {
   },
 };
 
-/** The consent statement: "no" ends the conversation and nothing is stored. */
+/**
+ * The consent statement, naming what the flow sets: who runs the survey (in the respondent's
+ * language where the flow gives one per language), whom to ask, and how long data are kept.
+ * "No" ends the conversation and nothing is stored.
+ */
 export const consent: QuestionHandler<QuestionOf<'consent'>> = {
-  view: () => ({
-    text: { key: 'common:consent.text' },
-    choices: [
-      { id: 'yes', label: { key: 'common:consent.yes' } },
-      { id: 'no', label: { key: 'common:consent.no' } },
-    ],
-    accepts: ['choose', 'text'],
-  }),
+  view: ({ flow, session }) => {
+    const settings = flow.consent!;
+    const operator =
+      typeof settings.operator === 'string'
+        ? settings.operator
+        : (settings.operator[session.locale] ?? settings.operator[flow.languages[0]!] ?? '');
+    return {
+      text: {
+        key: 'common:consent.text',
+        params: {
+          operator,
+          contact: settings.contact,
+          retention: { key: 'common:consent.months', params: { count: settings.retentionMonths } },
+        },
+      },
+      choices: [
+        { id: 'yes', label: { key: 'common:consent.yes' } },
+        { id: 'no', label: { key: 'common:consent.no' } },
+      ],
+      accepts: ['choose', 'text'],
+    };
+  },
   apply(ctx, input) {
     const option = chosenOption(input, this.view(ctx).choices);
     return option === 'yes' || option === 'no' ? answered(option) : refusal(option as 'unknown_choice');
@@ -51,8 +70,8 @@ export const consent: QuestionHandler<QuestionOf<'consent'>> = {
 };
 
 export const yesno: QuestionHandler<QuestionOf<'yesno'>> = {
-  view: ({ flow, question }) => ({
-    text: { key: questionKey(flow, question, 'text') },
+  view: (ctx) => ({
+    text: questionText(ctx),
     choices: [
       { id: 'yes', label: { key: 'common:answer.yes' } },
       { id: 'no', label: { key: 'common:answer.no' } },
@@ -65,54 +84,41 @@ export const yesno: QuestionHandler<QuestionOf<'yesno'>> = {
   },
 };
 
-/** Free text that specifies an "other" choice. */
-export const OTHER_MAX_LENGTH = 300;
-
-export function otherStepView() {
-  return {
-    text: { key: 'common:other.text' },
-    hint: { key: 'common:text.hint', params: { count: OTHER_MAX_LENGTH } },
-    choices: [],
-    accepts: ['text' as const],
-  };
-}
-
-export function readOther(input: Input): { text: string } | { refuse: RefusalCode } {
-  if (input.type !== 'text') return { refuse: 'not_accepted' };
-  const cleaned = cleanText(input.text, { max: OTHER_MAX_LENGTH });
-  return cleaned.ok ? { text: cleaned.text } : { refuse: cleaned.code };
-}
-
 type SingleBase = Pick<Context<QuestionOf<'single'>>, 'flow' | 'question' | 'session'>;
 
-function singleChoices({ flow, question, session }: SingleBase) {
+function singleChoices({ flow, question, session }: SingleBase, selected: readonly string[] = []): Choice[] {
   const choices = optionChoices(flow, question, filterOptions(question, question.options, session));
   if (question.other) choices.push({ id: 'other', label: { key: 'common:option.other' } });
-  return choices;
+  return choices.map((c) => (selected.includes(c.id) ? { ...c, selected: true } : c));
 }
 
-/** Single choice, with an optional "other (specify)" that asks for text next. */
+/**
+ * Single choice, with an optional "other (specify)" that asks for text next. Back from that
+ * step shows the choices again with "other" still marked.
+ */
 export const single: QuestionHandler<QuestionOf<'single'>> = {
   view(ctx) {
-    if (ctx.step === 'other') return otherStepView();
+    if (ctx.step === SPECIFY_STEP) return specifyView(ctx, { key: 'common:option.other_short' });
     return {
-      text: { key: questionKey(ctx.flow, ctx.question, 'text') },
-      choices: singleChoices(ctx),
+      text: questionText(ctx),
+      choices: singleChoices(ctx, ctx.draft?.selected),
       accepts: ['choose', 'text'],
     };
   },
   apply(ctx, input) {
-    if (ctx.step === 'other') {
-      const other = readOther(input);
-      return 'refuse' in other ? refusal(other.refuse) : answered({ option: 'other', other: other.text });
+    if (ctx.step === SPECIFY_STEP) {
+      const specified = readSpecified(input);
+      if ('refuse' in specified) return refusal(specified.refuse);
+      return answered({ option: 'other', ...specified } satisfies SingleValue);
     }
     const option = chosenOption(input, singleChoices(ctx));
     if (option === 'not_accepted' || option === 'unknown_choice') return refusal(option);
-    if (option === 'other') return { step: 'other', draft: null };
-    return answered({ option });
+    if (option === 'other') return { step: SPECIFY_STEP, draft: { selected: ['other'] } };
+    return answered({ option } satisfies SingleValue);
   },
   stillValid(ctx, value) {
     return singleChoices(ctx).some((c) => c.id === (value as { option?: string }).option);
   },
   autoAnswer: (ctx) => (singleChoices(ctx).length === 0 ? 'skip' : null),
+  leave: ({ draft }) => ({ step: '', draft }),
 };

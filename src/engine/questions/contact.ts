@@ -1,7 +1,7 @@
 import type { QuestionOf } from '../flow.ts';
 import type { ContactValue } from '../session.ts';
 import { cleanText } from '../text.ts';
-import { answered, chosenOption, questionKey, refusal, type QuestionHandler } from './handler.ts';
+import { answered, chosenOption, questionText, refusal, type QuestionHandler } from './handler.ts';
 
 // Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is the interviewer's check.
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@.]{2,63}$/u;
@@ -11,7 +11,8 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@.]{2,63}$/u;
  * and the language for the interview, one step each.
  */
 export const contact: QuestionHandler<QuestionOf<'contact'>> = {
-  view({ flow, question, step, session }) {
+  view(ctx) {
+    const { flow, step, session } = ctx;
     switch (step) {
       case 'name':
         return { text: { key: 'common:contact.name' }, choices: [], accepts: ['text'] };
@@ -38,7 +39,7 @@ export const contact: QuestionHandler<QuestionOf<'contact'>> = {
         };
       default:
         return {
-          text: { key: questionKey(flow, question, 'text') },
+          text: questionText(ctx),
           hint: { key: 'common:contact.privacy' },
           choices: [
             { id: 'yes', label: { key: 'common:answer.yes' } },

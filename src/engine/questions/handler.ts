@@ -1,7 +1,7 @@
 import { evaluate } from '../condition.ts';
 import type { Flow, Question, QuestionOf, QuestionType } from '../flow.ts';
 import type { Input, InputType, RefusalCode } from '../input.ts';
-import type { Choice, Text } from '../prompt.ts';
+import type { Choice, Text, TextParam } from '../prompt.ts';
 import type { Draft, Session } from '../session.ts';
 import { parseNumbers } from '../text.ts';
 
@@ -13,22 +13,33 @@ export interface Context<Q extends Question = Question> {
   draft: Draft | null;
 }
 
-/** What applying an input to the current question gives. */
-export type Outcome = { refuse: RefusalCode } | { draft: Draft | null; step: string } | { value: unknown };
+/** What applying an input to the current question gives; a refusal may carry values for its message. */
+export type Outcome =
+  | { refuse: RefusalCode; params?: Record<string, TextParam> }
+  | { draft: Draft | null; step: string }
+  | { value: unknown };
+
+/** What a question shows at a step: its text, choices and the inputs it takes. */
+export interface View {
+  text: Text;
+  hint?: Text;
+  choices: Choice[];
+  accepts: InputType[];
+  multiple?: boolean;
+}
 
 /** How one question type asks, reads input and checks a kept answer. */
 export interface QuestionHandler<Q extends Question = Question> {
   /** The prompt for a step: its text, choices and the inputs it takes. */
-  view(ctx: Context<Q>): {
-    text: Text;
-    hint?: Text;
-    choices: Choice[];
-    accepts: InputType[];
-    multiple?: boolean;
-  };
+  view(ctx: Context<Q>): View;
   apply(ctx: Context<Q>, input: Input): Outcome;
   /** The step and draft a question starts with. */
   start?(ctx: Omit<Context<Q>, 'step' | 'draft'>): { step: string; draft: Draft | null };
+  /**
+   * Where "back" from a later step of this question goes, keeping what was picked (the choices
+   * before an "other, please specify" step). Without it, the question starts again.
+   */
+  leave?(ctx: Context<Q>): { step: string; draft: Draft | null };
   /** Whether an answer kept from an earlier visit still fits (ranking items can change). */
   stillValid?(ctx: Omit<Context<Q>, 'step' | 'draft'>, value: unknown): boolean;
   /** An answer the engine can give itself, or 'skip' when the question has nothing to ask. */
@@ -40,6 +51,12 @@ export type HandlerMap = { [T in QuestionType]: QuestionHandler<QuestionOf<T>> }
 /** The text key of a question's own texts, in the flow's namespace. */
 export function questionKey(flow: Flow, question: Question, suffix: string): string {
   return `${flow.ns}:${question.id}.${suffix}`;
+}
+
+/** The question as worded for this respondent: the first wording whose condition holds, else its text. */
+export function questionText({ flow, question, session }: Omit<Context, 'step' | 'draft'>): Text {
+  const wording = question.wording.find((w) => evaluate(w.when, session.answers));
+  return { key: questionKey(flow, question, wording?.text ?? 'text') };
 }
 
 export function optionChoices(flow: Flow, question: Question, options: readonly string[]): Choice[] {
@@ -87,5 +104,6 @@ export function chosenOptions(input: Input, choices: readonly Choice[]): string[
   return ids;
 }
 
-export const refusal = (code: RefusalCode): Outcome => ({ refuse: code });
+export const refusal = (code: RefusalCode, params?: Record<string, TextParam>): Outcome =>
+  params ? { refuse: code, params } : { refuse: code };
 export const answered = (value: unknown): Outcome => ({ value });

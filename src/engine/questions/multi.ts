@@ -1,17 +1,17 @@
 import type { QuestionOf } from '../flow.ts';
 import type { MultiValue } from '../session.ts';
-import { otherStepView, readOther } from './choice.ts';
 import {
   answered,
   chosenOptions,
   filterOptions,
   optionChoices,
-  questionKey,
+  questionText,
   refusal,
   type Context,
   type Outcome,
   type QuestionHandler,
 } from './handler.ts';
+import { readSpecified, SPECIFY_STEP, specifyView } from './specify.ts';
 
 type Multi = QuestionOf<'multi'>;
 
@@ -34,11 +34,14 @@ function submit(question: Multi, selected: string[]): Outcome {
   if (selected.length === 0) return refusal('nothing_selected');
   if (selected.length > 1 && selected.some((o) => question.exclusive.includes(o)))
     return refusal('exclusive');
-  if (selected.includes('other')) return { step: 'other', draft: { selected } };
+  if (selected.includes('other')) return { step: SPECIFY_STEP, draft: { selected } };
   return answered({ options: selected } satisfies MultiValue);
 }
 
-/** Multiple choice: toggles with Done, or every choice at once ("1,3,5"). */
+/**
+ * Multiple choice: toggles with Done, or every choice at once ("1,3,5"). Back from the "other,
+ * please specify" step shows the choices again with every pick kept.
+ */
 export const multi: QuestionHandler<Multi> = {
   start: ({ session, question }) => {
     const previous = session.answers[question.id];
@@ -46,10 +49,10 @@ export const multi: QuestionHandler<Multi> = {
     return { step: '', draft: { selected: value?.options ?? [] } };
   },
   view(ctx) {
-    if (ctx.step === 'other') return otherStepView();
+    if (ctx.step === SPECIFY_STEP) return specifyView(ctx, { key: 'common:option.other_short' });
     const selected = ctx.draft?.selected ?? [];
     return {
-      text: { key: questionKey(ctx.flow, ctx.question, 'text') },
+      text: questionText(ctx),
       hint: { key: 'common:multi.hint' },
       choices: allChoices(ctx).map((c) => ({ ...c, selected: selected.includes(c.id) })),
       accepts: ['choose', 'choices', 'done', 'text'],
@@ -58,9 +61,10 @@ export const multi: QuestionHandler<Multi> = {
   },
   apply(ctx, input) {
     const selected = ctx.draft?.selected ?? [];
-    if (ctx.step === 'other') {
-      const other = readOther(input);
-      return 'refuse' in other ? refusal(other.refuse) : answered({ options: selected, other: other.text });
+    if (ctx.step === SPECIFY_STEP) {
+      const specified = readSpecified(input);
+      if ('refuse' in specified) return refusal(specified.refuse);
+      return answered({ options: selected, ...specified } satisfies MultiValue);
     }
     if (input.type === 'done') return submit(ctx.question, selected);
     const choices = allChoices(ctx);
@@ -76,4 +80,5 @@ export const multi: QuestionHandler<Multi> = {
     return (value as MultiValue).options.every((o) => ids.includes(o));
   },
   autoAnswer: (ctx) => (allChoices(ctx).length === 0 ? 'skip' : null),
+  leave: ({ draft }) => ({ step: '', draft }),
 };
