@@ -9,6 +9,7 @@ import type {
   SingleValue,
 } from '../engine/session.ts';
 import type { Translate } from '../i18n/translator.ts';
+import { neutralizeBidi } from '../safe-text.ts';
 
 type QuestionPrompt = Extract<Prompt, { kind: 'question' }>;
 
@@ -37,7 +38,7 @@ export function summarize(
   const question = questionAt(flow, questionId);
   const option = (q: string, id: string, other?: string) =>
     id === 'other'
-      ? t({ key: 'common:option.other_named', params: { text: other ?? '' } })
+      ? t({ key: 'common:option.other_named', params: { text: neutralizeBidi(other ?? '') } })
       : t({ key: `${flow.id}:${q}.options.${id}` });
   const value = answer.value;
   switch (question.type) {
@@ -78,7 +79,8 @@ export function summarize(
         : t({ key: 'common:summary.contact_no' });
     }
     default:
-      return shorten(String(value), 300);
+      // Typed text is echoed without direction overrides, which could reorder the text around it.
+      return shorten(neutralizeBidi(String(value)), 300);
   }
 }
 

@@ -199,3 +199,32 @@ test('a sticker or a photo where text is expected: told that only text and butto
     assert.deepEqual(await session(h, r), before);
   }
 });
+
+test('text made only of invisible or formatting characters is refused as empty, like plain spaces', async (t) => {
+  const at = await reach(t, 'q8');
+  if (!at) return;
+  const { h, r } = at;
+  const before = await session(h, r);
+  const invisible = [
+    '\u200B', // zero-width space
+    '\u200C\u200D\u2060', // zero-width non-joiner, joiner, word joiner
+    '\u2066\u2069', // a bidi isolate and its end
+    '\u202E', // a right-to-left override alone
+    '\u200E \u200F', // direction marks around a space
+    '\uFEFF', // byte order mark
+    '\u3164', // Hangul filler
+    '\u00AD\u034F', // soft hyphen, combining grapheme joiner
+  ];
+  for (const text of invisible) {
+    assert.deepEqual(sent(await r.send(text)), [refusal('empty')], JSON.stringify(text));
+    assert.deepEqual(await session(h, r), before, JSON.stringify(text));
+  }
+  // Visible text with an override inside is an answer, kept as typed, and echoed without it.
+  const q8 = r.question.message_id;
+  await r.send('Campaign \u202Eevil\u202C done');
+  assert.deepEqual((await session(h, r))!.answers.q8, {
+    status: 'answered',
+    value: 'Campaign \u202Eevil\u202C done',
+  });
+  assert.ok(r.message(q8).text.endsWith('✅ Campaign evil done'), r.message(q8).text);
+});
