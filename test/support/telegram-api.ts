@@ -153,12 +153,33 @@ export class TelegramApiStandIn {
    * webhook answered, in polling mode when a later getUpdates confirmed it (offset past it).
    */
   async deliver(update: NewUpdate): Promise<{ status: number }> {
+    return this.deliverRaw(update);
+  }
+
+  /**
+   * Hands the bot any JSON as an update (one Telegram would never send), numbered by the
+   * stand-in; resolves as `deliver` does.
+   */
+  async deliverRaw(update: NewUpdate | Json): Promise<{ status: number }> {
     const full = { ...update, update_id: this.nextUpdateId++ } as Update;
     if (this.webhook) return this.post(this.webhook.url, full, this.webhook.secret);
-    const processed = new Promise<void>((resolve) =>
-      this.processedWaiters.push({ id: full.update_id, resolve }),
-    );
-    this.pending.push(full);
+    return this.enqueue([full]);
+  }
+
+  /**
+   * The same update, with the same id, `times` times in one `getUpdates` batch: what a poll
+   * answered again after a lost confirmation holds. Polling mode only.
+   */
+  async deliverRepeated(update: NewUpdate, times: number): Promise<Update> {
+    const full = { ...update, update_id: this.nextUpdateId++ } as Update;
+    await this.enqueue(Array.from({ length: times }, () => full));
+    return full;
+  }
+
+  private async enqueue(updates: Update[]): Promise<{ status: number }> {
+    const last = updates.at(-1)!.update_id;
+    const processed = new Promise<void>((resolve) => this.processedWaiters.push({ id: last, resolve }));
+    this.pending.push(...updates);
     this.flushPolls();
     await processed;
     return { status: 200 };
