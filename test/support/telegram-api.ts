@@ -569,7 +569,10 @@ export class TelegramUser {
     return { message: { ...this.base(), text, ...(entities ? { entities } : {}) } } as NewUpdate;
   }
 
-  /** A press on a button of a bot message, with the given callback data. */
+  /**
+   * A press on a button of a bot message, with the given callback data. As Telegram does, the
+   * update carries the message as it stands, keyboard included, whatever data the client sent.
+   */
   press(messageId: number, data: string): NewUpdate {
     const stored = this.api.message(this.chatId, messageId);
     return {
@@ -584,6 +587,7 @@ export class TelegramUser {
           chat: this.chat,
           from: this.api.me,
           text: stored?.text ?? '',
+          ...(stored?.reply_markup ? { reply_markup: stored.reply_markup } : {}),
         },
       },
     } as NewUpdate;

@@ -228,3 +228,38 @@ test('text made only of invisible or formatting characters is refused as empty, 
   });
   assert.ok(r.message(q8).text.endsWith('✅ Campaign evil done'), r.message(q8).text);
 });
+
+test('forged command buttons on the question message are refused: the question stays, with its buttons', async (t) => {
+  const at = await reach(t, 'q2');
+  if (!at) return;
+  const { h, r } = at;
+  const before = await session(h, r);
+  const question = r.question;
+  const forged = [
+    '!lang:xx',
+    '!lang:ru',
+    '!restart:no',
+    '!restart:yes',
+    '!delete:no',
+    '!delete:yes',
+    '!start',
+  ];
+  for (const data of forged) {
+    const calls = await r.press(data, question.message_id);
+    assert.deepEqual(callbackAnswers(calls), [en({ key: 'telegram:invalid.malformed' })], data);
+    assert.deepEqual(
+      calls.filter((c) => c.method !== 'answerCallbackQuery').map((c) => c.method),
+      [],
+      `${data}: nothing but the notice`,
+    );
+    const now = r.message(question.message_id);
+    assert.equal(now.deleted, false, data);
+    assert.deepEqual(buttonsOf(now), buttonsOf(question), `${data}: the keyboard is still there`);
+    assert.deepEqual(await session(h, r), before, data);
+  }
+  // The real buttons of a real confirmation still work.
+  await r.send('/restart');
+  const calls = await r.press('!restart:no', r.last.message_id);
+  assert.deepEqual(callbackAnswers(calls), [en({ key: 'telegram:restart.cancelled' })]);
+  assert.deepEqual(await session(h, r), before);
+});
