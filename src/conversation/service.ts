@@ -7,7 +7,7 @@ import type { Session } from '../engine/session.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ContactStore, ResponseStore } from '../store/response-store.ts';
-import { isCorrupt, sessionKey, type SessionStore } from '../store/session-store.ts';
+import { isCorrupt, sessionKey, type CorruptSession, type SessionStore } from '../store/session-store.ts';
 import { RecentSessions } from './recent-sessions.ts';
 import { toRecords, type SessionMeta } from './response.ts';
 
@@ -183,7 +183,7 @@ export class ConversationService {
       }
       if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
       if (!(await this.sessions.put(key, step.session, expected))) {
-        if (turn.input.bound) return this.refused(stored && !isCorrupt(stored) ? stored : null, 'stale');
+        if (turn.input.bound) return this.lostRace(key, turn, stored);
         continue;
       }
       if (before === null) this.count(turn.channel, 'started');
@@ -195,6 +195,22 @@ export class ConversationService {
     }
     const latest = await this.sessions.get(key);
     return this.refused(latest && !isCorrupt(latest) ? latest : null, 'busy');
+  }
+
+  /**
+   * A button press whose write lost to another turn: the button is stale now, unless that other
+   * turn was this very event delivered twice at once (then it is a replay, not a refusal).
+   */
+  private async lostRace(
+    key: string,
+    turn: Turn,
+    read: Session | CorruptSession | null,
+  ): Promise<TurnResult> {
+    const latest = turn.event === undefined ? null : await this.sessions.get(key);
+    if (latest && !isCorrupt(latest) && wasApplied(latest, turn.event!)) {
+      return latest.status === 'completed' ? this.finishStored(key, latest, turn) : this.replayed(latest);
+    }
+    return this.refused(read && !isCorrupt(read) ? read : null, 'stale');
   }
 
   /** The logger of a turn's lines; made only when a line is written. */

@@ -161,28 +161,28 @@ export class TelegramApiStandIn {
    * stand-in; resolves as `deliver` does.
    */
   async deliverRaw(update: NewUpdate | Json): Promise<{ status: number }> {
-    const full = { ...update, update_id: this.nextUpdateId++ } as Update;
+    const full = this.numbered(update);
     if (this.webhook) return this.post(this.webhook.url, full, this.webhook.secret);
-    return this.enqueue([full]);
+    await this.deliverBatch([full]);
+    return { status: 200 };
+  }
+
+  /** The update with the stand-in's next id, as Telegram numbers them. */
+  numbered(update: NewUpdate | Json): Update {
+    return { ...update, update_id: this.nextUpdateId++ } as Update;
   }
 
   /**
-   * The same update, with the same id, `times` times in one `getUpdates` batch: what a poll
-   * answered again after a lost confirmation holds. Polling mode only.
+   * Numbered updates as one `getUpdates` batch, the same one several times if given so (what a
+   * poll answered again after a lost confirmation holds); resolves once the bot confirmed them.
+   * Polling mode only.
    */
-  async deliverRepeated(update: NewUpdate, times: number): Promise<Update> {
-    const full = { ...update, update_id: this.nextUpdateId++ } as Update;
-    await this.enqueue(Array.from({ length: times }, () => full));
-    return full;
-  }
-
-  private async enqueue(updates: Update[]): Promise<{ status: number }> {
-    const last = updates.at(-1)!.update_id;
+  async deliverBatch(updates: Update[]): Promise<void> {
+    const last = Math.max(...updates.map((u) => u.update_id));
     const processed = new Promise<void>((resolve) => this.processedWaiters.push({ id: last, resolve }));
     this.pending.push(...updates);
     this.flushPolls();
     await processed;
-    return { status: 200 };
   }
 
   /** Posts an update to the webhook URL with a given secret header (or none), as an attacker could. */

@@ -234,9 +234,8 @@ export class UpdateHandler {
   }
 
   private async dropCurrentKeyboard(chat: number): Promise<void> {
-    const current = await this.deps.prompts.get(chat);
-    await this.deps.prompts.forget(chat);
-    if (current !== undefined) await this.deps.outbox.setKeyboard(chat, current.message);
+    const current = await this.deps.prompts.forget(chat);
+    if (current?.message) await this.deps.outbox.setKeyboard(chat, current.message);
   }
 
   /** The respondent's language: the session's, else Telegram's guess. */
