@@ -24,6 +24,7 @@ class FlakyResponses implements ResponseStore {
   }
   get = (id: string) => this.inner.get(id);
   list = (...a: Parameters<ResponseStore['list']>) => this.inner.list(...a);
+  byRespondent = (r: string, f: string) => this.inner.byRespondent(r, f);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
   close = () => this.inner.close();
 }
