@@ -66,9 +66,21 @@ export const QuestionSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('contact') }),
 ]);
 
+/**
+ * How many responses a respondent may give, and whether a complete one may be changed. One
+ * respondent is one response unless a flow says otherwise.
+ */
+export const ResponsesSchema = z.strictObject({
+  /** 'many': /restart (confirmed) after completion starts a second response. */
+  perRespondent: z.enum(['one', 'many']).default('one'),
+  /** The respondent may reopen a complete response and change it (the same record is replaced). */
+  changeAfterCompletion: z.boolean().default(false),
+});
+
 export const FlowSchema = z.strictObject({
   id: Id,
   version: z.number().int().min(1),
+  responses: ResponsesSchema.default({ perRespondent: 'one', changeAfterCompletion: false }),
   questions: z.array(QuestionSchema).min(1),
 });
 
