@@ -11,6 +11,7 @@ import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/
 import { sharedPromptMessages } from '../../src/channels/telegram/start.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
+import type { Flow } from '../../src/engine/flow.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
 import { flow, translator } from '../support/flow.ts';
@@ -130,6 +131,8 @@ export interface HarnessOptions {
   bulkIntervalMs?: number;
   /** Keep the chats' question-message pointers in Redis, as replicas share them (servers only). */
   sharedPrompts?: boolean;
+  /** The flow to run; the advocacy questionnaire by default. */
+  flow?: Flow;
 }
 
 /**
@@ -148,7 +151,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
 
   const make = (stores: Stores) => {
     const service = new ConversationService({
-      flow,
+      flow: options.flow ?? flow,
       sessions: stores.sessions,
       responses: stores.responses,
       contacts: stores.contacts,

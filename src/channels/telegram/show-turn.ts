@@ -7,6 +7,7 @@ import type { TelegramOutbox } from './outbox.ts';
 import type { EngineEvent, Prompt } from '../../engine/prompt.ts';
 import type { PromptMessage, PromptMessageStore } from './prompt-messages.ts';
 import type { Session } from '../../engine/session.ts';
+import { completedOffer } from './messages.ts';
 import { fitText, render, renderAnswered, type QuestionPrompt } from './render.ts';
 import type { Origin, Press } from './to-input.ts';
 
@@ -27,7 +28,8 @@ export interface ShowContext {
  * - an answered question's message is edited to show the answer and loses its keyboard, and the
  *   next question comes as a new message, with any notices (welcome back...) above it;
  * - a redelivered update that was applied before shows the current question again only when no
- *   message shows it yet (the replica that applied it may have died before showing it).
+ *   message shows it yet (the replica that applied it may have died before showing it);
+ * - a finished respondent is told so, with what they may do (see, change, delete their answers).
  * Every question message is pointed at once it is live, and the message pointed at before loses
  * its keyboard (see PromptMessageStore): a chat has one live question, however often and to
  * however many replicas an update is delivered.
@@ -54,6 +56,15 @@ export async function showTurn(
 
   const { prompt, events, session } = result;
   const update = view.origin.update;
+  if (result.completed) {
+    // An update from before the survey ended, delivered again, is not a new visit.
+    if (!(await endedAfter(prompts, chat, update))) {
+      const text = result.notices.map((n) => t(n)).join('\n');
+      calls.push(outbox.send(chat, completedOffer(text, result.completed, t)));
+    }
+    await Promise.all(calls);
+    return;
+  }
   if (result.replayed) {
     if (prompt?.kind === 'question' && session) calls.push(showAgain(deps, chat, prompt, session, t, update));
     await Promise.all(calls);
@@ -201,6 +212,13 @@ async function showAgain(
   if (current) return;
   const id = await deps.outbox.send(chat, render(deps.flow, prompt, t));
   if (id !== null) await pointAt(deps, chat, pointerTo(id, prompt, session, update));
+}
+
+/** Whether the chat's survey ended with the turn of `update` or a later one (a redelivery). */
+async function endedAfter(prompts: PromptMessageStore, chat: number, update: number | undefined) {
+  if (update === undefined) return false;
+  const held = await prompts.get(chat);
+  return held?.message === 0 && held.update !== undefined && update <= held.update;
 }
 
 /**
