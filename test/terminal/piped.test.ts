@@ -122,3 +122,23 @@ test('npm run responses shows typed answers without direction overrides; the sto
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a second piped run by the same user is told the survey is complete, and nothing is stored twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'survey-twice-'));
+  try {
+    const input = readFileSync(join(ROOT, 'test/golden/en-member-with-partners.input'), 'utf8');
+    const first = await start(input, { DATA_DIR: dir, LANG: 'en_US.UTF-8' });
+    assert.equal(first.code, 0, first.stderr);
+    const second = await start(input, { DATA_DIR: dir, LANG: 'en_US.UTF-8' });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /You have already completed this survey\. Thank you!/);
+    assert.doesNotMatch(second.stdout, /Please choose your language/);
+    const shown = JSON.parse(second.stdout.slice(second.stdout.indexOf('{\n')));
+    assert.equal(shown.id, JSON.parse(first.stdout.slice(first.stdout.indexOf('{\n'))).id);
+    const store = new FileResponseStore(dir);
+    assert.equal((await store.list()).length, 1);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

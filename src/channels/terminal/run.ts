@@ -72,11 +72,13 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   }
   lines.close();
   const t = translator.translatorFor(locale);
-  if (result.prompt?.kind !== 'completed' || !result.session) {
+  // Completed now, or before (one respondent, one response: a second run starts nothing).
+  const id = result.session?.id ?? result.completed?.response;
+  if (result.prompt?.kind !== 'completed' || !id) {
     if (result.prompt?.kind !== 'withdrawn') write(t({ key: 'terminal:unfinished' }));
     return null;
   }
-  const stored = await opts.responses.get(result.session.id);
+  const stored = await opts.responses.get(id);
   if (stored) {
     write(t({ key: 'terminal:stored' }));
     write(JSON.stringify(stored, null, 2));
