@@ -5,6 +5,7 @@ import type { TestContext } from 'node:test';
 import type { Connection } from 'mongoose';
 import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
+import type { Flow } from '../../src/engine/flow.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { FileInvitationStore } from '../../src/store/file-invitation-store.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
@@ -85,11 +86,13 @@ export async function startHarness(
     clock?: () => number;
     maxRateLimitWaitMs?: number;
     log?: Logger;
+    /** The flow to run; the advocacy questionnaire by default. */
+    flow?: Flow;
   } = {},
 ): Promise<Harness> {
   const stores = opts.stores ?? embeddedStores(t);
   const service = new ConversationService({
-    flow,
+    flow: opts.flow ?? flow,
     sessions: stores.sessions,
     responses: stores.responses,
     contacts: stores.contacts,
