@@ -156,7 +156,7 @@ export class ConversationService {
       // it is refused as stale, never taken as the start of a new survey; said in the language
       // the respondent finished in, if they did.
       if (stored === null && turn.input.bound) {
-        const done = await this.finished(turn.channel, turn.user);
+        const done = await this.finishedIfReachable(turn);
         const refusal = this.refused(null, 'stale');
         return done ? { ...refusal, prompt: completedPrompt(done) } : refusal;
       }
@@ -166,7 +166,7 @@ export class ConversationService {
       // One respondent is one response: someone who finished is told so, and nothing starts,
       // unless they confirmed /restart and the flow takes a second response.
       if (stored === null && !(turn.again && this.flow.responses.perRespondent === 'many')) {
-        const done = await this.finished(turn.channel, turn.user);
+        const done = await this.finishedIfReachable(turn);
         if (done) return this.alreadyCompleted(done, notice('common:end.already'));
       }
       // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
@@ -247,6 +247,21 @@ export class ConversationService {
   async finished(channel: string, user: string): Promise<ResponseRecord | null> {
     const mine = await this.deps.responses.byRespondent(this.respondentOf(channel, user), this.flow.id);
     return mine.filter((r) => r.status === 'complete').at(-1) ?? null;
+  }
+
+  /**
+   * `finished`, or null while the response store cannot be reached: the survey stays open to new
+   * respondents through a database outage (their answers are saved when it is back), at the cost
+   * of not recognising, meanwhile, someone who finished before. Reports count a person once.
+   */
+  private async finishedIfReachable(turn: Turn): Promise<ResponseRecord | null> {
+    try {
+      return await this.finished(turn.channel, turn.user);
+    } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'find_response' });
+      this.logOf(turn).warn({ err: error }, 'completed response not looked up: response store unreachable');
+      return null;
+    }
   }
 
   private alreadyCompleted(done: ResponseRecord, said: Text): TurnResult {
