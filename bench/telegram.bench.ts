@@ -59,8 +59,13 @@ function questionButtons(message: Shown | undefined) {
  * complete). One respondent gives one response, so the benchmark goes on with a new respondent.
  */
 export function surveyOver(message: Shown | undefined): boolean {
-  return message !== undefined && questionButtons(message).length === 0;
+  const rows = message?.reply_markup?.inline_keyboard ?? [];
+  return (
+    message !== undefined &&
+    !rows.some((row) => row.some((b) => 'callback_data' in b && QUESTION.test(b.callback_data)))
+  );
 }
+const QUESTION = /^\d+:[^:]+:/;
 
 /** The next thing a respondent does, read from the question message in front of them. */
 export function nextUpdate(user: TelegramUser, message: Shown | undefined): Omit<Update, 'update_id'> {

@@ -3,27 +3,37 @@ import type { Logger } from '../../log.ts';
 import type { Pointed, PromptMessage, PromptMessageStore } from './prompt-messages.ts';
 
 /**
- * KEYS: pointer. ARGV: the new pointer (JSON), its time to live (ms), session, started, version,
+ * A pointer is stored as `message:version:started:update:session:question` (update may be empty;
+ * session ids and question ids hold no colon), short and read without a JSON parser.
+ *
+ * KEYS: pointer. ARGV: the new pointer, its time to live (ms), session, started, version,
  * message, '1' when resent. Sets it unless the pointer held keeps its place (see `keeps`);
  * returns {1 or 0, the pointer held}. A value that is not ours reads as none, so it is replaced.
  */
 const SHOW = `
 local held = redis.call('GET', KEYS[1])
 if held then
-  local ok, p = pcall(cjson.decode, held)
-  if ok and type(p) == 'table' and tonumber(p.version) and tonumber(p.started) and tonumber(p.message) then
+  local message, version, started, _, session = string.match(held, '^(%d+):(%d+):(%d+):(%d*):([^:]*):')
+  if message then
     local keeps
-    if p.session == ARGV[3] then
-      local version, shown = tonumber(p.version), tonumber(ARGV[5])
-      keeps = version > shown or (version == shown and tonumber(p.message) ~= tonumber(ARGV[6]) and ARGV[7] ~= '1')
+    if session == ARGV[3] then
+      local shown = tonumber(ARGV[5])
+      version = tonumber(version)
+      keeps = version > shown or (version == shown and tonumber(message) ~= tonumber(ARGV[6]) and ARGV[7] ~= '1')
     else
-      keeps = tonumber(p.started) > tonumber(ARGV[4])
+      keeps = tonumber(started) > tonumber(ARGV[4])
     end
     if keeps then return {0, held} end
   end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, held or ''}`;
+
+const FORMAT = /^(\d+):(\d+):(\d+):(\d*):([^:]*):(.*)$/;
+
+function format(p: PromptMessage): string {
+  return `${p.message}:${p.version}:${p.started}:${p.update ?? ''}:${p.session}:${p.question}`;
+}
 
 interface Scripts {
   promptShow(key: string, ...args: (string | number)[]): Promise<[number, string]>;
@@ -68,7 +78,7 @@ export class RedisPromptMessages implements PromptMessageStore {
     try {
       const [accepted, held] = await this.redis.promptShow(
         this.key(chat),
-        JSON.stringify(shown),
+        format(shown),
         this.options.ttlMs,
         shown.session,
         shown.started,
@@ -95,18 +105,15 @@ export class RedisPromptMessages implements PromptMessageStore {
 }
 
 function parse(value: string | null): PromptMessage | undefined {
-  if (!value) return undefined;
-  try {
-    const p = JSON.parse(value) as Partial<PromptMessage>;
-    const ok =
-      Number.isSafeInteger(p.message) &&
-      typeof p.question === 'string' &&
-      Number.isSafeInteger(p.version) &&
-      typeof p.session === 'string' &&
-      Number.isFinite(p.started) &&
-      (p.update === undefined || Number.isSafeInteger(p.update));
-    return ok ? (p as PromptMessage) : undefined;
-  } catch {
-    return undefined;
-  }
+  const match = value ? FORMAT.exec(value) : null;
+  if (!match) return undefined;
+  const [, message, version, started, update, session, question] = match as unknown as string[];
+  return {
+    message: Number(message),
+    question: question!,
+    version: Number(version),
+    session: session!,
+    started: Number(started),
+    ...(update ? { update: Number(update) } : {}),
+  };
 }
