@@ -42,6 +42,9 @@ test('after completion, a DM or /survey start is answered that the survey is com
 
   const started = await r.survey('start');
   assert.equal(started.interaction.original!.content, ru({ key: 'common:end.already' }));
+  assert.deepEqual((await r.survey('progress')).notices, [ru({ key: 'discord:progress.done' })]);
+  const language = await r.survey('language', { language: 'fr' });
+  assert.equal(language.interaction.original!.content, ru({ key: 'common:end.already' }));
   assert.deepEqual(labels(started.interaction.original!), offer);
   assert.equal(await stored(h, r), null);
 

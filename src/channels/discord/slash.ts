@@ -144,6 +144,8 @@ export async function changeLanguage(
     input,
     log: ctx.log,
   });
+  // A finished respondent has no survey to switch: they hear it is complete, with what they may do.
+  if (result.completed) return showInDm(ctx, i, dm, result, input);
   const language = result.session?.locale ?? languageFor(ctx, i.locale);
   const t = translatorFor(ctx, language);
   const planned = planReply(ctx.service.flow, t, result, input);
@@ -165,7 +167,11 @@ export async function showProgress(ctx: DiscordContext, i: ChatInputCommandInter
   const user = i.user.id;
   const work = (async () => {
     const session = await ctx.service.current(CHANNEL, user);
-    if (!session) return translatorFor(ctx, languageFor(ctx, i.locale))({ key: 'discord:progress.none' });
+    if (!session) {
+      const done = await ctx.service.finished(CHANNEL, user);
+      const said = translatorFor(ctx, done?.locale ?? languageFor(ctx, i.locale));
+      return said({ key: done ? 'discord:progress.done' : 'discord:progress.none' });
+    }
     const t = translatorFor(ctx, session.locale);
     if (session.status !== 'active') return t({ key: 'discord:progress.done' });
     // A start turn on a kept session changes nothing and says where it stands.
