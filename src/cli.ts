@@ -15,6 +15,7 @@ import { importFormFile } from './forms/import-file.ts';
 import { Translator } from './i18n/translator.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
 import { createLogger } from './log.ts';
+import { neutralizeBidi } from './safe-text.ts';
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
@@ -116,7 +117,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const responses = await app.stores.responses.list({ flowId: app.flow.id });
-    if (args.includes('--json')) console.log(JSON.stringify(responses, null, 2));
+    // Answers are kept as typed; direction overrides in them must not reorder what staff read.
+    const shown = (_key: string, value: unknown) =>
+      typeof value === 'string' ? neutralizeBidi(value) : value;
+    if (args.includes('--json')) console.log(JSON.stringify(responses, shown, 2));
     else {
       for (const r of responses) {
         const answered = Object.values(r.answers).filter((a) => a.status === 'answered').length;
