@@ -38,9 +38,13 @@ async function press(api: DiscordStandIn, settled: EventEmitter, plan: BenchPlan
   const stopAt = performance.now() + plan.warmUpMs + plan.measureMs;
   const locales = ['en-US', 'ru', 'es-ES', 'fr', 'en-US'];
   const respondent = async (i: number) => {
-    const r = new DiscordRespondent(api, settled, api.addUser({ locale: locales[i % locales.length]! }));
+    const newRespondent = () =>
+      new DiscordRespondent(api, settled, api.addUser({ locale: locales[i % locales.length]! }));
+    let r = newRespondent();
     while (performance.now() < stopAt) {
       const latest = r.botMessages().filter(live).at(-1);
+      // Nothing left to answer: the survey is complete, and a new respondent comes (one response each).
+      if (!latest && r.botMessages().length > 0) r = newRespondent();
       const start = performance.now();
       if (!latest) await r.survey('start');
       else await r.use(latest, nextPress(latest)).then((o) => api.interactions.delete(o.interaction.id));

@@ -2,13 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { TelegramUser, type TelegramApiStandIn } from '../test/support/telegram-api.ts';
 import type { LeanBotApi } from './lean-bot-api.ts';
 import { LeanClient } from './lean-http.ts';
-import { nextUpdate } from './telegram.bench.ts';
+import { nextUpdate, surveyOver } from './telegram.bench.ts';
 
 /**
  * Telegram's side of a webhook load test: respondents each send their next update (read from
  * the question in front of them, as the lean Bot API holds the chat) the moment the webhook
  * answered the previous one, round robin over the replicas, as a load balancer spreads them.
- * Finished surveys start again with /start.
+ * A respondent who finished is followed by a new one (one respondent, one response).
  */
 export interface LoadOptions {
   api: LeanBotApi;
@@ -49,8 +49,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   let turn = 0;
   let updates = 0;
 
-  const respondent = async (user: TelegramUser) => {
-    while (performance.now() < until) {
+  const respondent = async (first: { id: number; language: string }) => {
+    let user = userOf(opts.api, first.id, first.language);
+    for (let round = 1; performance.now() < until;) {
+      if (surveyOver(opts.api.shown.get(user.id)))
+        user = userOf(opts.api, first.id + 10_000_000 * round++, first.language);
       const update = { update_id: nextUpdateId++, ...nextUpdate(user, opts.api.shown.get(user.id)) };
       const client = clients[turn++ % clients.length]!;
       const sent = performance.now();
@@ -66,7 +69,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       }
     }
   };
-  await Promise.all(opts.users.map((u) => respondent(userOf(opts.api, u.id, u.language))));
+  await Promise.all(opts.users.map((u) => respondent(u)));
   for (const client of clients) client.close();
   latencies.sort((a, b) => a - b);
   const resent = clients.reduce((n, c) => n + c.resent, 0);

@@ -47,6 +47,9 @@ class MemoryRecords<T extends { id: string }> {
   async list() {
     return [...this.records.values()];
   }
+  async byRespondent() {
+    return [];
+  }
   async deleteByRespondent() {
     return 0;
   }

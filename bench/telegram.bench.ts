@@ -46,14 +46,33 @@ interface Shown {
   reply_markup?: InlineKeyboardMarkup;
 }
 
+/** The buttons of a message that answer a question (bound to it), with their data's parts. */
+function questionButtons(message: Shown | undefined) {
+  return (message?.reply_markup?.inline_keyboard ?? [])
+    .flat()
+    .flatMap((b) => ('callback_data' in b ? [{ ...b, parts: b.callback_data.split(':') }] : []))
+    .filter((b) => b.parts.length >= 3);
+}
+
+/**
+ * Whether a respondent is done: the bot's last message to them asks nothing (their survey is
+ * complete). One respondent gives one response, so the benchmark goes on with a new respondent.
+ */
+export function surveyOver(message: Shown | undefined): boolean {
+  const rows = message?.reply_markup?.inline_keyboard ?? [];
+  return (
+    message !== undefined &&
+    !rows.some((row) => row.some((b) => 'callback_data' in b && QUESTION.test(b.callback_data)))
+  );
+}
+const QUESTION = /^\d+:[^:]+:/;
+
 /** The next thing a respondent does, read from the question message in front of them. */
 export function nextUpdate(user: TelegramUser, message: Shown | undefined): Omit<Update, 'update_id'> {
   const buttons = (message?.reply_markup?.inline_keyboard ?? [])
     .flat()
     .flatMap((b) => ('callback_data' in b ? [b] : []));
-  const bound = buttons
-    .map((b) => ({ ...b, parts: b.callback_data.split(':') }))
-    .filter((b) => b.parts.length >= 3);
+  const bound = questionButtons(message);
   if (!message || bound.length === 0) return user.text('/start');
   const question = questionAt(flow, bound[0]!.parts[1]!);
   const choices = bound.filter((b) => b.parts[2] === 'c');
@@ -122,10 +141,9 @@ export async function run(): Promise<void> {
   await channel.prepare();
 
   let nextId = 1;
-  const users = Array.from(
-    { length: RESPONDENTS },
-    (_, i) => new TelegramUser(shapes, 500_000 + i, ['en', 'ru', 'ar', 'es', 'fr'][i % 5]),
-  );
+  let nextUser = 500_000;
+  const newUser = (i: number) => new TelegramUser(shapes, nextUser++, ['en', 'ru', 'ar', 'es', 'fr'][i % 5]);
+  const users = Array.from({ length: RESPONDENTS }, (_, i) => newUser(i));
   /** Each respondent sends `updates` updates, one after the other, at most one per `interval` ms. */
   const phase = async (updates: number, interval: number) => {
     const latencies: number[] = [];
@@ -133,9 +151,11 @@ export async function run(): Promise<void> {
     const cpu = { machine: machineSeconds(), own: process.cpuUsage(), redis: await redisCpu() };
     const start = performance.now();
     await Promise.all(
-      users.map(async (user, i) => {
+      users.map(async (_, i) => {
         if (interval > 0) await sleep((interval * i) / RESPONDENTS); // spread the respondents out
         for (let n = 0; n < updates; n++) {
+          if (surveyOver(shown.get(users[i]!.id))) users[i] = newUser(i);
+          const user = users[i]!;
           const began = performance.now();
           const update = { update_id: nextId++, ...nextUpdate(user, shown.get(user.id)) } as Update;
           await channel.bot.handleUpdate(update);

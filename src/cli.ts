@@ -25,6 +25,7 @@ import { MongoFlowSnapshots } from './store/mongo-flow-snapshots.ts';
 import { serverName } from './store/server-name.ts';
 import { within } from './store/within.ts';
 import { createLogger } from './log.ts';
+import { neutralizeBidi } from './safe-text.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
 
 const USAGE = `usage: npm run <command> --
@@ -173,7 +174,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
     const responses = await app.stores.responses.list({ flowId: app.flow.id });
-    if (args.includes('--json')) console.log(JSON.stringify(responses, null, 2));
+    // Answers are kept as typed; direction overrides in them must not reorder what staff read.
+    const shown = (_key: string, value: unknown) =>
+      typeof value === 'string' ? neutralizeBidi(value) : value;
+    if (args.includes('--json')) console.log(JSON.stringify(responses, shown, 2));
     else {
       for (const r of responses) {
         const answered = Object.values(r.answers).filter((a) => a.status === 'answered').length;

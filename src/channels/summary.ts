@@ -12,6 +12,7 @@ import type {
   TextValue,
 } from '../engine/session.ts';
 import type { Translate } from '../i18n/translator.ts';
+import { neutralizeBidi } from '../safe-text.ts';
 
 type QuestionPrompt = Extract<Prompt, { kind: 'question' }>;
 
@@ -99,9 +100,10 @@ export function summarize(
     }
     case 'text': {
       const v = value as TextValue;
-      if (typeof v === 'string') return shorten(v, 300);
+      // Typed text is echoed without direction overrides, which could reorder the text around it.
+      if (typeof v === 'string') return shorten(neutralizeBidi(v), 300);
       if ('option' in v) return t({ key: `${flow.ns}:${question.id}.options.${v.option}` });
-      return shorten(v.text, 300);
+      return shorten(neutralizeBidi(v.text), 300);
     }
     case 'note':
       return t({ key: 'common:note.continue' });
@@ -111,7 +113,8 @@ export function summarize(
     case 'decimal':
       return new Intl.NumberFormat(t.lng, { maximumFractionDigits: 20 }).format(value as number);
     default:
-      return shorten(String(value), 300);
+      // Typed text is echoed without direction overrides, which could reorder the text around it.
+      return shorten(neutralizeBidi(String(value)), 300);
   }
 }
 
@@ -123,7 +126,7 @@ function optionLabel(flow: Flow, questionId: string, id: string, specified: Spec
   const own: Text =
     id === 'other' ? { key: 'common:option.other_short' } : { key: `${flow.ns}:${questionId}.options.${id}` };
   if (specified.other !== undefined)
-    return { key: 'common:option.named', params: { label: own, text: specified.other } };
+    return { key: 'common:option.named', params: { label: own, text: neutralizeBidi(specified.other) } };
   if (specified.otherDeclined) return { key: 'common:option.unspecified', params: { label: own } };
   return own;
 }

@@ -1,5 +1,5 @@
 import type { Flow } from '../engine/flow.ts';
-import type { ContactValue, Session } from '../engine/session.ts';
+import type { Answer, ContactValue, Session } from '../engine/session.ts';
 import type { ContactRecord, ResponseRecord } from '../store/response-store.ts';
 
 /** Session meta keys the conversation service sets when a session starts. */
@@ -59,4 +59,35 @@ export function toRecords(
     ...(contact ? { contactId: contact.id } : {}),
   };
   return { response, contact };
+}
+
+/**
+ * The answers of a stored response as a session holds them, for reopening it: contact details
+ * come back from their own record; a contact answer whose details are gone (erased) is left out,
+ * so the question is asked again.
+ */
+export function answersOf(
+  flow: Flow,
+  response: ResponseRecord,
+  contact: ContactRecord | null,
+): Record<string, Answer> {
+  const answers = { ...response.answers };
+  for (const q of flow.questions) {
+    const answer = answers[q.id];
+    if (q.type !== 'contact' || answer?.status !== 'answered') continue;
+    if ((answer.value as ContactValue).agreed !== 'yes') continue;
+    if (!contact) {
+      delete answers[q.id];
+      continue;
+    }
+    const value: ContactValue = {
+      agreed: 'yes',
+      name: contact.name,
+      ...(contact.email ? { email: contact.email } : {}),
+      viaChat: contact.viaChat,
+      language: contact.language,
+    };
+    answers[q.id] = { status: 'answered', value };
+  }
+  return answers;
 }

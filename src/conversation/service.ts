@@ -8,10 +8,11 @@ import type { JobQueue, Jobs } from '../jobs/job-queue.ts';
 import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { ContactStore, ResponseStore } from '../store/response-store.ts';
-import { isCorrupt, sessionKey, type SessionStore } from '../store/session-store.ts';
+import { reopenSession } from '../engine/reopen.ts';
+import type { ContactStore, ResponseRecord, ResponseStore } from '../store/response-store.ts';
+import { isCorrupt, sessionKey, type CorruptSession, type SessionStore } from '../store/session-store.ts';
 import { RecentSessions } from './recent-sessions.ts';
-import { toRecords, type SessionMeta } from './response.ts';
+import { answersOf, toRecords, type SessionMeta } from './response.ts';
 
 export interface Turn {
   channel: string;
@@ -32,6 +33,11 @@ export interface Turn {
   event?: string;
   input: Input;
   /**
+   * A confirmed /restart: a new response starts even after a complete one, when the flow takes
+   * more than one per respondent (otherwise the respondent hears their response is complete).
+   */
+  again?: true;
+  /**
    * Where this turn's lines go: the channel's logger for the event (naming the channel and the
    * event's id). Without it, the service's own logger with the channel.
    */
@@ -50,6 +56,19 @@ export interface TurnResult {
   session: Session | null;
   /** The turn's event was applied before (a redelivery): nothing changed; show the prompt again. */
   replayed?: true;
+  /** The respondent has no session and has completed the survey: what they may do about it. */
+  completed?: Completed;
+}
+
+/** A respondent's complete response, as offered back to them after completion. */
+export interface Completed {
+  /** The response's id. */
+  response: string;
+  locale: string;
+  /** The flow lets them reopen it and change their answers (the same record is replaced). */
+  canChange: boolean;
+  /** The flow takes a second response from them, started by a confirmed /restart. */
+  canRestart: boolean;
 }
 
 export interface ConversationDeps {
@@ -163,11 +182,22 @@ export class ConversationService {
       let step: Step;
       let before: Prompt | null = null;
       // A button whose session is gone (finished, withdrawn or erased) belongs to no question:
-      // it is refused as stale, never taken as the start of a new survey.
-      if (stored === null && turn.input.bound) return this.refused(null, 'stale');
+      // it is refused as stale, never taken as the start of a new survey; said in the language
+      // the respondent finished in, if they did.
+      if (stored === null && turn.input.bound) {
+        const done = await this.finishedIfReachable(turn);
+        const refusal = this.refused(null, 'stale');
+        return done ? { ...refusal, prompt: completedPrompt(done) } : refusal;
+      }
       // Gone since this turn first read it: a concurrent turn finished or withdrew it. The input
       // was meant for a question of that session, not for a new survey.
       if (stored === null && firstSeen) return this.refused(null, 'busy');
+      // One respondent is one response: someone who finished is told so, and nothing starts,
+      // unless they confirmed /restart and the flow takes a second response.
+      if (stored === null && !(turn.again && this.flow.responses.perRespondent === 'many')) {
+        const done = await this.finishedIfReachable(turn);
+        if (done) return this.alreadyCompleted(done, notice('common:end.already'));
+      }
       // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
       if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
         if (stored && isCorrupt(stored)) {
@@ -212,7 +242,7 @@ export class ConversationService {
       }
       if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
       if (!(await this.sessions.put(key, step.session, expected))) {
-        if (turn.input.bound) return this.refused(stored && !isCorrupt(stored) ? stored : null, 'stale');
+        if (turn.input.bound) return this.lostRace(key, turn, stored);
         continue;
       }
       if (before === null) this.count(turn.channel, 'started');
@@ -225,8 +255,111 @@ export class ConversationService {
     return this.refused(latest && !isCorrupt(latest) ? latest : null, 'busy');
   }
 
+  /**
+   * A button press whose write lost to another turn: the button is stale now, unless that other
+   * turn was this very event delivered twice at once (then it is a replay, not a refusal).
+   */
+  private async lostRace(
+    key: string,
+    turn: Turn,
+    read: Session | CorruptSession | null,
+  ): Promise<TurnResult> {
+    const latest = turn.event === undefined ? null : await this.sessions.get(key);
+    if (latest && !isCorrupt(latest) && wasApplied(latest, turn.event!)) {
+      return latest.status === 'completed' ? this.finishStored(key, latest, turn) : this.replayed(latest);
+    }
+    return this.refused(read && !isCorrupt(read) ? read : null, 'stale');
+  }
+
+  /** The respondent's latest complete response to this flow, if any (one indexed read). */
+  async finished(channel: string, user: string): Promise<ResponseRecord | null> {
+    const mine = await this.deps.responses.byRespondent(this.respondentOf(channel, user), this.flow.id);
+    return mine.filter((r) => r.status === 'complete').at(-1) ?? null;
+  }
+
+  /**
+   * `finished`, or null while the response store cannot be reached: the survey stays open to new
+   * respondents through a database outage (their answers are saved when it is back), at the cost
+   * of not recognising, meanwhile, someone who finished before. Reports count a person once.
+   */
+  private async finishedIfReachable(turn: Turn): Promise<ResponseRecord | null> {
+    try {
+      return await this.finished(turn.channel, turn.user);
+    } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'find_response' });
+      this.logOf(turn).warn({ err: error }, 'completed response not looked up: response store unreachable');
+      return null;
+    }
+  }
+
+  private alreadyCompleted(done: ResponseRecord, said: Text): TurnResult {
+    const { perRespondent, changeAfterCompletion } = this.flow.responses;
+    return {
+      prompt: completedPrompt(done),
+      before: null,
+      events: [],
+      notices: [said],
+      session: null,
+      completed: {
+        response: done.id,
+        locale: done.locale,
+        canChange: changeAfterCompletion,
+        canRestart: perRespondent === 'many',
+      },
+    };
+  }
+
+  /**
+   * Opens the respondent's complete response again to change it, when the flow allows: the new
+   * session is that response (its id), so completing it replaces the same record. A respondent
+   * with a session in progress just sees its question; one who completed nothing starts.
+   */
+  async reopen(turn: Omit<Turn, 'input' | 'again'>): Promise<TurnResult> {
+    const key = sessionKey(this.flow.id, turn.channel, turn.user);
+    try {
+      const stored = await this.sessions.get(key);
+      const done = stored === null ? await this.finished(turn.channel, turn.user) : null;
+      if (!done) return await this.apply(key, { ...turn, input: { type: 'start' } });
+      if (!this.flow.responses.changeAfterCompletion)
+        return this.alreadyCompleted(done, notice('common:completed.change_closed'));
+      const contact = done.contactId ? await this.deps.contacts.get(done.contactId) : null;
+      const now = this.clock();
+      const session = reopenSession(
+        this.flow,
+        {
+          id: done.id,
+          locale: done.locale,
+          answers: answersOf(this.flow, done, contact),
+          startedAt: done.startedAt.getTime(),
+          durations: done.durations,
+        },
+        { now, meta: this.metaFor({ ...turn, ...(done.invitation ? { invitation: done.invitation } : {}) }) },
+      );
+      if (!session) return this.alreadyCompleted(done, notice('common:end.already'));
+      if (!(await this.sessions.put(key, session, null))) return this.refused(null, 'busy');
+      this.logOf(turn).info({ respondent: this.respondentOf(turn.channel, turn.user) }, 'response reopened');
+      return {
+        prompt: promptFor(this.flow, session),
+        before: null,
+        events: [],
+        notices: [notice('common:completed.changing')],
+        session,
+      };
+    } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'turn' });
+      this.logOf(turn).error({ err: error }, 'reopening a response failed');
+      return {
+        prompt: null,
+        before: null,
+        events: [],
+        notices: [notice('common:unavailable')],
+        session: null,
+      };
+    }
+  }
+
   /** The logger of a turn's lines; made only when a line is written. */
-  private logOf(turn: Turn): Logger {
+  private logOf(turn: Pick<Turn, 'channel' | 'log'>): Logger {
     return turn.log ?? this.log.child({ channel: turn.channel });
   }
 
@@ -257,7 +390,7 @@ export class ConversationService {
     };
   }
 
-  private metaFor(turn: Turn): Record<string, string> {
+  private metaFor(turn: Pick<Turn, 'channel' | 'user' | 'chat' | 'invitation'>): Record<string, string> {
     const meta: SessionMeta = {
       channel: turn.channel,
       respondent: this.respondentOf(turn.channel, turn.user),
@@ -445,6 +578,11 @@ function fieldsOf(log: Logger): Record<string, string | number> {
     if (typeof value === 'string' || typeof value === 'number') fields[name] = value;
   }
   return fields;
+}
+
+/** What a finished respondent is shown: their survey is complete, in the language they took it in. */
+function completedPrompt(done: ResponseRecord): Prompt {
+  return { kind: 'completed', version: 0, locale: done.locale };
 }
 
 function wasApplied(session: Session, event: string): boolean {

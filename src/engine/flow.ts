@@ -163,6 +163,17 @@ export const ConsentSchema = z.strictObject({
   retentionMonths: z.number().int().min(1).max(600),
 });
 
+/**
+ * How many responses a respondent may give, and whether a complete one may be changed. One
+ * respondent is one response unless a flow says otherwise.
+ */
+export const ResponsesSchema = z.strictObject({
+  /** 'many': /restart (confirmed) after completion starts a second response. */
+  perRespondent: z.enum(['one', 'many']).default('one'),
+  /** The respondent may reopen a complete response and change it (the same record is replaced). */
+  changeAfterCompletion: z.boolean().default(false),
+});
+
 export const FlowSchema = z.strictObject({
   id: Id,
   version: z.number().int().min(1),
@@ -175,6 +186,7 @@ export const FlowSchema = z.strictObject({
     .min(1)
     .optional(),
   consent: ConsentSchema.optional(),
+  responses: ResponsesSchema.default({ perRespondent: 'one', changeAfterCompletion: false }),
   questions: z.array(QuestionSchema).min(1),
 });
 

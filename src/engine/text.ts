@@ -7,7 +7,15 @@ export const MAX_INPUT_LENGTH = 4000;
 const FORBIDDEN =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Normalises typed text (NFC, trimmed) or says why it cannot be an answer. */
+// Something a reader can see: not a space, a format character (zero-width, direction marks and
+// controls, BOM, soft hyphen...), a filler that renders blank, or a lone joiner or selector.
+const VISIBLE = /[^\s\p{Z}\p{Cf}\u034F\u115F\u1160\u2800\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+
+/**
+ * Normalises typed text (NFC, trimmed) or says why it cannot be an answer. Text made only of
+ * invisible or formatting characters is empty, as plain spaces are; inside visible text they are
+ * kept as typed.
+ */
 export function cleanText(
   raw: string,
   limits: { min?: number; max?: number } = {},
@@ -15,7 +23,7 @@ export function cleanText(
   if (raw.length > MAX_INPUT_LENGTH) return { ok: false, code: 'too_long' };
   const text = raw.replace(/\r\n?/g, '\n').normalize('NFC').trim();
   if (FORBIDDEN.test(text)) return { ok: false, code: 'invalid_characters' };
-  if (text.length === 0) return { ok: false, code: 'empty' };
+  if (!VISIBLE.test(text)) return { ok: false, code: 'empty' };
   const length = [...text].length;
   if (limits.max !== undefined && length > limits.max) return { ok: false, code: 'too_long' };
   if (limits.min !== undefined && length < limits.min) return { ok: false, code: 'too_short' };

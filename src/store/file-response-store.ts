@@ -9,19 +9,39 @@ import {
   type ResponseStore,
 } from './response-store.ts';
 
-/** Finished and partial responses in `<dataDir>/responses.jsonl`: the embedded default. */
+/**
+ * Finished and partial responses in `<dataDir>/responses.jsonl`: the embedded default. The ids of
+ * each respondent's responses are indexed in memory, as the records are.
+ */
 export class FileResponseStore implements ResponseStore {
   private readonly file: JsonlFile<ResponseRecord>;
+  private readonly byPerson = new Map<string, Set<string>>();
 
   constructor(dataDir: string) {
     this.file = new JsonlFile(join(dataDir, 'responses.jsonl'), (raw) =>
       reviveDates(raw, ['startedAt', 'updatedAt', 'finishedAt']),
     );
+    for (const record of this.file.values()) this.index(record);
+  }
+
+  private index(record: ResponseRecord): void {
+    const ids = this.byPerson.get(record.respondent) ?? new Set<string>();
+    ids.add(record.id);
+    this.byPerson.set(record.respondent, ids);
   }
 
   async save(record: ResponseRecord): Promise<void> {
     if (record.status === 'partial' && this.file.get(record.id)?.status === 'complete') return;
+    this.index(record);
     await this.file.put(structuredClone(record));
+  }
+
+  async byRespondent(respondent: string, flowId: string): Promise<ResponseRecord[]> {
+    return [...(this.byPerson.get(respondent) ?? [])]
+      .map((id) => this.file.get(id))
+      .filter((r): r is ResponseRecord => r?.respondent === respondent && r.flowId === flowId)
+      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
+      .map((r) => structuredClone(r));
   }
 
   async get(id: string): Promise<ResponseRecord | null> {
@@ -39,6 +59,7 @@ export class FileResponseStore implements ResponseStore {
 
   async deleteByRespondent(respondent: string): Promise<number> {
     const mine = this.file.values().filter((r) => r.respondent === respondent);
+    this.byPerson.delete(respondent);
     await this.file.delete(mine.map((r) => r.id));
     return mine.length;
   }

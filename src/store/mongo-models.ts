@@ -53,9 +53,10 @@ const responseSchema = new Schema<ResponseDoc>(
   { ...options, collection: 'responses' },
 );
 // The queries staff make: one flow's complete (or partial) responses in order, everything of one
-// respondent (erasure), the responses of an invitation or campaign, what finished recently.
+// respondent (erasure, and a respondent's own responses to a flow, read at every new session), the
+// responses of an invitation or campaign, what finished recently.
 responseSchema.index({ flowId: 1, status: 1, startedAt: 1 });
-responseSchema.index({ respondent: 1 });
+responseSchema.index({ respondent: 1, flowId: 1 });
 responseSchema.index({ invitation: 1, flowId: 1 });
 responseSchema.index({ finishedAt: 1 });
 

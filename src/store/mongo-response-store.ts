@@ -57,6 +57,15 @@ export class MongoResponseStore implements ResponseStore {
     return docs.map((doc) => fromDoc<ResponseRecord>(doc));
   }
 
+  async byRespondent(respondent: string, flowId: string): Promise<ResponseRecord[]> {
+    if (typeof respondent !== 'string' || typeof flowId !== 'string') return [];
+    // Served by the { respondent, flowId } index; a respondent has one response, or a few.
+    const docs = await this.models.responses.find({ respondent, flowId }).lean();
+    return docs
+      .map((doc) => fromDoc<ResponseRecord>(doc))
+      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
+  }
+
   async deleteByRespondent(respondent: string): Promise<number> {
     if (typeof respondent !== 'string') return 0;
     return (await this.models.responses.deleteMany({ respondent })).deletedCount;

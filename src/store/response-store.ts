@@ -36,6 +36,11 @@ export interface ResponseStore {
   save(record: ResponseRecord): Promise<void>;
   get(id: string): Promise<ResponseRecord | null>;
   list(filter?: ResponseFilter): Promise<ResponseRecord[]>;
+  /**
+   * One respondent's responses to one flow, oldest first: what a respondent without a session has
+   * already given (one respondent is one response). An indexed lookup, read at every new session.
+   */
+  byRespondent(respondent: string, flowId: string): Promise<ResponseRecord[]>;
   deleteByRespondent(respondent: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -24,6 +24,7 @@ function setup(t: TestContext) {
     },
     get: (id) => files.get(id),
     list: (f) => files.list(f),
+    byRespondent: (r, f) => files.byRespondent(r, f),
     deleteByRespondent: (r) => files.deleteByRespondent(r),
     close: () => files.close(),
   };

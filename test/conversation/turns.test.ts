@@ -24,6 +24,7 @@ class FlakyResponses implements ResponseStore {
   }
   get = (id: string) => this.inner.get(id);
   list = (...a: Parameters<ResponseStore['list']>) => this.inner.list(...a);
+  byRespondent = (r: string, f: string) => this.inner.byRespondent(r, f);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
   close = () => this.inner.close();
 }
@@ -206,9 +207,10 @@ test('erase removes the session, the responses and the contact details of one us
     });
     await service.turn({ channel: 'test', user: 'u2', input: { type: 'start' } });
     await service.turn({ channel: 'test', user: 'u2', input: { type: 'choose', option: 'en' } });
-    await turn({ type: 'start' }); // u1 starts a second time
+    // One respondent, one response: u1 coming back is told so, and no second session starts.
+    assert.deepEqual((await turn({ type: 'start' })).notices, [{ key: 'common:end.already' }]);
     const erased = await service.erase('test', 'u1');
-    assert.deepEqual(erased, { session: true, responses: 1, contacts: 1 });
+    assert.deepEqual(erased, { session: false, responses: 1, contacts: 1 });
     assert.deepEqual(await responses.list(), []);
     assert.deepEqual(await contacts.list(), []);
     assert.ok(

@@ -15,6 +15,8 @@ function service(): ConversationService {
       save: async (r: { id: string; respondent: string }) => void rows.set(r.id, r),
       get: async (id: string) => rows.get(id) ?? null,
       list: async () => [...rows.values()],
+      byRespondent: async (respondent: string) =>
+        [...rows.values()].filter((r) => r.respondent === respondent),
       deleteByRespondent: async () => 0,
       close: async () => {},
     };

@@ -75,6 +75,7 @@ test("a turn's lines go to the logger it brings, also the retry that saves its r
   const responses: ResponseStore = {
     get: (id) => saved.get(id),
     list: (f) => saved.list(f),
+    byRespondent: (r, f) => saved.byRespondent(r, f),
     deleteByRespondent: (r) => saved.deleteByRespondent(r),
     close: () => saved.close(),
     save: (record) => (failures-- > 0 ? Promise.reject(new Error('store down')) : saved.save(record)),

@@ -161,6 +161,39 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       assert.equal((await s.contacts.list()).length, 1);
     });
 
+    test("a respondent's responses to one flow, oldest first; nobody else's, no other flow's", async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const at = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
+      await s.responses.save(response({ id: 'late', respondent: 'p-1', startedAt: at(9) }));
+      await s.responses.save(bareResponse({ id: 'early', respondent: 'p-1', startedAt: at(1) }));
+      await s.responses.save(response({ id: 'other-flow', respondent: 'p-1', flowId: 'other' }));
+      await s.responses.save(response({ id: 'someone-else', respondent: 'p-2' }));
+      assert.deepEqual(await s.responses.byRespondent('p-1', 'advocacy'), [
+        bareResponse({ id: 'early', respondent: 'p-1', startedAt: at(1) }),
+        response({ id: 'late', respondent: 'p-1', startedAt: at(9) }),
+      ]);
+      assert.deepEqual(
+        (await s.responses.byRespondent('p-1', 'other')).map((r) => r.id),
+        ['other-flow'],
+      );
+      assert.deepEqual(await s.responses.byRespondent('p-3', 'advocacy'), []);
+      // A partial that becomes complete is still one response; an erased respondent has none.
+      await s.responses.save(response({ id: 'early', respondent: 'p-1', startedAt: at(1) }));
+      assert.deepEqual(
+        (await s.responses.byRespondent('p-1', 'advocacy')).map((r) => [r.id, r.status]),
+        [
+          ['early', 'complete'],
+          ['late', 'complete'],
+        ],
+      );
+      await s.responses.deleteByRespondent('p-1');
+      assert.deepEqual(await s.responses.byRespondent('p-1', 'advocacy'), []);
+      const operator = { $ne: 'nobody' } as unknown as string;
+      assert.deepEqual(await s.responses.byRespondent(operator, 'advocacy'), []);
+      assert.deepEqual(await s.responses.byRespondent('p-2', operator), []);
+    });
+
     test('deleting by respondent removes only that respondent', async (t) => {
       const s = await open(t);
       if (!s) return;

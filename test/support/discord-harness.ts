@@ -5,6 +5,7 @@ import type { TestContext } from 'node:test';
 import type { Connection } from 'mongoose';
 import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
+import type { Flow } from '../../src/engine/flow.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { FileInvitationStore } from '../../src/store/file-invitation-store.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
@@ -16,7 +17,6 @@ import type { ContactStore, ResponseStore } from '../../src/store/response-store
 import type { SessionStore } from '../../src/store/session-store.ts';
 import { DiscordStandIn } from './discord-api.ts';
 import { DiscordRespondent } from './discord-user.ts';
-import type { Flow } from '../../src/engine/flow.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from './flow.ts';
 import { mongoFor, redisFor } from './stores.ts';

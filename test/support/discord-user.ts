@@ -133,26 +133,31 @@ export class DiscordRespondent {
     return this.command({ name: 'survey', options: [{ type: 1, name: sub, options: opts }] }, where);
   }
 
-  /** Runs `/survey-button` in a server channel, where the bot has `appPermissions`. */
+  /**
+   * Runs `/survey-button` in a server channel, where the bot has `appPermissions` and the user
+   * `memberPermissions` (Manage Server by default; a server can let anyone run the command).
+   */
   async postButton(
     where: StandInChannel,
     options: Record<string, string> = {},
     appPermissions = PERMISSIONS.postable,
+    memberPermissions = PERMISSIONS.manager,
   ): Promise<Outcome> {
     const opts = Object.entries(options).map(([name, value]) => ({ type: 3, name, value }));
-    return this.command({ name: 'survey-button', options: opts }, where, appPermissions);
+    return this.command({ name: 'survey-button', options: opts }, where, appPermissions, memberPermissions);
   }
 
   async command(
     data: { name: string; options: unknown[] },
     where?: StandInChannel,
     appPermissions?: string,
+    memberPermissions?: string,
   ): Promise<Outcome> {
     const channel = where ?? this.dm;
     const record = this.api.openInteraction(this.user.id, channel.id);
     const done = this.settled(record.id);
     this.api.gateway.dispatch('INTERACTION_CREATE', {
-      ...this.base(record, channel, appPermissions),
+      ...this.base(record, channel, appPermissions, memberPermissions),
       type: 2,
       data: { id: '1'.repeat(19), type: 1, ...data },
     });
@@ -169,6 +174,7 @@ export class DiscordRespondent {
     record: InteractionRecord,
     channel: StandInChannel,
     appPermissions?: string,
+    memberPermissions = PERMISSIONS.manager,
   ): Record<string, unknown> {
     const user = this.api.publicUser(this.user);
     const common = {
@@ -214,7 +220,7 @@ export class DiscordRespondent {
       member: {
         user,
         roles: [],
-        permissions: PERMISSIONS.manager,
+        permissions: memberPermissions,
         joined_at: new Date(0).toISOString(),
         deaf: false,
         mute: false,

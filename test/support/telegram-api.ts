@@ -155,15 +155,36 @@ export class TelegramApiStandIn {
    * webhook answered, in polling mode when a later getUpdates confirmed it (offset past it).
    */
   async deliver(update: NewUpdate): Promise<{ status: number }> {
-    const full = { ...update, update_id: this.nextUpdateId++ } as Update;
+    return this.deliverRaw(update);
+  }
+
+  /**
+   * Hands the bot any JSON as an update (one Telegram would never send), numbered by the
+   * stand-in; resolves as `deliver` does.
+   */
+  async deliverRaw(update: NewUpdate | Json): Promise<{ status: number }> {
+    const full = this.numbered(update);
     if (this.webhook) return this.post(this.webhook.url, full, this.webhook.secret);
-    const processed = new Promise<void>((resolve) =>
-      this.processedWaiters.push({ id: full.update_id, resolve }),
-    );
-    this.pending.push(full);
+    await this.deliverBatch([full]);
+    return { status: 200 };
+  }
+
+  /** The update with the stand-in's next id, as Telegram numbers them. */
+  numbered(update: NewUpdate | Json): Update {
+    return { ...update, update_id: this.nextUpdateId++ } as Update;
+  }
+
+  /**
+   * Numbered updates as one `getUpdates` batch, the same one several times if given so (what a
+   * poll answered again after a lost confirmation holds); resolves once the bot confirmed them.
+   * Polling mode only.
+   */
+  async deliverBatch(updates: Update[]): Promise<void> {
+    const last = Math.max(...updates.map((u) => u.update_id));
+    const processed = new Promise<void>((resolve) => this.processedWaiters.push({ id: last, resolve }));
+    this.pending.push(...updates);
     this.flushPolls();
     await processed;
-    return { status: 200 };
   }
 
   /** Posts an update to the webhook URL with a given secret header (or none), as an attacker could. */
@@ -562,7 +583,10 @@ export class TelegramUser {
     return { message: { ...this.base(), text, ...(entities ? { entities } : {}) } } as NewUpdate;
   }
 
-  /** A press on a button of a bot message, with the given callback data. */
+  /**
+   * A press on a button of a bot message, with the given callback data. As Telegram does, the
+   * update carries the message as it stands, keyboard included, whatever data the client sent.
+   */
   press(messageId: number, data: string): NewUpdate {
     const stored = this.api.message(this.chatId, messageId);
     return {
@@ -577,6 +601,7 @@ export class TelegramUser {
           chat: this.chat,
           from: this.api.me,
           text: stored?.text ?? '',
+          ...(stored?.reply_markup ? { reply_markup: stored.reply_markup } : {}),
         },
       },
     } as NewUpdate;

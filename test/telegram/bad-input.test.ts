@@ -199,3 +199,67 @@ test('a sticker or a photo where text is expected: told that only text and butto
     assert.deepEqual(await session(h, r), before);
   }
 });
+
+test('text made only of invisible or formatting characters is refused as empty, like plain spaces', async (t) => {
+  const at = await reach(t, 'q8');
+  if (!at) return;
+  const { h, r } = at;
+  const before = await session(h, r);
+  const invisible = [
+    '\u200B', // zero-width space
+    '\u200C\u200D\u2060', // zero-width non-joiner, joiner, word joiner
+    '\u2066\u2069', // a bidi isolate and its end
+    '\u202E', // a right-to-left override alone
+    '\u200E \u200F', // direction marks around a space
+    '\uFEFF', // byte order mark
+    '\u3164', // Hangul filler
+    '\u00AD\u034F', // soft hyphen, combining grapheme joiner
+  ];
+  for (const text of invisible) {
+    assert.deepEqual(sent(await r.send(text)), [refusal('empty')], JSON.stringify(text));
+    assert.deepEqual(await session(h, r), before, JSON.stringify(text));
+  }
+  // Visible text with an override inside is an answer, kept as typed, and echoed without it.
+  const q8 = r.question.message_id;
+  await r.send('Campaign \u202Eevil\u202C done');
+  assert.deepEqual((await session(h, r))!.answers.q8, {
+    status: 'answered',
+    value: 'Campaign \u202Eevil\u202C done',
+  });
+  assert.ok(r.message(q8).text.endsWith('✅ Campaign evil done'), r.message(q8).text);
+});
+
+test('forged command buttons on the question message are refused: the question stays, with its buttons', async (t) => {
+  const at = await reach(t, 'q2');
+  if (!at) return;
+  const { h, r } = at;
+  const before = await session(h, r);
+  const question = r.question;
+  const forged = [
+    '!lang:xx',
+    '!lang:ru',
+    '!restart:no',
+    '!restart:yes',
+    '!delete:no',
+    '!delete:yes',
+    '!start',
+  ];
+  for (const data of forged) {
+    const calls = await r.press(data, question.message_id);
+    assert.deepEqual(callbackAnswers(calls), [en({ key: 'telegram:invalid.malformed' })], data);
+    assert.deepEqual(
+      calls.filter((c) => c.method !== 'answerCallbackQuery').map((c) => c.method),
+      [],
+      `${data}: nothing but the notice`,
+    );
+    const now = r.message(question.message_id);
+    assert.equal(now.deleted, false, data);
+    assert.deepEqual(buttonsOf(now), buttonsOf(question), `${data}: the keyboard is still there`);
+    assert.deepEqual(await session(h, r), before, data);
+  }
+  // The real buttons of a real confirmation still work.
+  await r.send('/restart');
+  const calls = await r.press('!restart:no', r.last.message_id);
+  assert.deepEqual(callbackAnswers(calls), [en({ key: 'telegram:restart.cancelled' })]);
+  assert.deepEqual(await session(h, r), before);
+});

@@ -185,6 +185,10 @@ test('/delete_my_data asks first, then erases session, responses and contact det
   if (!h) return;
   const r = new Respondent(h.api, 8205, 'en');
   const respondent = pseudonym(SALT, 'telegram', String(r.id));
+  const mine = async () => ({
+    responses: (await h.stores.responses.list()).filter((x) => x.respondent === respondent).length,
+    contacts: (await h.stores.contacts.list()).filter((x) => x.respondent === respondent).length,
+  });
   await r.send('/start');
   await r.takeSurvey({
     language: [{ choose: 'en' }],
@@ -211,39 +215,40 @@ test('/delete_my_data asks first, then erases session, responses and contact det
     ),
     q17: [{ choose: 'yes' }, { type: 'Ana' }, { choose: 'chat' }, { choose: 'en' }],
   } as never);
-  assert.equal((await h.stores.responses.list()).length, 1);
-  assert.equal((await h.stores.contacts.list()).length, 1);
-  await toQ2(r);
+  assert.deepEqual(await mine(), { responses: 1, contacts: 1 });
 
   await r.send('/delete_my_data');
   await r.press('!delete:no', r.last.message_id);
-  assert.equal((await h.stores.responses.list()).length, 1, '"no" deletes nothing');
-  assert.ok(await session(h, r));
+  assert.deepEqual(await mine(), { responses: 1, contacts: 1 }, '"no" deletes nothing');
 
-  await r.send('/delete_my_data');
+  // Finished, the respondent is offered to delete their answers: it asks first, as the command does.
+  await r.send('hello');
+  await r.press('!erase', r.last.message_id);
   const confirm = r.last;
   assert.equal(confirm.text, en({ key: 'telegram:delete.confirm' }));
   await r.press('!delete:yes', confirm.message_id);
-  const report = r.message(confirm.message_id);
-  assert.equal(report.reply_markup, undefined);
   assert.equal(
-    report.text,
+    r.message(confirm.message_id).text,
     [
       en({ key: 'telegram:delete.done' }),
-      `• ${en({ key: 'telegram:delete.session' })}`,
       `• ${en({ key: 'telegram:delete.responses', params: { count: 1 } })}`,
       `• ${en({ key: 'telegram:delete.contacts', params: { count: 1 } })}`,
     ].join('\n'),
   );
+  assert.deepEqual(await mine(), { responses: 0, contacts: 0 });
+
+  // With nothing kept, the respondent may start afresh; unfinished answers are erased too.
+  await toQ2(r);
+  await r.send('/delete_my_data');
+  const again = r.last;
+  await r.press('!delete:yes', again.message_id);
+  const report = r.message(again.message_id);
+  assert.equal(report.reply_markup, undefined);
+  assert.equal(
+    report.text,
+    [en({ key: 'telegram:delete.done' }), `• ${en({ key: 'telegram:delete.session' })}`].join('\n'),
+  );
   assert.equal(await session(h, r), null);
-  assert.deepEqual(
-    (await h.stores.responses.list()).filter((x) => x.respondent === respondent),
-    [],
-  );
-  assert.deepEqual(
-    (await h.stores.contacts.list()).filter((x) => x.respondent === respondent),
-    [],
-  );
   assert.ok(!r.messages.some((m) => m.reply_markup && questionIdOf(m)), 'no question keyboard is left');
   // Asked again, there is nothing left.
   await r.send('/delete_my_data');

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,13 +8,14 @@ import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/channel.ts';
+import { sharedPromptMessages } from '../../src/channels/telegram/start.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
+import type { Flow } from '../../src/engine/flow.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { Router } from '../../src/router/router.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
-import type { Flow } from '../../src/engine/flow.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
@@ -47,6 +49,8 @@ export interface TestStores {
   kind: 'servers' | 'embedded';
   /** The test's own MongoDB database, when on the servers. */
   mongoUri?: string;
+  /** The test's own Redis key prefix. */
+  redisPrefix: string;
   /** Opens the same stores again, as a restarted process would. */
   reopen(): Promise<Stores>;
   /** Removes the test's data (key prefix, database, folder); call once the stores are closed. */
@@ -80,6 +84,7 @@ export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): 
     stores,
     kind: servers ? 'servers' : 'embedded',
     ...(servers ? { mongoUri: config.MONGODB_URI! } : {}),
+    redisPrefix: config.REDIS_PREFIX,
     reopen: open,
     async dispose() {
       if (servers) await removeServerData(config.REDIS_URL!, config.REDIS_PREFIX, config.MONGODB_URI!);
@@ -99,6 +104,12 @@ async function removeServerData(redisUrl: string, prefix: string, mongoUri: stri
   await connection.close();
 }
 
+/** The question-message pointers in the stores' Redis, as every replica of a deployment reads them. */
+export function promptsOn(stores: Stores, prefix: string) {
+  assert.ok(stores.redis, 'shared question-message pointers need Redis');
+  return sharedPromptMessages(stores.redis, { REDIS_PREFIX: prefix, SESSION_TTL_DAYS: 1 }, captureLog().log);
+}
+
 export interface Harness {
   api: TelegramApiStandIn;
   stores: Stores;
@@ -111,6 +122,8 @@ export interface Harness {
   storeKind: 'servers' | 'embedded';
   /** The test's MongoDB database, when on the servers. */
   mongoUri?: string;
+  /** The test's Redis key prefix. */
+  redisPrefix: string;
   /** Stops the bot and starts a new one on the same stores (a process restart). */
   restart(): Promise<void>;
 }
@@ -126,6 +139,8 @@ export interface HarnessOptions {
   /** Another flow than the questionnaire, with a translator holding its texts. */
   flow?: Flow;
   translator?: Translator;
+  /** Keep the chats' question-message pointers in Redis, as replicas share them (servers only). */
+  sharedPrompts?: boolean;
 }
 
 /**
@@ -168,6 +183,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
       ...(options.bulkIntervalMs !== undefined ? { bulkIntervalMs: options.bulkIntervalMs } : {}),
       router: new Router(directory),
+      ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),
     });
     return { service, channel, directory };
   };
@@ -187,6 +203,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     http,
     stores: opened.stores,
     storeKind: opened.kind,
+    redisPrefix: opened.redisPrefix,
     ...(opened.mongoUri ? { mongoUri: opened.mongoUri } : {}),
     ...make(opened.stores),
   } as Harness;

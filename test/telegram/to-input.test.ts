@@ -58,14 +58,25 @@ test('a button press is its bound input, with the press to answer and the messag
     input: { type: 'choose', option: 'nonprofit', bound: { question: 'q6', version: 17 } },
     press: { id: update.callback_query.id, message: 1005 },
   });
-  const confirm = user.press(1006, commandData({ command: 'delete', confirm: true })) as {
-    callback_query: { id: string };
+  // A command button counts on a message Telegram shows carrying it (the confirmation itself).
+  const yes = commandData({ command: 'delete', confirm: true });
+  const confirm = user.press(1006, yes) as { callback_query: { id: string; message: object } };
+  confirm.callback_query.message = {
+    ...confirm.callback_query.message,
+    reply_markup: { inline_keyboard: [[{ text: 'Yes', callback_data: yes }]] },
   };
   assert.deepEqual(read(confirm), {
     kind: 'action',
     origin,
     action: { command: 'delete', confirm: true },
     press: { id: confirm.callback_query.id, message: 1006 },
+  });
+  // The same data pressed on a message without that button (a question, say) is forged.
+  assert.deepEqual(read(user.press(1005, yes)), {
+    kind: 'invalid',
+    origin,
+    reason: 'malformed',
+    press: { id: `q${Number(confirm.callback_query.id.slice(1)) + 1}`, message: 1005 },
   });
 });
 

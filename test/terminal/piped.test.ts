@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { FileResponseStore } from '../../src/store/file-response-store.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -89,6 +90,65 @@ test('a piped interview completes as a Russian-speaking non-member without partn
       child.on('close', () => resolve(out));
     });
     assert.equal(JSON.parse(listed)[0].id, response.id);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm run responses shows typed answers without direction overrides; the store keeps them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'survey-bidi-'));
+  try {
+    const store = new FileResponseStore(dir);
+    const typed = 'Budget \u202Eevil\u202C and \u2067isolated\u2069';
+    await store.save({
+      id: 'bidi-1',
+      flowId: 'advocacy',
+      flowVersion: 1,
+      locale: 'en',
+      channel: 'telegram',
+      respondent: 'p-1',
+      status: 'complete',
+      answers: { q8: { status: 'answered', value: typed } },
+      durations: {},
+      startedAt: new Date(0),
+      updatedAt: new Date(0),
+    });
+    await store.close();
+    const listed = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'responses', '--json'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dir },
+      });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+    });
+    assert.equal(JSON.parse(listed)[0].answers.q8.value, 'Budget evil and isolated');
+    const kept = new FileResponseStore(dir);
+    assert.deepEqual((await kept.get('bidi-1'))!.answers.q8, { status: 'answered', value: typed });
+    await kept.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a second piped run by the same user is told the survey is complete, and nothing is stored twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'survey-twice-'));
+  try {
+    const input = readFileSync(join(ROOT, 'test/golden/en-member-with-partners.input'), 'utf8');
+    const first = await start(input, { DATA_DIR: dir, LANG: 'en_US.UTF-8' });
+    assert.equal(first.code, 0, first.stderr);
+    const second = await start(input, { DATA_DIR: dir, LANG: 'en_US.UTF-8' });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /You have already completed this survey\. Thank you!/);
+    assert.doesNotMatch(second.stdout, /Please choose your language/);
+    const from = second.stdout.indexOf('{\n');
+    const shown = JSON.parse(second.stdout.slice(from, second.stdout.indexOf('\n}\n', from) + 2));
+    assert.equal(shown.id, JSON.parse(first.stdout.slice(first.stdout.indexOf('{\n'))).id);
+    const store = new FileResponseStore(dir);
+    assert.equal((await store.list()).length, 1);
+    await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

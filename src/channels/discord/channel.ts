@@ -20,7 +20,8 @@ import { CUSTOM_ID_MAX } from './custom-id.ts';
 import { describeError } from './errors.ts';
 import { commandRequest, componentRequest } from './parse.ts';
 import { PromptMessages } from './prompt-messages.ts';
-import { confirmErase, keepData, runCommand, startSurvey } from './slash.ts';
+import { askAgain, changeAnswers, showAnswers, startAgain } from './finished.ts';
+import { askErase, confirmErase, keepData, runCommand, startSurvey } from './slash.ts';
 
 export interface DiscordChannelOptions extends DiscordClientOptions {
   token: string;
@@ -221,6 +222,18 @@ async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<Outco
         return 'ok';
       case 'keep':
         if (i.isButton()) await keepData(ctx, i);
+        return 'ok';
+      case 'answers':
+        if (i.isButton()) await showAnswers(ctx, i);
+        return 'ok';
+      case 'change':
+        if (i.isButton()) await changeAnswers(ctx, i);
+        return 'ok';
+      case 'forget':
+        if (i.isButton()) await askErase(ctx, i);
+        return 'ok';
+      case 'again':
+        if (i.isButton()) await (request.confirm ? startAgain(ctx, i) : askAgain(ctx, i));
         return 'ok';
       case 'invalid': {
         const t = translatorFor(ctx, await respondentLanguage(ctx, i.user.id, i.locale));

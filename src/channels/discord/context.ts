@@ -55,7 +55,10 @@ export function translatorFor(ctx: DiscordContext, language: string): Translate 
   return t;
 }
 
-/** The respondent's survey language if a session is kept, else the one of their Discord client. */
+/**
+ * The respondent's survey language: their session's, else the one they completed the survey in,
+ * else the one of their Discord client.
+ */
 export async function respondentLanguage(
   ctx: DiscordContext,
   user: string,
@@ -66,9 +69,13 @@ export async function respondentLanguage(
   const late = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), ctx.ackAfterMs);
   });
-  const session = await Promise.race([ctx.service.current(CHANNEL, user).catch(() => null), late]);
+  const lookup = async () =>
+    (await ctx.service.current(CHANNEL, user))?.locale ??
+    (await ctx.service.finished(CHANNEL, user))?.locale ??
+    null;
+  const known = await Promise.race([lookup().catch(() => null), late]);
   clearTimeout(timer);
-  return session?.locale ?? languageFor(ctx, locale);
+  return known ?? languageFor(ctx, locale);
 }
 
 /** The DM channel with the user of an interaction: the interaction's own when it happened there. */

@@ -25,7 +25,12 @@ export type ComponentId =
   | { kind: 'answer'; question: string; version: number; action: AnswerAction; option?: string }
   | { kind: 'take'; invitation?: string }
   | { kind: 'erase'; issuedAt: number }
-  | { kind: 'keep' };
+  | { kind: 'keep' }
+  /** What a finished respondent is offered: see, change or delete their answers, answer again. */
+  | { kind: 'answers' | 'change' | 'forget' }
+  | { kind: 'again'; confirm: boolean };
+
+const OFFERS = ['answers', 'change', 'forget'] as const;
 
 const LETTERS = Object.fromEntries(Object.entries(ANSWER_ACTIONS).map(([k, v]) => [v, k])) as Record<
   string,
@@ -50,7 +55,13 @@ export function encodeComponentId(id: ComponentId): string | null {
       encoded = `x:erase:${id.issuedAt.toString(36)}`;
       break;
     case 'keep':
-      encoded = 'x:keep';
+    case 'answers':
+    case 'change':
+    case 'forget':
+      encoded = `x:${id.kind}`;
+      break;
+    case 'again':
+      encoded = id.confirm ? 'x:again:yes' : 'x:again';
   }
   return encoded.length <= CUSTOM_ID_MAX ? encoded : null;
 }
@@ -77,6 +88,10 @@ export function decodeComponentId(customId: string): ComponentId | null {
   if (verb === 'erase' && arg && /^[0-9a-z]{1,11}$/.test(arg))
     return { kind: 'erase', issuedAt: parseInt(arg, 36) };
   if (verb === 'keep' && arg === undefined) return { kind: 'keep' };
+  const offer = OFFERS.find((o) => o === verb);
+  if (offer && arg === undefined) return { kind: offer };
+  if (verb === 'again' && (arg === undefined || arg === 'yes'))
+    return { kind: 'again', confirm: arg === 'yes' };
   return null;
 }
 

@@ -7,6 +7,8 @@ export type ComponentRequest =
   | { kind: 'take'; invitation?: string }
   | { kind: 'erase'; issuedAt: number }
   | { kind: 'keep' }
+  | { kind: 'answers' | 'change' | 'forget' }
+  | { kind: 'again'; confirm: boolean }
   /** Not a component we made, or values that cannot be ours: refused, nothing changes. */
   | { kind: 'invalid' };
 

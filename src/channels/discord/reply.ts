@@ -5,6 +5,7 @@ import type { Text } from '../../engine/prompt.ts';
 import type { Answer, MultiValue, SingleValue } from '../../engine/session.ts';
 import type { Translate } from '../../i18n/translator.ts';
 import { shorten, summarize } from '../summary.ts';
+import { completedOffer } from './offer.ts';
 import {
   fit,
   LIMITS,
@@ -27,13 +28,18 @@ export interface ReplyPlan {
 }
 
 /**
- * Turns a turn's result into Discord operations. A refused input changes nothing and says why;
+ * Turns a turn's result into Discord operations. A finished respondent gets what they may do
+ * about their complete response. A refused input changes nothing and says why;
  * an accepted one marks the answered message (components disabled, answer shown) and sends the
  * next question, except for steps taken in place (ranking picks) which update the same message.
  */
 export function planReply(flow: Flow, t: Translate, result: TurnResult, input: Input): ReplyPlan {
   const notices = result.notices.map((n) => t(n));
   const prompt = result.prompt;
+  if (result.completed) {
+    const offer = completedOffer(notices.join('\n'), result.completed, t);
+    return { notice: null, update: null, messages: [offer], showing: null };
+  }
   if (!prompt || result.refusal) {
     const said = [...(result.refusal ? [t(result.refusal.text)] : []), ...notices];
     return { notice: fit(said.join('\n')), update: null, messages: [], showing: null };

@@ -6,7 +6,9 @@ import {
   Routes,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type DMChannel,
 } from 'discord.js';
+import type { TurnResult } from '../../conversation/service.ts';
 import type { Input } from '../../engine/input.ts';
 import { refusalFor, TOKEN_PATTERN, type RedeemRefusal } from '../../store/invitation-store.ts';
 import { deferIfSlow } from './acknowledge.ts';
@@ -25,7 +27,7 @@ import type { SurveyCommand } from './parse.ts';
 import type { Row } from './render.ts';
 import { planReply } from './reply.ts';
 
-type Starter = ChatInputCommandInteraction | ButtonInteraction;
+export type Starter = ChatInputCommandInteraction | ButtonInteraction;
 
 /** How long a "delete my data" confirmation stays valid. */
 export const ERASE_CONFIRM_MS = 10 * 60_000;
@@ -46,13 +48,19 @@ async function invitationProblem(ctx: DiscordContext, code: string): Promise<Red
 /**
  * Starts (or resumes) the survey in the DM with the user, from `/survey start|resume`, or from
  * the "Take the survey" button in a server. The reply in the server is ephemeral: answers are
- * never visible there. A bad invitation code gets its reason and a button to go on without it.
+ * never visible there. The respondent's own session comes first: resuming with the code one
+ * started with is a resume, not a second use of it; a finished respondent hears so, whatever
+ * the code. A bad code for a new survey gets its reason and a button to go on without it.
  */
 export async function startSurvey(ctx: DiscordContext, i: Starter, code?: string): Promise<void> {
   await i.deferReply({ flags: MessageFlags.Ephemeral });
   const user = i.user.id;
-  let t = translatorFor(ctx, await respondentLanguage(ctx, user, i.locale));
-  if (code) {
+  const t = translatorFor(ctx, await respondentLanguage(ctx, user, i.locale));
+  const starts =
+    code !== undefined &&
+    !(await ctx.service.current(CHANNEL, user)) &&
+    !(await ctx.service.finished(CHANNEL, user));
+  if (starts) {
     const problem = await invitationProblem(ctx, code);
     if (problem) {
       const id = encodeComponentId({ kind: 'take' })!;
@@ -70,24 +78,48 @@ export async function startSurvey(ctx: DiscordContext, i: Starter, code?: string
     user,
     chat: dm.id,
     locale: i.locale,
-    ...(code ? { invitation: code } : {}),
+    ...(starts ? { invitation: code } : {}),
     input,
     log: ctx.log,
   });
   const started = !result.refusal && result.before === null && result.session !== null;
-  if (code && started) {
+  if (starts && started) {
     // Counted once the session really started with it, so resuming never spends a use.
     const redeemed = await ctx.invitations.redeem(code, new Date(ctx.clock()));
     if (!redeemed.ok)
       ctx.log.warn({ reason: redeemed.reason }, 'invitation refused after the session started with it');
   }
-  if (result.session) t = translatorFor(ctx, result.session.locale);
+  await showInDm(ctx, i, dm, result, input);
+}
+
+/**
+ * Shows a turn begun by an interaction: the question goes to the DM and the (deferred,
+ * ephemeral) reply says where; a notice, or what a finished respondent is offered, is the reply.
+ */
+export async function showInDm(
+  ctx: DiscordContext,
+  i: Starter,
+  dm: DMChannel,
+  result: TurnResult,
+  input: Input,
+): Promise<void> {
+  const language = result.session?.locale ?? result.prompt?.locale ?? languageFor(ctx, i.locale);
+  const t = translatorFor(ctx, language);
   const planned = planReply(ctx.service.flow, t, result, input);
   if (planned.notice) {
     await i.editReply({ content: planned.notice });
     return;
   }
-  await sendPlanned(ctx, user, dm, planned);
+  if (result.completed) {
+    const [offer] = planned.messages;
+    await i.editReply({
+      content: offer!.content,
+      components: offer!.components,
+      allowedMentions: NO_MENTIONS,
+    });
+    return;
+  }
+  await sendPlanned(ctx, i.user.id, dm, planned);
   const content = i.inGuild()
     ? t({ key: 'discord:dm.sent', params: { link: dm.url } })
     : t({ key: 'discord:dm.here' });
@@ -112,6 +144,8 @@ export async function changeLanguage(
     input,
     log: ctx.log,
   });
+  // A finished respondent has no survey to switch: they hear it is complete, with what they may do.
+  if (result.completed) return showInDm(ctx, i, dm, result, input);
   const language = result.session?.locale ?? languageFor(ctx, i.locale);
   const t = translatorFor(ctx, language);
   const planned = planReply(ctx.service.flow, t, result, input);
@@ -133,7 +167,11 @@ export async function showProgress(ctx: DiscordContext, i: ChatInputCommandInter
   const user = i.user.id;
   const work = (async () => {
     const session = await ctx.service.current(CHANNEL, user);
-    if (!session) return translatorFor(ctx, languageFor(ctx, i.locale))({ key: 'discord:progress.none' });
+    if (!session) {
+      const done = await ctx.service.finished(CHANNEL, user);
+      const said = translatorFor(ctx, done?.locale ?? languageFor(ctx, i.locale));
+      return said({ key: done ? 'discord:progress.done' : 'discord:progress.none' });
+    }
     const t = translatorFor(ctx, session.locale);
     if (session.status !== 'active') return t({ key: 'discord:progress.done' });
     // A start turn on a kept session changes nothing and says where it stands.
@@ -155,9 +193,12 @@ export async function showProgress(ctx: DiscordContext, i: ChatInputCommandInter
   await (deferred ? i.editReply({ content }) : i.reply({ content, flags: MessageFlags.Ephemeral }));
 }
 
-/** `/survey delete-my-data`: asks for confirmation first; nothing is deleted yet. */
-export async function askErase(ctx: DiscordContext, i: ChatInputCommandInteraction): Promise<void> {
-  const t = translatorFor(ctx, languageFor(ctx, i.locale));
+/**
+ * `/survey delete-my-data`, or "Delete my answers" offered after completion: asks for
+ * confirmation first; nothing is deleted yet.
+ */
+export async function askErase(ctx: DiscordContext, i: Starter): Promise<void> {
+  const t = translatorFor(ctx, await respondentLanguage(ctx, i.user.id, i.locale));
   const confirm = encodeComponentId({ kind: 'erase', issuedAt: ctx.clock() })!;
   const keep = encodeComponentId({ kind: 'keep' })!;
   await i.reply({
@@ -224,6 +265,18 @@ export async function postButton(
   code?: string,
 ): Promise<void> {
   const t = translatorFor(ctx, languageFor(ctx, i.guildLocale ?? i.locale));
+  // Discord shows the command to Manage Server only by default, and a server can change that:
+  // the member's own permissions are checked here, whatever the command's settings say.
+  if (i.inGuild() && !i.memberPermissions.has(PermissionFlagsBits.ManageGuild)) {
+    ctx.log.info(
+      { respondent: ctx.service.respondentOf(CHANNEL, i.user.id) },
+      'survey button refused: not a manager',
+    );
+    // Said to them alone, in their own language.
+    const own = translatorFor(ctx, languageFor(ctx, i.locale));
+    await i.reply({ content: own({ key: 'discord:take.not_allowed' }), flags: MessageFlags.Ephemeral });
+    return;
+  }
   if (!i.inGuild() || !i.appPermissions.has(POST_PERMISSIONS)) {
     await i.reply({
       content: t({ key: 'discord:errors.missing_permissions' }),

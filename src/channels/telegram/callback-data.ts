@@ -12,11 +12,15 @@ export type QuestionAction =
   | { action: 'na'; option: string }
   | { action: 'done' | 'undo' | 'decline' | 'back' };
 
-/** Buttons outside the survey's questions: confirmations and pickers of commands. */
+/**
+ * Buttons outside the survey's questions: confirmations and pickers of commands, and what a
+ * finished respondent is offered (see, change or delete their answers).
+ */
 export type CommandAction =
   | { command: 'restart' | 'delete'; confirm: boolean }
   | { command: 'start_plain' }
-  | { command: 'language'; locale: string };
+  | { command: 'language'; locale: string }
+  | { command: 'answers' | 'change' | 'erase' };
 
 const QUESTION_CODES = { choose: 'c', na: 'n', done: 'd', undo: 'u', decline: 's', back: 'b' } as const;
 const BY_CODE = Object.fromEntries(Object.entries(QUESTION_CODES).map(([k, v]) => [v, k])) as Record<
@@ -26,7 +30,7 @@ const BY_CODE = Object.fromEntries(Object.entries(QUESTION_CODES).map(([k, v]) =
 
 // Ids of the flow (a-z, 0-9, _), ISO codes (upper case) and a version: nothing else is ever read.
 const QUESTION_DATA = /^(\d{1,9}):([a-z0-9][a-z0-9_]{0,39}):([cndusb])(?::([A-Za-z0-9_]{1,40}))?$/;
-const COMMAND_DATA = /^!(restart|delete):(yes|no)$|^!(start)$|^!lang:([a-z]{2,3})$/;
+const COMMAND_DATA = /^!(restart|delete):(yes|no)$|^!(start)$|^!lang:([a-z]{2,3})$|^!(answers|change|erase)$/;
 
 /** The callback data of a question's button: `<version>:<question>:<code>[:<option>]`. */
 export function questionData(question: string, version: number, action: QuestionAction): string {
@@ -48,6 +52,8 @@ export function commandData(action: CommandAction): string {
       return '!start';
     case 'language':
       return `!lang:${action.locale}`;
+    default:
+      return `!${action.command}`;
   }
 }
 
@@ -86,5 +92,6 @@ export function parseCallbackData(data: string | undefined): Input | CommandActi
   if (!c) return null;
   if (c[1]) return { command: c[1] as 'restart' | 'delete', confirm: c[2] === 'yes' };
   if (c[3]) return { command: 'start_plain' };
+  if (c[5]) return { command: c[5] as 'answers' | 'change' | 'erase' };
   return { command: 'language', locale: c[4]! };
 }

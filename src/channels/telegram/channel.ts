@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf } from 'telegraf';
@@ -21,6 +21,8 @@ import { SendPacer } from './pacer.ts';
 import { PromptMessages, type PromptMessageStore } from './prompt-messages.ts';
 import type { OutgoingMessage } from './render.ts';
 import { toInput, withUpdateId } from './to-input.ts';
+import { checkUpdate, updateIdOf } from './update-shape.ts';
+import { readLimitedBody } from './webhook-body.ts';
 
 /**
  * Kept-alive connections for telegraf's own calls (getUpdates, setWebhook, getMe): a long poll
@@ -34,6 +36,11 @@ function pollingAgent(apiRoot: string | undefined): HttpAgent {
 /** The updates the bot asks Telegram for; anything else is never delivered. */
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+/**
+ * The largest webhook body read (bytes). Telegram's updates are a few kilobytes (a message holds
+ * at most 4,096 characters); anything larger is refused (413) before it is read whole.
+ */
+export const MAX_WEBHOOK_BODY = 256 * 1024;
 
 export interface TelegramChannelOptions {
   token: string;
@@ -242,12 +249,22 @@ export class TelegramChannel {
     return this.outbox.send(chat, message);
   }
 
-  private receive(update: Update): Promise<void> {
+  private receive(raw: unknown): Promise<void> {
     const handler = this.handler;
     if (!handler) throw new Error('telegram channel used before prepare()');
+    const metrics = this.options.metrics;
+    // Refused at the door: no parser, no session, no answer (only a broken or hostile client sends it).
+    const checked = checkUpdate(raw);
+    if (!checked.ok) {
+      metrics?.updatesReceived.inc({ channel: CHANNEL, kind: 'malformed' });
+      metrics?.updatesHandled.inc({ channel: CHANNEL, kind: 'malformed', outcome: 'refused' });
+      const at = checked.id === null ? {} : { update: checked.id };
+      this.log.warn({ ...at, field: checked.field }, 'telegram update refused: malformed');
+      return Promise.resolve();
+    }
+    const update = checked.update;
     const event = withUpdateId(toInput(update, this.bot.botInfo!.username), update.update_id);
     const { kind } = event;
-    const metrics = this.options.metrics;
     metrics?.updatesReceived.inc({ channel: CHANNEL, kind });
     if (kind === 'ignore') return Promise.resolve();
     // Every line logged while this update is handled names it, whoever writes the line.
@@ -268,9 +285,13 @@ export class TelegramChannel {
     return work.finally(() => this.inFlight.delete(work));
   }
 
-  /** The webhook route: the secret header is checked before telegraf reads the body. */
+  /**
+   * The webhook route: the secret header is checked first, then the body is read up to
+   * MAX_WEBHOOK_BODY and must be an update (an object with an update id) before telegraf sees
+   * it. Telegram redelivers an update until it gets a 2xx, so an update refused for its shape is
+   * answered 200 (dropped), and a body that is no update at all 400.
+   */
   private webhook(path: string, secret: string): RouteHandler {
-    const callback = this.bot.webhookCallback(path, { secretToken: secret });
     const expected = Buffer.from(secret);
     return async (req, res) => {
       const given = req.headers[SECRET_HEADER];
@@ -286,9 +307,32 @@ export class TelegramChannel {
         return;
       }
       // Counted from the first byte, so a shutdown also waits for a body still being read.
-      const work = callback(req, res);
+      const work = this.takeDelivery(req, res);
       this.inFlight.add(work);
       await work.finally(() => this.inFlight.delete(work));
     };
+  }
+
+  private async takeDelivery(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readLimitedBody(req, MAX_WEBHOOK_BODY);
+    if (body === 'aborted') return;
+    if (body === 'too_large') {
+      this.log.warn({ limit: MAX_WEBHOOK_BODY }, 'telegram webhook body over the limit refused');
+      res.writeHead(413, { connection: 'close' }).end();
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body.text);
+    } catch {
+      raw = undefined;
+    }
+    if (updateIdOf(raw) === null) {
+      this.log.warn('telegram webhook body is not an update');
+      res.writeHead(400).end();
+      return;
+    }
+    // telegraf answers 200 once the update is handled (the shape is checked in `receive`).
+    await this.bot.handleUpdate(raw as Update, res);
   }
 }

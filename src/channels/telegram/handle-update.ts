@@ -9,7 +9,17 @@ import type { StaffMember } from '../../staff/staff.ts';
 import { TOKEN_PATTERN, type InvitationStore } from '../../store/invitation-store.ts';
 import type { CommandAction } from './callback-data.ts';
 import type { CommandName } from './commands.ts';
-import { confirmation, erased, groupRedirect, invitationRefused, languagePicker } from './messages.ts';
+import { answerEntries, packEntries } from '../answers-view.ts';
+import {
+  completedOffer,
+  confirmation,
+  erased,
+  groupRedirect,
+  invitationRefused,
+  languagePicker,
+  newResponseConfirmation,
+} from './messages.ts';
+import { LIMITS } from './render.ts';
 import type { TelegramOutbox } from './outbox.ts';
 import type { PromptMessageStore } from './prompt-messages.ts';
 import { showTurn, type ShowContext } from './show-turn.ts';
@@ -141,8 +151,7 @@ export class UpdateHandler {
         await outbox.send(origin.chat, { text: (await this.translatorOf(origin))({ key: 'telegram:help' }) });
         return;
       case 'restart':
-        await outbox.send(origin.chat, confirmation('restart', await this.translatorOf(origin)));
-        return;
+        return this.askRestart(origin);
       case 'delete_my_data':
         await outbox.send(origin.chat, confirmation('delete', await this.translatorOf(origin)));
         return;
@@ -204,8 +213,20 @@ export class UpdateHandler {
         await service.discard(CHANNEL, user);
         await this.dropCurrentKeyboard(chat);
         if (press.message !== undefined) await outbox.delete(chat, press.message);
-        return this.turn({ origin, resend: true }, { type: 'start' }, invitation);
+        // Confirmed: after a complete response, a second one starts if the flow takes it.
+        return this.turn({ origin, resend: true }, { type: 'start' }, invitation, true);
       }
+      case 'answers':
+        return this.showAnswers(origin);
+      case 'change': {
+        const result = await service.reopen(this.turnOf(origin));
+        // The reopened response counts its versions afresh: the mark of its end goes first.
+        if (result.session) await this.dropCurrentKeyboard(chat);
+        return this.show({ origin, resend: true }, result);
+      }
+      case 'erase':
+        await outbox.send(chat, confirmation('delete', t));
+        return;
       case 'start_plain':
         if (press.message !== undefined) await outbox.setKeyboard(chat, press.message);
         return this.turn({ origin, resend: true }, { type: 'start' });
@@ -221,7 +242,13 @@ export class UpdateHandler {
    */
   private async start(origin: Origin, token: string | undefined): Promise<Outcome | void> {
     let invitation: string | undefined;
-    if (token && !(await this.deps.service.current(CHANNEL, String(origin.user)))) {
+    const user = String(origin.user);
+    // A token counts only for a survey that starts now: not when resuming, nor once finished.
+    const starts =
+      token &&
+      !(await this.deps.service.current(CHANNEL, user)) &&
+      !(await this.deps.service.finished(CHANNEL, user));
+    if (starts) {
       const redeemed = TOKEN_PATTERN.test(token)
         ? await this.deps.invitations.redeem(token, new Date(this.clock()))
         : ({ ok: false, reason: 'unknown' } as const);
@@ -235,17 +262,12 @@ export class UpdateHandler {
     return this.turn({ origin, resend: true }, { type: 'start' }, invitation);
   }
 
-  private async turn(view: ShowContext, input: Input, invitation?: string): Promise<Outcome> {
-    const { origin } = view;
+  private async turn(view: ShowContext, input: Input, invitation?: string, again?: true): Promise<Outcome> {
     const result: TurnResult = await this.deps.service.turn({
-      channel: CHANNEL,
-      user: String(origin.user),
-      chat: String(origin.chat),
-      ...(origin.locale ? { locale: origin.locale } : {}),
+      ...this.turnOf(view.origin),
       ...(invitation ? { invitation } : {}),
-      ...(origin.update !== undefined ? { event: String(origin.update) } : {}),
+      ...(again ? { again } : {}),
       input,
-      log: this.deps.log,
     });
     // A session that starts now gets a greeting above the language picker.
     if (input.type === 'start' && result.before === null && result.session && !result.refusal) {
@@ -253,15 +275,75 @@ export class UpdateHandler {
     }
     if (result.replayed)
       this.deps.log.info('update applied before (delivered again); its question is shown again');
-    const lng = result.session?.locale ?? result.prompt?.locale ?? pickLocale(this.flow, origin.locale);
-    await showTurn({ ...this.deps, flow: this.flow }, { ...view, input }, result, this.translate(lng));
+    return this.show({ ...view, input }, result);
+  }
+
+  /** Who a turn is for, from an update's origin. */
+  private turnOf(origin: Origin) {
+    return {
+      channel: CHANNEL,
+      user: String(origin.user),
+      chat: String(origin.chat),
+      ...(origin.locale ? { locale: origin.locale } : {}),
+      ...(origin.update !== undefined ? { event: String(origin.update) } : {}),
+      log: this.deps.log,
+    };
+  }
+
+  private async show(view: ShowContext, result: TurnResult): Promise<Outcome> {
+    const lng = result.session?.locale ?? result.prompt?.locale ?? pickLocale(this.flow, view.origin.locale);
+    await showTurn({ ...this.deps, flow: this.flow }, view, result, this.translate(lng));
     if (result.refusal) return 'refused';
     return result.prompt === null ? 'error' : 'ok';
   }
 
+  /**
+   * /restart asks first. After a complete response it asks about a second one, when the flow
+   * takes one; otherwise the respondent hears their response is complete, with what they may do.
+   */
+  private async askRestart(origin: Origin): Promise<Outcome | void> {
+    const { service, outbox } = this.deps;
+    const user = String(origin.user);
+    const session = await service.current(CHANNEL, user);
+    const done = session ? null : await service.finished(CHANNEL, user);
+    if (!done) {
+      await outbox.send(origin.chat, confirmation('restart', await this.translatorOf(origin)));
+      return;
+    }
+    const t = this.translate(done.locale);
+    if (this.flow.responses.perRespondent === 'many') {
+      await outbox.send(origin.chat, newResponseConfirmation(t));
+      return;
+    }
+    const completed = {
+      response: done.id,
+      locale: done.locale,
+      canChange: this.flow.responses.changeAfterCompletion,
+      canRestart: false,
+    };
+    await outbox.send(origin.chat, completedOffer(t({ key: 'common:completed.one_response' }), completed, t));
+    return 'refused';
+  }
+
+  /** "See my answers": the complete response, question by question, in as few messages as fit. */
+  private async showAnswers(origin: Origin): Promise<Outcome | void> {
+    const done = await this.deps.service.finished(CHANNEL, String(origin.user));
+    const t = done ? this.translate(done.locale) : await this.translatorOf(origin);
+    if (!done) {
+      await this.deps.outbox.send(origin.chat, { text: t({ key: 'common:completed.none' }) });
+      return;
+    }
+    const entries = answerEntries(this.flow, done.answers, t);
+    for (const text of packEntries(t({ key: 'common:completed.answers' }), entries, LIMITS.text))
+      await this.deps.outbox.send(origin.chat, { text });
+  }
+
   private async progress(origin: Origin): Promise<string> {
-    const session = await this.deps.service.current(CHANNEL, String(origin.user));
-    const t = this.translate(session?.locale ?? pickLocale(this.flow, origin.locale));
+    const user = String(origin.user);
+    const session = await this.deps.service.current(CHANNEL, user);
+    const done = session ? null : await this.deps.service.finished(CHANNEL, user);
+    const t = this.translate(session?.locale ?? done?.locale ?? pickLocale(this.flow, origin.locale));
+    if (done) return t({ key: 'common:end.already' });
     if (!session) return t({ key: 'telegram:progress.none' });
     const prompt = promptFor(this.flow, session);
     if (prompt.kind !== 'question') return t({ key: 'common:end.already' });
@@ -270,15 +352,16 @@ export class UpdateHandler {
   }
 
   private async dropCurrentKeyboard(chat: number): Promise<void> {
-    const current = await this.deps.prompts.get(chat);
-    await this.deps.prompts.forget(chat);
-    if (current !== undefined) await this.deps.outbox.setKeyboard(chat, current.message);
+    const current = await this.deps.prompts.forget(chat);
+    if (current?.message) await this.deps.outbox.setKeyboard(chat, current.message);
   }
 
-  /** The respondent's language: the session's, else Telegram's guess. */
+  /** The respondent's language: the session's, else the one they finished in, else Telegram's guess. */
   private async translatorOf(origin: Origin): Promise<Translate> {
-    const session = await this.deps.service.current(CHANNEL, String(origin.user));
-    return this.translate(session?.locale ?? pickLocale(this.flow, origin.locale));
+    const user = String(origin.user);
+    const session = await this.deps.service.current(CHANNEL, user);
+    const done = session ? null : await this.deps.service.finished(CHANNEL, user);
+    return this.translate(session?.locale ?? done?.locale ?? pickLocale(this.flow, origin.locale));
   }
 
   private translate(lng: string): Translate {

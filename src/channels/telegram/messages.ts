@@ -1,3 +1,4 @@
+import type { Completed } from '../../conversation/service.ts';
 import type { Translate } from '../../i18n/translator.ts';
 import type { RedeemRefusal } from '../../store/invitation-store.ts';
 import { commandData } from './callback-data.ts';
@@ -13,6 +14,44 @@ export function confirmation(command: 'restart' | 'delete', t: Translate): Outgo
         { text: t({ key: `telegram:${command}.yes` }), data: commandData({ command, confirm: true }) },
         { text: t({ key: `telegram:${command}.no` }), data: commandData({ command, confirm: false }) },
       ],
+    ]),
+  };
+}
+
+/** The confirmation of /restart after completion, when the flow takes a second response. */
+export function newResponseConfirmation(t: Translate): OutgoingMessage {
+  return {
+    text: t({ key: 'common:completed.again_confirm' }),
+    reply_markup: keyboard([
+      [
+        {
+          text: t({ key: 'common:completed.again_yes' }),
+          data: commandData({ command: 'restart', confirm: true }),
+        },
+        {
+          text: t({ key: 'common:completed.again_no' }),
+          data: commandData({ command: 'restart', confirm: false }),
+        },
+      ],
+    ]),
+  };
+}
+
+/**
+ * What a finished respondent is told (their survey is complete) and offered: to see their
+ * answers, to change them when the flow allows it, to delete them. A second response, when the
+ * flow takes one, starts with /restart.
+ */
+export function completedOffer(text: string, completed: Completed, t: Translate): OutgoingMessage {
+  const row = (command: 'answers' | 'change' | 'erase', key: string) => [
+    { text: t({ key: `common:completed.${key}` }), data: commandData({ command }) },
+  ];
+  return {
+    text: fitText(text),
+    reply_markup: keyboard([
+      row('answers', 'see'),
+      ...(completed.canChange ? [row('change', 'change')] : []),
+      row('erase', 'delete'),
     ]),
   };
 }

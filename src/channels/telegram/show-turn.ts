@@ -5,7 +5,9 @@ import type { Translate } from '../../i18n/translator.ts';
 import { shorten, summarize } from '../summary.ts';
 import type { TelegramOutbox } from './outbox.ts';
 import type { EngineEvent, Prompt } from '../../engine/prompt.ts';
-import type { PromptMessageStore } from './prompt-messages.ts';
+import type { PromptMessage, PromptMessageStore } from './prompt-messages.ts';
+import type { Session } from '../../engine/session.ts';
+import { completedOffer } from './messages.ts';
 import { fitText, render, renderAnswered, type QuestionPrompt } from './render.ts';
 import type { Origin, Press } from './to-input.ts';
 
@@ -25,8 +27,12 @@ export interface ShowContext {
  * - a step within the same question (a toggle, a ranked item) edits the question's message;
  * - an answered question's message is edited to show the answer and loses its keyboard, and the
  *   next question comes as a new message, with any notices (welcome back...) above it;
- * - a redelivered update that was applied before (maybe by a replica that died before showing
- *   it) shows the current question again as a new message, as after /start.
+ * - a redelivered update that was applied before shows the current question again only when no
+ *   message shows it yet (the replica that applied it may have died before showing it);
+ * - a finished respondent is told so, with what they may do (see, change, delete their answers).
+ * Every question message is pointed at once it is live, and the message pointed at before loses
+ * its keyboard (see PromptMessageStore): a chat has one live question, however often and to
+ * however many replicas an update is delivered.
  */
 export async function showTurn(
   deps: { flow: Flow; outbox: TelegramOutbox; prompts: PromptMessageStore },
@@ -48,9 +54,23 @@ export async function showTurn(
     return;
   }
 
-  const { prompt, events } = result;
-  const replay = result.replayed === true;
-  const before = replay ? prompt : result.before;
+  const { prompt, events, session } = result;
+  const update = view.origin.update;
+  if (result.completed) {
+    // An update from before the survey ended, delivered again, is not a new visit.
+    if (!(await endedAfter(prompts, chat, update))) {
+      const text = result.notices.map((n) => t(n)).join('\n');
+      calls.push(outbox.send(chat, completedOffer(text, result.completed, t)));
+    }
+    await Promise.all(calls);
+    return;
+  }
+  if (result.replayed) {
+    if (prompt?.kind === 'question' && session) calls.push(showAgain(deps, chat, prompt, session, t, update));
+    await Promise.all(calls);
+    return;
+  }
+  const before = result.before;
   const target = view.press?.message ?? (await messageShowing(prompts, chat, before));
   const settled =
     before?.kind === 'question'
@@ -67,17 +87,21 @@ export async function showTurn(
 
   if (
     !view.resend &&
-    !replay &&
     !settled &&
     !moved &&
     target !== undefined &&
+    session &&
     before?.kind === 'question' &&
     prompt?.kind === 'question' &&
     prompt.question === before.question &&
     prompt.step === before.step
   ) {
-    calls.push(prompts.set(chat, { message: target, question: prompt.question, version: prompt.version }));
-    calls.push(outbox.edit(chat, target, render(flow, prompt, t)).then(() => inOrder(notices)));
+    const shown = pointerTo(target, prompt, session, update);
+    calls.push(
+      outbox
+        .edit(chat, target, render(flow, prompt, t))
+        .then(() => Promise.all([pointAt(deps, chat, shown, target), inOrder(notices)])),
+    );
     await Promise.all(calls);
     return;
   }
@@ -85,32 +109,116 @@ export async function showTurn(
   if (target !== undefined && before?.kind === 'question') {
     if (settled) {
       const answer = settled.type === 'declined' ? { status: 'declined' as const } : settled.answer;
-      const summary = summarize(flow, before.question, answer, t, result.session?.answers ?? {});
+      const summary = summarize(flow, before.question, answer, t, session?.answers ?? {});
       calls.push(outbox.edit(chat, target, renderAnswered(flow, before, summary, t)));
     } else {
-      const partial = moved || replay ? null : partialSummary(before, view.input, t);
+      const partial = moved ? null : partialSummary(before, view.input, t);
       if (partial) calls.push(outbox.edit(chat, target, renderAnswered(flow, before, partial, t)));
       else calls.push(outbox.setKeyboard(chat, target));
     }
   }
   if (events.some((e) => e.type === 'language')) notices.push(t({ key: 'common:language.changed' }));
 
-  if (prompt?.kind === 'question') {
+  if (prompt?.kind === 'question' && session) {
     const message = render(flow, prompt, t);
     // Notices go above the question in the same message: one message, and the question stays last.
     const text = notices.length > 0 ? fitText([...notices, '', message.text].join('\n')) : message.text;
     calls.push(
       outbox.send(chat, { ...message, text }).then(async (id) => {
         if (id !== null)
-          await prompts.set(chat, { message: id, question: prompt.question, version: prompt.version });
+          await pointAt(deps, chat, pointerTo(id, prompt, session, update), target, view.resend === true);
       }),
     );
   } else {
-    calls.push(prompts.forget(chat));
+    // The session ended: no question is live any more, and a late copy of one of its questions
+    // (a redelivery racing this turn) finds it ended. Without a prompt (the stores failed) the
+    // question on screen stays as it is.
+    if (prompt && session) calls.push(pointAt(deps, chat, ended(session, update), target));
     if (prompt?.kind === 'withdrawn') notices.push(t({ key: 'common:end.withdrawn' }));
     calls.push(inOrder(notices));
   }
   await Promise.all(calls);
+}
+
+/** The pointer to a message showing `prompt` of `session`. */
+function pointerTo(
+  message: number,
+  prompt: QuestionPrompt,
+  session: Session,
+  update?: number,
+): PromptMessage {
+  return {
+    message,
+    question: prompt.question,
+    version: prompt.version,
+    session: session.id,
+    started: session.startedAt,
+    ...(update !== undefined ? { update } : {}),
+  };
+}
+
+/** The pointer of a chat whose session ended (completed or withdrawn) at its version. */
+function ended(session: Session, update?: number): PromptMessage {
+  return {
+    message: 0,
+    question: '',
+    version: session.version,
+    session: session.id,
+    started: session.startedAt,
+    ...(update !== undefined ? { update } : {}),
+  };
+}
+
+/**
+ * Points the chat at a message already live (sent or edited with its keyboard). The message
+ * pointed at before loses its keyboard, unless it is `keep` (this turn's own edit takes care of
+ * it); when the pointer held keeps its place, this message is the outdated one instead.
+ */
+async function pointAt(
+  deps: { outbox: TelegramOutbox; prompts: PromptMessageStore },
+  chat: number,
+  shown: PromptMessage,
+  keep?: number,
+  resent = false,
+): Promise<void> {
+  const { accepted, previous } = await deps.prompts.show(chat, shown, resent);
+  if (accepted) {
+    const old = previous?.message;
+    if (old && old !== shown.message && old !== keep) await deps.outbox.setKeyboard(chat, old);
+    return;
+  }
+  // Another message holds the place (a later question, or an earlier copy of this one), so this
+  // one is outdated as it arrives; the same message pointed at with a later version stays live.
+  if (shown.message && shown.message !== previous?.message)
+    await deps.outbox.setKeyboard(chat, shown.message);
+}
+
+/**
+ * A redelivered update applied before: the current question is sent again only when no message
+ * shows it (or anything later) yet.
+ */
+async function showAgain(
+  deps: { flow: Flow; outbox: TelegramOutbox; prompts: PromptMessageStore },
+  chat: number,
+  prompt: QuestionPrompt,
+  session: Session,
+  t: Translate,
+  update: number | undefined,
+): Promise<void> {
+  const shown = await deps.prompts.get(chat);
+  const current =
+    shown &&
+    (shown.session === session.id ? shown.version >= prompt.version : shown.started >= session.startedAt);
+  if (current) return;
+  const id = await deps.outbox.send(chat, render(deps.flow, prompt, t));
+  if (id !== null) await pointAt(deps, chat, pointerTo(id, prompt, session, update));
+}
+
+/** Whether the chat's survey ended with the turn of `update` or a later one (a redelivery). */
+async function endedAfter(prompts: PromptMessageStore, chat: number, update: number | undefined) {
+  if (update === undefined) return false;
+  const held = await prompts.get(chat);
+  return held?.message === 0 && held.update !== undefined && update <= held.update;
 }
 
 /**

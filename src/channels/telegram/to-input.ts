@@ -1,4 +1,4 @@
-import type { Update } from 'telegraf/types';
+import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import type { Input } from '../../engine/input.ts';
 import { parseCallbackData, type CommandAction } from './callback-data.ts';
 import { COMMANDS, type CommandName } from './commands.ts';
@@ -52,9 +52,15 @@ export function toInput(update: Update, botUsername: string): TelegramEvent {
     const origin = originOf(chat.id, query.from);
     const press: Press = { id: query.id, ...(query.message ? { message: query.message.message_id } : {}) };
     if (chat.type !== 'private') return { kind: 'group', origin, press };
-    const parsed = parseCallbackData('data' in query ? query.data : undefined);
+    const data = 'data' in query ? query.data : undefined;
+    const parsed = parseCallbackData(data);
     if (!parsed) return { kind: 'invalid', origin, reason: 'malformed', press };
-    if ('command' in parsed) return { kind: 'action', origin, action: parsed, press };
+    if ('command' in parsed) {
+      // A command button acts on the message it sits on (deletes or edits it), so it counts only
+      // when Telegram shows that message carrying it: forged on a question, it is refused.
+      if (!carries(query.message, data!)) return { kind: 'invalid', origin, reason: 'malformed', press };
+      return { kind: 'action', origin, action: parsed, press };
+    }
     return { kind: 'input', origin, input: parsed, press };
   }
   if ('my_chat_member' in update) {
@@ -84,6 +90,14 @@ export function toInput(update: Update, botUsername: string): TelegramEvent {
     return { kind: 'other_command', origin, name: command.name, arg: command.arg };
   const arg = command.arg;
   return { kind: 'command', origin, command: command.name as CommandName, ...(arg ? { arg } : {}) };
+}
+
+/** Whether the pressed message, as Telegram sends it with the press, has a button with this data. */
+function carries(message: unknown, data: string): boolean {
+  const markup = (message as { reply_markup?: InlineKeyboardMarkup } | undefined)?.reply_markup;
+  return (markup?.inline_keyboard ?? []).some((row) =>
+    row.some((button) => 'callback_data' in button && button.callback_data === data),
+  );
 }
 
 function originOf(

@@ -56,8 +56,25 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
       input,
     });
 
+  const printStored = async (id: string) => {
+    const stored = await opts.responses.get(id);
+    if (stored) {
+      write(translator.translatorFor(locale)({ key: 'terminal:stored' }));
+      write(JSON.stringify(stored, null, 2));
+    }
+    return stored?.id ?? null;
+  };
+
   let result = await turn({ type: 'start' });
   let finished = show(result);
+  // Finished before this run (one respondent, one response): the stored response is shown, and
+  // only commands are taken (/delete_my_data, /lang, /help, /quit); answers start nothing.
+  const before = result.completed?.response;
+  let toldComplete = Boolean(before);
+  if (before) {
+    await printStored(before);
+    finished = false;
+  }
   // After /delete_my_data, the next line confirms it (the localized "yes", or "yes") or keeps the data.
   let confirmingErase = false;
   let erased = false;
@@ -79,6 +96,15 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
       continue;
     }
     const parsed = parseLine(line, result.prompt);
+    if (before && !('command' in parsed)) {
+      if (parsed.type === 'language' && service.flow.languages.includes(parsed.locale)) {
+        locale = parsed.locale;
+        write(translator.translatorFor(locale)({ key: 'common:language.changed' }));
+      } else if (!toldComplete) write(t({ key: 'common:end.already' }));
+      // Said once: piped input of a whole interview would otherwise repeat it on every line.
+      toldComplete = true;
+      continue;
+    }
     if ('command' in parsed) {
       if (parsed.command === 'quit') break;
       if (parsed.command === 'delete') {
@@ -93,14 +119,10 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   lines.close();
   const t = translator.translatorFor(locale);
   if (erased) return null;
+  if (before) return before;
   if (result.prompt?.kind !== 'completed' || !result.session) {
     if (result.prompt?.kind !== 'withdrawn') write(t({ key: 'terminal:unfinished' }));
     return null;
   }
-  const stored = await opts.responses.get(result.session.id);
-  if (stored) {
-    write(t({ key: 'terminal:stored' }));
-    write(JSON.stringify(stored, null, 2));
-  }
-  return stored?.id ?? null;
+  return printStored(result.session.id);
 }
