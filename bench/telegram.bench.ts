@@ -133,7 +133,6 @@ export async function run(): Promise<void> {
     api: new ObservedBotApi(token, apiRoot),
     service,
     translator,
-    invitations: stores.invitations,
     log: silentLogger,
     // As the service wires it: with Redis, the question-message pointers are shared there too.
     ...(stores.redis ? { prompts: sharedPromptMessages(stores.redis, config, silentLogger) } : {}),

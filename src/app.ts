@@ -16,6 +16,7 @@ import { Router } from './router/router.ts';
 import { StaffDirectory } from './staff/directory.ts';
 import type { Principal } from './staff/staff.ts';
 import { openStores, type Stores } from './store/open.ts';
+import { RedisSessionStore } from './store/redis-session-store.ts';
 
 export interface App {
   config: Config;
@@ -61,6 +62,14 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     throw error;
   }
   const flow = flows.defaultFlow;
+  if (stores.sessions instanceof RedisSessionStore) {
+    // Sessions kept per flow before several flows ran are moved to their respondent's key.
+    const moved = await stores.sessions.migrateLegacyKeys().catch((error: unknown) => {
+      log.warn({ err: error }, 'sessions kept per flow not moved yet (Redis did not answer)');
+      return 0;
+    });
+    if (moved > 0) log.info({ moved }, 'sessions moved to their respondent keys');
+  }
   const metrics = new Metrics({ defaults: true });
   const jobs: Jobs = config.REDIS_URL
     ? new BullmqJobs({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log })
@@ -71,7 +80,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     envAdmins: envAdmins(config),
   });
   const service = new ConversationService({
-    flow,
+    flows,
     sessions: stores.sessions,
     responses: stores.responses,
     contacts: stores.contacts,
@@ -80,6 +89,8 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     log,
     metrics,
     jobs,
+    invitations: stores.invitations,
+    addresses: stores.addresses,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0

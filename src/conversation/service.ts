@@ -1,18 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { next, promptFor, startSession, type Step } from '../engine/engine.ts';
+import { next, promptFor, rebase, startSession, type Step } from '../engine/engine.ts';
 import type { Flow } from '../engine/flow.ts';
 import type { Input, RefusalCode } from '../engine/input.ts';
 import type { EngineEvent, Prompt, Refusal, Text } from '../engine/prompt.ts';
 import type { Session } from '../engine/session.ts';
-import type { JobQueue, Jobs } from '../jobs/job-queue.ts';
+import { singleFlow, type Flows } from '../flows/registry.ts';
+import type { Jobs } from '../jobs/job-queue.ts';
 import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { reopenSession } from '../engine/reopen.ts';
+import type { AddressBook } from '../store/address-book.ts';
+import {
+  TOKEN_PATTERN,
+  refusalFor,
+  type Invitation,
+  type InvitationStore,
+  type RedeemRefusal,
+} from '../store/invitation-store.ts';
 import type { ContactStore, ResponseRecord, ResponseStore } from '../store/response-store.ts';
 import { isCorrupt, sessionKey, type CorruptSession, type SessionStore } from '../store/session-store.ts';
 import { RecentSessions } from './recent-sessions.ts';
-import { answersOf, toRecords, type SessionMeta } from './response.ts';
+import { ResponseSaver } from './response-saver.ts';
+import { answersOf, type SessionMeta } from './response.ts';
 
 export interface Turn {
   channel: string;
@@ -22,8 +32,17 @@ export interface Turn {
   chat?: string;
   /** The platform's language setting, used when a session starts. */
   locale?: string;
-  /** An invitation or campaign token, recorded on a session that starts with it. */
+  /**
+   * An invitation or campaign token. When a session starts with it, the token is checked, the
+   * session starts on the invitation's flow, and one use is counted once the session is stored
+   * (a turn that fails counts none); a session already under way ignores it.
+   */
   invitation?: string;
+  /**
+   * An invitation already counted for the respondent's session being replaced (a confirmed
+   * restart): recorded on the new session, never checked or counted again.
+   */
+  keptInvitation?: string;
   /**
    * The platform's id of the event behind this turn (a Telegram update id). A platform redelivers
    * an event whose delivery failed, perhaps to another replica, after the first one may already
@@ -45,6 +64,8 @@ export interface Turn {
 }
 
 export interface TurnResult {
+  /** The flow (at its version) the prompts belong to: render them with it. */
+  flow: Flow;
   /** What to show now; null only when the stores could not be reached. */
   prompt: Prompt | null;
   /** The prompt the input was applied to, so a channel can mark that message as answered. */
@@ -58,6 +79,8 @@ export interface TurnResult {
   replayed?: true;
   /** The respondent has no session and has completed the survey: what they may do about it. */
   completed?: Completed;
+  /** The turn would have started a session with an invitation that cannot be used; nothing started. */
+  invitationRefused?: RedeemRefusal;
 }
 
 /** A respondent's complete response, as offered back to them after completion. */
@@ -72,7 +95,9 @@ export interface Completed {
 }
 
 export interface ConversationDeps {
-  flow: Flow;
+  /** Every flow and version sessions may be on (`flow` alone: that one flow). */
+  flows?: Flows;
+  flow?: Flow;
   sessions: SessionStore;
   responses: ResponseStore;
   contacts: ContactStore;
@@ -92,19 +117,11 @@ export interface ConversationDeps {
   jobs?: Jobs;
   /** Turn latency, sessions started / completed / withdrawn / abandoned, store errors. */
   metrics?: Metrics;
+  /** Invitation tokens: checked and counted when a session starts with one. */
+  invitations?: InvitationStore;
+  /** Where to reach respondents later: written when a session starts (and the language changes). */
+  addresses?: AddressBook;
 }
-
-/** A finished response to save again: the session stays in the store until it is saved. */
-interface SaveJob {
-  key: string;
-  session: string;
-  version: number;
-  /** The fields of the finishing turn's log lines (channel, update id), so the retry's lines carry them. */
-  log: Record<string, string | number>;
-}
-
-/** Tries of a failed save: the pauses double from `retryAfter`; the sweep is the backstop after. */
-const SAVE_ATTEMPTS = 12;
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
 const MAX_ATTEMPTS = 5;
@@ -119,29 +136,65 @@ const notice = (key: string, params?: Text['params']): Text => (params ? { key, 
  * compare-and-set, and on completion write the response before the session is removed.
  */
 export class ConversationService {
-  readonly flow: Flow;
+  readonly flows: Flows;
   private readonly clock: () => number;
   private readonly newId: () => string;
   private readonly log: Logger;
   private readonly sessions: RecentSessions;
-  private readonly saves: JobQueue<SaveJob>;
+  private readonly saver: ResponseSaver;
   /** The in-process queue this service made for itself (closed with it), if no jobs were given. */
   private readonly ownJobs: Jobs | null;
 
   constructor(private readonly deps: ConversationDeps) {
-    this.flow = deps.flow;
+    if (!deps.flows && !deps.flow) throw new Error('a conversation service needs its flows');
+    this.flows = deps.flows ?? singleFlow(deps.flow!);
     this.sessions = new RecentSessions(deps.sessions);
     this.clock = deps.clock ?? Date.now;
     this.newId = deps.newId ?? randomUUID;
     this.log = deps.log ?? silentLogger;
     this.ownJobs = deps.jobs ? null : new MemoryJobs(this.clock);
-    const retryAfter = deps.retryAfter ?? 500;
-    this.saves = (deps.jobs ?? this.ownJobs!).queue<SaveJob>('save-response', {
-      attempts: SAVE_ATTEMPTS,
-      backoffMs: retryAfter,
-      concurrency: 4,
+    this.saver = new ResponseSaver({
+      sessions: this.sessions,
+      responses: deps.responses,
+      contacts: deps.contacts,
+      jobs: deps.jobs ?? this.ownJobs!,
+      log: this.log,
+      clock: this.clock,
+      flowOf: async (session) => (await this.flowOf(session)).flow,
+      retryAfter: deps.retryAfter ?? 500,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
-    this.saves.work((job) => this.saveAgain(job));
+  }
+
+  /** The flow respondents get when nothing names another. */
+  get flow(): Flow {
+    return this.flows.defaultFlow;
+  }
+
+  /**
+   * The flow a stored session is on, at its version. When that version can no longer be loaded
+   * (stored before versions were kept), the session moves onto the current version (`moved`):
+   * never left on a question that is gone.
+   */
+  private async flowOf(session: Session): Promise<{ flow: Flow; moved?: Session }> {
+    const flow = await this.flows.version(session.flowId, session.flowVersion);
+    if (flow) return { flow };
+    const current = this.flows.get(session.flowId);
+    if (!current) return { flow: this.flow };
+    return { flow: current, moved: rebase(current, session, this.clock()).session };
+  }
+
+  /**
+   * The flow to show a stored session or response with: its version, else the current version of
+   * its flow, else the default flow.
+   */
+  async flowAt(flowId: string, version: number): Promise<Flow> {
+    return (await this.flows.version(flowId, version)) ?? this.flows.get(flowId) ?? this.flow;
+  }
+
+  /** The flow a new session starts on: the invitation's, else the default. */
+  private startFlow(id: string | undefined): Flow {
+    return (id ? this.flows.get(id) : undefined) ?? this.flow;
   }
 
   respondentOf(channel: string, user: string): string {
@@ -149,7 +202,7 @@ export class ConversationService {
   }
 
   async turn(turn: Turn): Promise<TurnResult> {
-    const key = sessionKey(this.flow.id, turn.channel, turn.user);
+    const key = sessionKey(turn.channel, turn.user);
     const timer = this.deps.metrics?.turnSeconds.startTimer({ channel: turn.channel });
     try {
       return await this.apply(key, turn);
@@ -159,16 +212,21 @@ export class ConversationService {
         { err: error, respondent: this.respondentOf(turn.channel, turn.user) },
         'turn failed',
       );
-      return {
-        prompt: null,
-        before: null,
-        events: [],
-        notices: [notice('common:unavailable')],
-        session: null,
-      };
+      return this.unavailable();
     } finally {
       timer?.();
     }
+  }
+
+  private unavailable(): TurnResult {
+    return {
+      flow: this.flow,
+      prompt: null,
+      before: null,
+      events: [],
+      notices: [notice('common:unavailable')],
+      session: null,
+    };
   }
 
   private async apply(key: string, turn: Turn): Promise<TurnResult> {
@@ -176,30 +234,57 @@ export class ConversationService {
     // One instant per turn, however many attempts it takes.
     const now = this.clock();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await this.sessions.get(key);
+      const read = await this.sessions.get(key);
       const notices: Text[] = [];
       let expected: number | null;
       let step: Step;
+      let flow: Flow;
       let before: Prompt | null = null;
+      let invitation: string | undefined;
+      let stored = read;
+      if (stored !== null && !isCorrupt(stored) && stored.status !== 'withdrawn') {
+        const found = await this.flowOf(stored);
+        if (found.moved) {
+          // The version it started on is gone: it goes on, on the current one, where it must.
+          if (!(await this.sessions.put(key, found.moved, stored.version))) continue;
+          this.logOf(turn).info(
+            { flow: found.flow.id, version: found.flow.version },
+            'session moved to the current flow version',
+          );
+          return { ...this.shown(found.flow, found.moved), notices: [notice('common:flow_updated')] };
+        }
+        if (found.flow.id !== stored.flowId) stored = null;
+      }
       // A button whose session is gone (finished, withdrawn or erased) belongs to no question:
       // it is refused as stale, never taken as the start of a new survey; said in the language
       // the respondent finished in, if they did.
       if (stored === null && turn.input.bound) {
-        const done = await this.finishedIfReachable(turn);
-        const refusal = this.refused(null, 'stale');
+        const done = await this.finishedIfReachable(turn, this.flow);
+        const refusal = this.refused(this.flow, null, 'stale');
         return done ? { ...refusal, prompt: completedPrompt(done) } : refusal;
       }
       // Gone since this turn first read it: a concurrent turn finished or withdrew it. The input
       // was meant for a question of that session, not for a new survey.
-      if (stored === null && firstSeen) return this.refused(null, 'busy');
-      // One respondent is one response: someone who finished is told so, and nothing starts,
-      // unless they confirmed /restart and the flow takes a second response.
-      if (stored === null && !(turn.again && this.flow.responses.perRespondent === 'many')) {
-        const done = await this.finishedIfReachable(turn);
-        if (done) return this.alreadyCompleted(done, notice('common:end.already'));
-      }
+      if (stored === null && firstSeen) return this.refused(this.flow, null, 'busy');
       // A withdrawn session left behind (its delete failed) holds nothing: start afresh over it.
       if (stored === null || isCorrupt(stored) || stored.status === 'withdrawn') {
+        const token = this.deps.invitations ? turn.invitation : undefined;
+        const invited =
+          token || turn.keptInvitation ? await this.readInvitation(token ?? turn.keptInvitation!) : null;
+        flow = this.startFlow(invited?.flowId);
+        if (!token && turn.keptInvitation) invitation = turn.keptInvitation;
+        // One respondent is one response: someone who finished is told so, and nothing starts,
+        // unless they confirmed /restart and the flow takes a second response. A token then
+        // counts for nothing, so it is not checked either.
+        if (!(turn.again && flow.responses.perRespondent === 'many')) {
+          const done = await this.finishedIfReachable(turn, flow);
+          if (done) return this.alreadyCompleted(flow, done, notice('common:end.already'));
+        }
+        if (token) {
+          const refused = refusalFor(invited, new Date(now));
+          if (refused) return this.invitationRefused(refused);
+          invitation = token;
+        }
         if (stored && isCorrupt(stored)) {
           this.logOf(turn).warn(
             { respondent: this.respondentOf(turn.channel, turn.user) },
@@ -207,52 +292,135 @@ export class ConversationService {
           );
           notices.push(notice('common:session_reset'));
         }
-        expected = stored ? stored.version : null;
+        expected = stored ? stored.version : read && !isCorrupt(read) ? read.version : null;
         const locale = turn.input.type === 'language' ? turn.input.locale : turn.locale;
-        step = startSession(this.flow, {
+        step = startSession(flow, {
           id: this.newId(),
           locale,
           now,
-          meta: this.metaFor(turn),
+          meta: this.metaFor({ ...turn, invitation }),
         });
-        if (stored) {
+        if (expected !== null) {
           // The replacement continues the stored version, and so must the prompt its buttons carry.
-          const session = { ...step.session, version: (stored.version ?? 0) + 1 };
-          step = { ...step, session, prompt: promptFor(this.flow, session) };
+          const session = { ...step.session, version: expected + 1 };
+          step = { ...step, session, prompt: promptFor(flow, session) };
         }
       } else {
+        flow = (await this.flowOf(stored)).flow;
         if (turn.event !== undefined && wasApplied(stored, turn.event)) {
-          return stored.status === 'completed' ? this.finishStored(key, stored, turn) : this.replayed(stored);
+          return stored.status === 'completed'
+            ? this.finishStored(key, flow, stored, turn)
+            : this.replayed(flow, stored);
         }
         // A turn bound to nothing (typed text) was meant for the question the respondent saw:
         // if a concurrent turn moved the session on, it is refused rather than applied elsewhere.
         firstSeen ??= stored;
         if (stored.current !== firstSeen.current || stored.step !== firstSeen.step) {
-          return this.refused(stored, 'busy');
+          return this.refused(flow, stored, 'busy');
         }
-        if (stored.status === 'completed') return this.finishStored(key, stored, turn);
-        before = promptFor(this.flow, stored);
-        step = next(this.flow, stored, turn.input, now);
-        if (step.refusal) return { ...step, before, notices, prompt: step.prompt };
+        if (stored.status === 'completed') return this.finishStored(key, flow, stored, turn);
+        before = promptFor(flow, stored);
+        step = next(flow, stored, turn.input, now);
+        if (step.refusal) return { ...step, flow, before, notices, prompt: step.prompt };
         if (turn.input.type === 'start' && before.kind === 'question' && before.progress) {
           notices.push(notice('common:resumed', { ...before.progress }));
         }
-        if (step.session === stored) return { ...step, before, notices };
+        if (step.session === stored) return { ...step, flow, before, notices };
         expected = stored.version;
       }
       if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
       if (!(await this.sessions.put(key, step.session, expected))) {
-        if (turn.input.bound) return this.lostRace(key, turn, stored);
+        if (turn.input.bound) return this.lostRace(key, flow, turn, read);
         continue;
       }
-      if (before === null) this.count(turn.channel, 'started');
+      if (invitation && invitation !== turn.keptInvitation) {
+        // Counted once the session is stored; refused meanwhile (the last use taken by someone
+        // else) or failing, the session goes again and nothing is counted.
+        const refused = await this.redeem(invitation, now, key, step.session);
+        if (refused) return this.invitationRefused(refused);
+      }
+      if (before === null) {
+        this.count(turn.channel, 'started');
+        await this.remember(turn, step.session);
+      } else if (step.events.some((e) => e.type === 'language')) await this.remember(turn, step.session);
       if (step.session.status !== 'active') this.count(turn.channel, step.session.status);
       if (step.session.status === 'withdrawn') await this.sessions.delete(key, step.session.version);
-      if (step.session.status === 'completed') notices.push(await this.finish(key, step.session, turn));
-      return { prompt: step.prompt, before, events: step.events, notices, session: step.session };
+      if (step.session.status === 'completed')
+        notices.push(await this.saver.finish(key, flow, step.session, this.logOf(turn)));
+      return { flow, prompt: step.prompt, before, events: step.events, notices, session: step.session };
     }
     const latest = await this.sessions.get(key);
-    return this.refused(latest && !isCorrupt(latest) ? latest : null, 'busy');
+    const session = latest && !isCorrupt(latest) ? latest : null;
+    return this.refused(session ? (await this.flowOf(session)).flow : this.flow, session, 'busy');
+  }
+
+  /** An invitation by its token, read without counting a use (null: no such invitation). */
+  private async readInvitation(token: string): Promise<Invitation | null> {
+    if (!TOKEN_PATTERN.test(token)) return null;
+    return (await this.deps.invitations?.get(token)) ?? null;
+  }
+
+  /**
+   * Counts the use of the invitation a session just started with. Refused (another respondent
+   * took the last use meanwhile) or failing, the new session is removed again, so a turn that
+   * does not start a survey spends no use.
+   */
+  private async redeem(
+    token: string,
+    now: number,
+    key: string,
+    session: Session,
+  ): Promise<RedeemRefusal | null> {
+    const invitations = this.deps.invitations;
+    if (!invitations) return null;
+    try {
+      const redeemed = await invitations.redeem(token, new Date(now));
+      if (redeemed.ok) return null;
+      await this.sessions.delete(key, session.version);
+      return redeemed.reason;
+    } catch (error) {
+      await this.sessions.delete(key, session.version).catch(() => false);
+      throw error;
+    }
+  }
+
+  private invitationRefused(reason: RedeemRefusal): TurnResult {
+    return {
+      flow: this.flow,
+      prompt: null,
+      before: null,
+      events: [],
+      notices: [],
+      session: null,
+      invitationRefused: reason,
+    };
+  }
+
+  /**
+   * Writes where the respondent can be reached (their chat, their language) to the address book
+   * when a session starts or its language changes. A failure is logged and changes nothing:
+   * the turn itself was stored.
+   */
+  private async remember(turn: Turn, session: Session): Promise<void> {
+    const addresses = this.deps.addresses;
+    if (!addresses) return;
+    try {
+      await addresses.put({
+        respondent: this.respondentOf(turn.channel, turn.user),
+        channel: turn.channel,
+        chat: turn.chat ?? turn.user,
+        locale: session.locale,
+        updatedAt: new Date(this.clock()),
+      });
+    } catch (error) {
+      this.deps.metrics?.storeErrors.inc({ operation: 'address' });
+      this.logOf(turn).warn({ err: error }, 'address not stored');
+    }
+  }
+
+  /** A session's prompt, nothing changed. */
+  private shown(flow: Flow, session: Session): TurnResult {
+    return { flow, prompt: promptFor(flow, session), before: null, events: [], notices: [], session };
   }
 
   /**
@@ -261,19 +429,22 @@ export class ConversationService {
    */
   private async lostRace(
     key: string,
+    flow: Flow,
     turn: Turn,
     read: Session | CorruptSession | null,
   ): Promise<TurnResult> {
     const latest = turn.event === undefined ? null : await this.sessions.get(key);
     if (latest && !isCorrupt(latest) && wasApplied(latest, turn.event!)) {
-      return latest.status === 'completed' ? this.finishStored(key, latest, turn) : this.replayed(latest);
+      return latest.status === 'completed'
+        ? this.finishStored(key, flow, latest, turn)
+        : this.replayed(flow, latest);
     }
-    return this.refused(read && !isCorrupt(read) ? read : null, 'stale');
+    return this.refused(flow, read && !isCorrupt(read) ? read : null, 'stale');
   }
 
-  /** The respondent's latest complete response to this flow, if any (one indexed read). */
-  async finished(channel: string, user: string): Promise<ResponseRecord | null> {
-    const mine = await this.deps.responses.byRespondent(this.respondentOf(channel, user), this.flow.id);
+  /** The respondent's latest complete response to a flow (the default one), if any: one indexed read. */
+  async finished(channel: string, user: string, flow: Flow = this.flow): Promise<ResponseRecord | null> {
+    const mine = await this.deps.responses.byRespondent(this.respondentOf(channel, user), flow.id);
     return mine.filter((r) => r.status === 'complete').at(-1) ?? null;
   }
 
@@ -282,9 +453,9 @@ export class ConversationService {
    * respondents through a database outage (their answers are saved when it is back), at the cost
    * of not recognising, meanwhile, someone who finished before. Reports count a person once.
    */
-  private async finishedIfReachable(turn: Turn): Promise<ResponseRecord | null> {
+  private async finishedIfReachable(turn: Turn, flow: Flow): Promise<ResponseRecord | null> {
     try {
-      return await this.finished(turn.channel, turn.user);
+      return await this.finished(turn.channel, turn.user, flow);
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'find_response' });
       this.logOf(turn).warn({ err: error }, 'completed response not looked up: response store unreachable');
@@ -292,9 +463,10 @@ export class ConversationService {
     }
   }
 
-  private alreadyCompleted(done: ResponseRecord, said: Text): TurnResult {
-    const { perRespondent, changeAfterCompletion } = this.flow.responses;
+  private alreadyCompleted(flow: Flow, done: ResponseRecord, said: Text): TurnResult {
+    const { perRespondent, changeAfterCompletion } = flow.responses;
     return {
+      flow,
       prompt: completedPrompt(done),
       before: null,
       events: [],
@@ -315,46 +487,35 @@ export class ConversationService {
    * with a session in progress just sees its question; one who completed nothing starts.
    */
   async reopen(turn: Omit<Turn, 'input' | 'again'>): Promise<TurnResult> {
-    const key = sessionKey(this.flow.id, turn.channel, turn.user);
+    const key = sessionKey(turn.channel, turn.user);
     try {
       const stored = await this.sessions.get(key);
       const done = stored === null ? await this.finished(turn.channel, turn.user) : null;
       if (!done) return await this.apply(key, { ...turn, input: { type: 'start' } });
-      if (!this.flow.responses.changeAfterCompletion)
-        return this.alreadyCompleted(done, notice('common:completed.change_closed'));
+      const flow = this.flows.get(done.flowId) ?? this.flow;
+      if (!flow.responses.changeAfterCompletion)
+        return this.alreadyCompleted(flow, done, notice('common:completed.change_closed'));
       const contact = done.contactId ? await this.deps.contacts.get(done.contactId) : null;
       const now = this.clock();
       const session = reopenSession(
-        this.flow,
+        flow,
         {
           id: done.id,
           locale: done.locale,
-          answers: answersOf(this.flow, done, contact),
+          answers: answersOf(flow, done, contact),
           startedAt: done.startedAt.getTime(),
           durations: done.durations,
         },
         { now, meta: this.metaFor({ ...turn, ...(done.invitation ? { invitation: done.invitation } : {}) }) },
       );
-      if (!session) return this.alreadyCompleted(done, notice('common:end.already'));
-      if (!(await this.sessions.put(key, session, null))) return this.refused(null, 'busy');
+      if (!session) return this.alreadyCompleted(flow, done, notice('common:end.already'));
+      if (!(await this.sessions.put(key, session, null))) return this.refused(flow, null, 'busy');
       this.logOf(turn).info({ respondent: this.respondentOf(turn.channel, turn.user) }, 'response reopened');
-      return {
-        prompt: promptFor(this.flow, session),
-        before: null,
-        events: [],
-        notices: [notice('common:completed.changing')],
-        session,
-      };
+      return { ...this.shown(flow, session), notices: [notice('common:completed.changing')] };
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'turn' });
       this.logOf(turn).error({ err: error }, 'reopening a response failed');
-      return {
-        prompt: null,
-        before: null,
-        events: [],
-        notices: [notice('common:unavailable')],
-        session: null,
-      };
+      return this.unavailable();
     }
   }
 
@@ -368,9 +529,10 @@ export class ConversationService {
     this.deps.metrics?.sessions.inc({ channel, event });
   }
 
-  private refused(session: Session | null, code: RefusalCode): TurnResult {
+  private refused(flow: Flow, session: Session | null, code: RefusalCode): TurnResult {
     return {
-      prompt: session ? promptFor(this.flow, session) : null,
+      flow,
+      prompt: session ? promptFor(flow, session) : null,
       before: null,
       refusal: { code, text: { key: `common:refusal.${code}` } },
       events: [],
@@ -379,18 +541,13 @@ export class ConversationService {
     };
   }
 
-  private replayed(session: Session): TurnResult {
-    return {
-      prompt: promptFor(this.flow, session),
-      before: null,
-      events: [],
-      notices: [],
-      session,
-      replayed: true,
-    };
+  private replayed(flow: Flow, session: Session): TurnResult {
+    return { ...this.shown(flow, session), replayed: true };
   }
 
-  private metaFor(turn: Pick<Turn, 'channel' | 'user' | 'chat' | 'invitation'>): Record<string, string> {
+  private metaFor(
+    turn: Pick<Turn, 'channel' | 'user' | 'chat'> & { invitation?: string | undefined },
+  ): Record<string, string> {
     const meta: SessionMeta = {
       channel: turn.channel,
       respondent: this.respondentOf(turn.channel, turn.user),
@@ -401,82 +558,9 @@ export class ConversationService {
   }
 
   /** A completed session whose response was not saved yet (the database was down): try again. */
-  private async finishStored(key: string, session: Session, turn: Turn): Promise<TurnResult> {
-    const saved = await this.finish(key, session, turn);
-    return { prompt: promptFor(this.flow, session), before: null, events: [], notices: [saved], session };
-  }
-
-  /**
-   * Saves the response (and contact) and only then removes the session. When the response store
-   * fails, the session stays and a retry with backoff saves it later, exactly once (the response
-   * id is the session id, so a repeated save updates the same record). When only the removal
-   * fails, the answers are saved: the respondent is told so, and the retry removes it later.
-   */
-  private async finish(key: string, session: Session, turn: Turn | null): Promise<Text> {
-    const logOf = () => (turn ? this.logOf(turn) : this.log);
-    try {
-      await this.saveRecords(session, 'complete');
-    } catch (error) {
-      this.deps.metrics?.storeErrors.inc({ operation: 'save_response' });
-      logOf().error({ err: error, session: session.id }, 'response not saved; will retry');
-      await this.queueSave(key, session, turn, logOf);
-      return notice('common:end.saved_later');
-    }
-    try {
-      await this.sessions.delete(key, session.version);
-    } catch (error) {
-      this.deps.metrics?.storeErrors.inc({ operation: 'delete_session' });
-      logOf().warn(
-        { err: error, session: session.id },
-        'response saved, session not removed yet; will retry',
-      );
-      await this.queueSave(key, session, turn, logOf);
-    }
-    return notice('common:end.completed');
-  }
-
-  /**
-   * Queues saving the response again (idempotent: the response id is the session id), once per
-   * session version. The queue failing too is logged: the sweep saves completed sessions later.
-   */
-  private async queueSave(key: string, session: Session, turn: Turn | null, logOf: () => Logger) {
-    const job: SaveJob = { key, session: session.id, version: session.version, log: fieldsOf(logOf()) };
-    try {
-      await this.saves.add(job, {
-        id: `save-response.${session.id}.${session.version}`,
-        delayMs: this.deps.retryAfter ?? 500,
-      });
-    } catch (error) {
-      logOf().error({ err: error, session: session.id }, 'response save not queued; the sweep will save it');
-    }
-  }
-
-  /**
-   * The queued save: reads the session again (it stays in the store until saved), saves its
-   * response and removes it. Nothing to do when it is gone or moved on (erased, saved meanwhile).
-   */
-  private async saveAgain(job: SaveJob): Promise<void> {
-    const own = this.log.bindings?.() ?? {};
-    const log = this.log.child(
-      Object.fromEntries(Object.entries(job.log).filter(([name]) => !(name in own))),
-    );
-    const stored = await this.sessions.get(job.key);
-    if (stored === null || isCorrupt(stored) || stored.id !== job.session || stored.status !== 'completed')
-      return;
-    try {
-      await this.saveRecords(stored, 'complete');
-      await this.sessions.delete(job.key, stored.version);
-    } catch (error) {
-      this.deps.metrics?.storeErrors.inc({ operation: 'retry_response' });
-      throw error;
-    }
-    log.info({ session: stored.id }, 'response saved after retry');
-  }
-
-  private async saveRecords(session: Session, status: 'complete' | 'partial'): Promise<void> {
-    const { response, contact } = toRecords(this.flow, session, status, new Date(this.clock()));
-    if (contact) await this.deps.contacts.save(contact);
-    await this.deps.responses.save(response);
+  private async finishStored(key: string, flow: Flow, session: Session, turn: Turn): Promise<TurnResult> {
+    const saved = await this.saver.finish(key, flow, session, this.logOf(turn));
+    return { ...this.shown(flow, session), notices: [saved] };
   }
 
   /**
@@ -493,12 +577,14 @@ export class ConversationService {
     for (const { key, session } of await this.sessions.idle(before, limit)) {
       try {
         if (session.status === 'completed') {
-          if ((await this.finish(key, session, null)).key === 'common:end.completed') completed++;
+          const { flow } = await this.flowOf(session);
+          if ((await this.saver.finish(key, flow, session, this.log)).key === 'common:end.completed')
+            completed++;
           continue;
         }
         const worthKeeping =
           session.status === 'active' && Object.keys(session.answers).some((id) => id !== 'language');
-        if (worthKeeping) await this.saveRecords(session, 'partial');
+        if (worthKeeping) await this.saver.save((await this.flowOf(session)).flow, session, 'partial');
         await this.sessions.markArchived(key, session.version);
         if (worthKeeping) {
           archived++;
@@ -519,7 +605,7 @@ export class ConversationService {
     user: string,
   ): Promise<{ session: boolean; responses: number; contacts: number }> {
     const respondent = this.respondentOf(channel, user);
-    const key = sessionKey(this.flow.id, channel, user);
+    const key = sessionKey(channel, user);
     const session = await this.sessions.delete(key);
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
@@ -528,7 +614,7 @@ export class ConversationService {
 
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */
   async current(channel: string, user: string): Promise<Session | null> {
-    const stored = await this.sessions.get(sessionKey(this.flow.id, channel, user));
+    const stored = await this.sessions.get(sessionKey(channel, user));
     return stored === null || isCorrupt(stored) ? null : stored;
   }
 
@@ -537,7 +623,7 @@ export class ConversationService {
    * completed session whose response is not saved yet is kept, so no answer is lost.
    */
   async discard(channel: string, user: string): Promise<boolean> {
-    const key = sessionKey(this.flow.id, channel, user);
+    const key = sessionKey(channel, user);
     const stored = await this.sessions.get(key);
     if (stored === null || (!isCorrupt(stored) && stored.status === 'completed')) return false;
     return this.sessions.delete(key, stored.version ?? undefined);
@@ -548,7 +634,7 @@ export class ConversationService {
    * the chat is gone), so staff and follow-up work know. A change like any other: the version moves.
    */
   async noteUnreachable(channel: string, user: string, reason: string): Promise<boolean> {
-    const key = sessionKey(this.flow.id, channel, user);
+    const key = sessionKey(channel, user);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const stored = await this.sessions.get(key);
       if (stored === null || isCorrupt(stored)) return false;
@@ -569,15 +655,6 @@ export class ConversationService {
   async close(): Promise<void> {
     await this.ownJobs?.close();
   }
-}
-
-/** A logger's own fields that are plain values (its channel, update id): never data of a turn. */
-function fieldsOf(log: Logger): Record<string, string | number> {
-  const fields: Record<string, string | number> = {};
-  for (const [name, value] of Object.entries(log.bindings?.() ?? {})) {
-    if (typeof value === 'string' || typeof value === 'number') fields[name] = value;
-  }
-  return fields;
 }
 
 /** What a finished respondent is shown: their survey is complete, in the language they took it in. */

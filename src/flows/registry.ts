@@ -7,6 +7,25 @@ import type { FlowSnapshot, FlowSnapshotStore } from '../store/flow-snapshots.ts
 import { checkFlowFile, FLOWS_DIR, FlowError, listFlowFiles } from './load.ts';
 import { snapshotOf } from './snapshot.ts';
 
+/** The flows a conversation can be on: the current version of each, and earlier versions by number. */
+export interface Flows {
+  /** The flow a respondent gets when nothing names another (FLOW). */
+  readonly defaultFlow: Flow;
+  /** The current version of a flow. */
+  get(id: string): Flow | undefined;
+  /** A flow at a version; null when that version cannot be loaded. */
+  version(id: string, version: number): Promise<Flow | null>;
+}
+
+/** One flow, one version: tests and tools that run a single flow. */
+export function singleFlow(flow: Flow): Flows {
+  return {
+    defaultFlow: flow,
+    get: (id) => (id === flow.id ? flow : undefined),
+    version: async (id, version) => (id === flow.id && version === flow.version ? flow : null),
+  };
+}
+
 /** Earlier versions kept in the repository (deployed before versions were stored). */
 export const ARCHIVE_DIR = join(FLOWS_DIR, 'archive');
 
@@ -28,7 +47,7 @@ export interface RegistryOptions {
  * version 2 is deployed. A version deployed again with other content is refused at start-up: a
  * changed flow needs a new version number, or live sessions would walk a path they did not start.
  */
-export class FlowRegistry {
+export class FlowRegistry implements Flows {
   private readonly earlier = new Map<string, Promise<Flow | null>>();
 
   private constructor(

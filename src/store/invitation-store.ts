@@ -5,6 +5,8 @@
 export interface Invitation {
   token: string;
   campaign: string;
+  /** The flow a respondent starting with this token takes; the default flow when unset. */
+  flowId?: string;
   coordinator?: string;
   region?: string;
   /** How many respondents may start with this token; null for a campaign link without limit. */

@@ -94,6 +94,7 @@ contactSchema.index({ flowId: 1, createdAt: 1 });
 export interface InvitationDoc {
   _id: string;
   campaign: string;
+  flowId?: string;
   coordinator?: string;
   region?: string;
   maxUses: number | null;
@@ -108,6 +109,7 @@ const invitationSchema = new Schema<InvitationDoc>(
   {
     _id: { type: String, required: true },
     campaign: { type: String, required: true },
+    flowId: String,
     coordinator: String,
     region: String,
     maxUses: { type: Number, default: null },

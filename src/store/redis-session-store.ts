@@ -55,11 +55,25 @@ const ARCHIVE = `${CURRENT_VERSION}
 if current == ARGV[1] then redis.call('ZREM', KEYS[2], ARGV[2]) end
 return 0`;
 
+/**
+ * KEYS: legacy session, its new key, index. ARGV: legacy member, new member. Moves a session kept
+ * under its flow (`<flow>:<channel>:<user>`) to its respondent's key (`<channel>:<user>`), with
+ * its time to live and its place in the idle index; one already under the new key stays.
+ */
+const MOVE_LEGACY = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local score = redis.call('ZSCORE', KEYS[3], ARGV[1])
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if score then redis.call('ZADD', KEYS[3], score, ARGV[2]) end
+return 1`;
+
 interface Scripts {
   sessionGetUnless(session: string, version: string): Promise<1 | string | [string | null, string | null]>;
   sessionPut(session: string, index: string, ...args: (string | number)[]): Promise<number>;
   sessionDelete(session: string, index: string, expected: string, member: string): Promise<number>;
   sessionArchive(session: string, index: string, version: string, member: string): Promise<number>;
+  sessionMoveLegacy(legacy: string, key: string, index: string, from: string, to: string): Promise<number>;
 }
 
 export interface RedisSessionStoreOptions {
@@ -93,6 +107,7 @@ export class RedisSessionStore implements SessionStore {
       redis.defineCommand('sessionPut', { numberOfKeys: 2, lua: PUT });
       redis.defineCommand('sessionDelete', { numberOfKeys: 2, lua: DELETE });
       redis.defineCommand('sessionArchive', { numberOfKeys: 2, lua: ARCHIVE });
+      redis.defineCommand('sessionMoveLegacy', { numberOfKeys: 3, lua: MOVE_LEGACY });
     }
     this.redis = redis as Redis & Scripts;
   }
@@ -172,6 +187,28 @@ export class RedisSessionStore implements SessionStore {
 
   async markArchived(key: string, version: number): Promise<void> {
     await this.redis.sessionArchive(this.prefix + key, this.index, String(version), key);
+  }
+
+  /**
+   * Sessions were kept per flow (`session:<flow>:<channel>:<user>`) before one respondent had one
+   * session whatever its flow: moves each to its new key, once, at start-up. Idempotent, and
+   * cheap when there is nothing to move. Returns how many were moved.
+   */
+  async migrateLegacyKeys(): Promise<number> {
+    let moved = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*:*:*`, 'COUNT', 1000);
+      cursor = next;
+      for (const full of keys) {
+        const member = full.slice(this.prefix.length);
+        const parts = member.split(':');
+        if (parts.length !== 3 || !/^[a-z0-9_]+$/.test(parts[0]!)) continue;
+        const to = `${parts[1]}:${parts[2]}`;
+        moved += await this.redis.sessionMoveLegacy(full, this.prefix + to, this.index, member, to);
+      }
+    } while (cursor !== '0');
+    return moved;
   }
 
   async close(): Promise<void> {

@@ -36,7 +36,10 @@ export function isCorrupt(value: Session | CorruptSession | null): value is Corr
   return value !== null && 'corrupt' in value;
 }
 
-/** The key of a respondent's session: flow, channel and the platform's user id. */
-export function sessionKey(flowId: string, channel: string, user: string): string {
-  return `${flowId}:${channel}:${user}`;
+/**
+ * The key of a respondent's session: channel and the platform's user id. One session per
+ * respondent and channel, whatever flow it is on (the session names its flow and version).
+ */
+export function sessionKey(channel: string, user: string): string {
+  return `${channel}:${user}`;
 }

@@ -98,7 +98,7 @@ async function race(services: ConversationService[], kind: 'typed' | 'buttons'):
 async function check(services: Services, sessions: SessionStore, kind: 'typed' | 'buttons') {
   const flow = flowOf(kind === 'typed' ? 'text' : 'yesno');
   const outcome = await race(services(flow), kind);
-  const stored = await sessions.get(sessionKey(flow.id, 'test', 'u'));
+  const stored = await sessions.get(sessionKey('test', 'u'));
   assert.ok(stored && !isCorrupt(stored));
   const inSession = Object.entries(stored.answers).map(([question, a]) => ({
     question,

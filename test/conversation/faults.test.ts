@@ -20,7 +20,7 @@ import { startFerretDb, startRedisServer } from '../support/server-processes.ts'
 import { mongoFor, redisFor } from '../support/stores.ts';
 import { answerFor, answerUntil, at, finished } from './autopilot.ts';
 
-const KEY = sessionKey(flow.id, 'telegram', '4242');
+const KEY = sessionKey('telegram', '4242');
 const noticeKeys = (r: TurnResult) => r.notices.map((n) => n.key);
 
 function serviceOver(deps: Partial<ConstructorParameters<typeof ConversationService>[0]>) {

@@ -36,7 +36,7 @@ function setup(t: TestContext, responses: Flow['responses'] = advocacy.responses
   const turn = (input: Input, extra: Partial<Turn> = {}) =>
     service.turn({ channel: 'test', user: 'u1', locale: 'fr', input, ...extra });
   const complete = () => answerUntil(turn, finished, 'first');
-  const session = () => stores.sessions.get(sessionKey(flow.id, 'test', 'u1'));
+  const session = () => stores.sessions.get(sessionKey('test', 'u1'));
   return { service, stores, turn, complete, session };
 }
 

@@ -87,7 +87,7 @@ test('a complete interview stores one response, then removes the session', async
       value: { options: ['libraries', 'government'] },
     });
     assert.ok(stored[0]!.durations.q1! > 0);
-    assert.equal(await sessions.get(sessionKey(flow.id, 'test', 'u1')), null);
+    assert.equal(await sessions.get(sessionKey('test', 'u1')), null);
   } finally {
     cleanup();
   }
@@ -121,10 +121,7 @@ test('when the response store is down, the respondent is told the answers are ke
     responses.down = true;
     const result = await turn({ type: 'choose', option: 'no' });
     assert.deepEqual(result.notices, [{ key: 'common:end.saved_later' }]);
-    assert.ok(
-      await sessions.get(sessionKey(flow.id, 'test', 'u1')),
-      'the session stays until the response is saved',
-    );
+    assert.ok(await sessions.get(sessionKey('test', 'u1')), 'the session stays until the response is saved');
     // The respondent writes again while the database is still down: nothing is lost.
     const again = await turn({ type: 'text', text: 'hello?' });
     assert.deepEqual(again.notices, [{ key: 'common:end.saved_later' }]);
@@ -132,7 +129,7 @@ test('when the response store is down, the respondent is told the answers are ke
     const back = await turn({ type: 'start' });
     assert.deepEqual(back.notices, [{ key: 'common:end.completed' }]);
     assert.equal((await responses.list()).length, 1);
-    assert.equal(await sessions.get(sessionKey(flow.id, 'test', 'u1')), null);
+    assert.equal(await sessions.get(sessionKey('test', 'u1')), null);
   } finally {
     cleanup();
   }
@@ -145,7 +142,7 @@ test('a respondent who does not consent leaves nothing stored', async () => {
     await turn({ type: 'choose', option: 'en' });
     const result = await turn({ type: 'choose', option: 'no' });
     assert.equal(result.prompt?.kind, 'withdrawn');
-    assert.equal(await sessions.get(sessionKey(flow.id, 'test', 'u1')), null);
+    assert.equal(await sessions.get(sessionKey('test', 'u1')), null);
     assert.deepEqual(await responses.list(), []);
   } finally {
     cleanup();
@@ -168,7 +165,7 @@ test('coming back resumes at the same question with a welcome-back notice', asyn
 test('an unreadable stored session is replaced with a clear message, not a crash loop', async () => {
   const { turn, sessions, cleanup } = setup();
   try {
-    sessions.putRaw(sessionKey(flow.id, 'test', 'u1'), '{"schema":0,"garbage":true}', 7);
+    sessions.putRaw(sessionKey('test', 'u1'), '{"schema":0,"garbage":true}', 7);
     const first = await turn({ type: 'text', text: 'hi' });
     assert.deepEqual(first.notices, [{ key: 'common:session_reset' }]);
     assert.equal(first.prompt?.kind === 'question' && first.prompt.question, 'language');
@@ -186,10 +183,10 @@ test('a button made for an older version is refused and changes nothing', async 
     const at = await answerAll(turn, {}, 'q2');
     const version = at.prompt!.version;
     await turn({ type: 'choose', option: 'no', bound: { question: 'q2', version } });
-    const before = await sessions.get(sessionKey(flow.id, 'test', 'u1'));
+    const before = await sessions.get(sessionKey('test', 'u1'));
     const stale = await turn({ type: 'choose', option: 'yes', bound: { question: 'q2', version } });
     assert.equal(stale.refusal?.code, 'stale');
-    assert.deepEqual(await sessions.get(sessionKey(flow.id, 'test', 'u1')), before);
+    assert.deepEqual(await sessions.get(sessionKey('test', 'u1')), before);
   } finally {
     cleanup();
   }

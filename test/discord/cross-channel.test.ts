@@ -67,7 +67,6 @@ for (const kind of STORE_KINDS) {
         apiRoot: telegramApi.apiRoot,
         service: h.service,
         translator,
-        invitations: h.stores.invitations,
         log: silentLogger,
       });
       await telegram.start({ mode: 'polling' });

@@ -10,7 +10,7 @@ import { flow, translator } from '../support/flow.ts';
 const ru = translator.translatorFor('ru');
 
 const stored = async (h: Harness, r: DiscordRespondent) => {
-  const s = await h.stores.sessions.get(sessionKey('advocacy', 'discord', r.user.id));
+  const s = await h.stores.sessions.get(sessionKey('discord', r.user.id));
   return s && !('corrupt' in s) ? s : null;
 };
 

@@ -122,7 +122,7 @@ test('notices go above the question in the same message', async () => {
   const unavailable = planReply(
     flow,
     t,
-    { prompt: null, before: null, events: [], notices: [{ key: 'common:unavailable' }], session: null },
+    { flow, prompt: null, before: null, events: [], notices: [{ key: 'common:unavailable' }], session: null },
     input,
   );
   assert.match(unavailable.notice!, /temporarily unavailable/);

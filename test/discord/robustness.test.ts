@@ -16,7 +16,7 @@ const TO_Q6: Script = [
 ];
 
 async function session(h: Harness, r: DiscordRespondent) {
-  const stored = await h.stores.sessions.get(sessionKey('advocacy', 'discord', r.user.id));
+  const stored = await h.stores.sessions.get(sessionKey('discord', r.user.id));
   assert.ok(stored && !('corrupt' in stored));
   return stored;
 }

@@ -8,7 +8,7 @@ import { choose, playOnDiscord, type } from '../support/discord-script.ts';
 import { captureLog } from '../support/logs.ts';
 import { components, PERMISSIONS, type DiscordRespondent } from '../support/discord-user.ts';
 
-const key = (r: DiscordRespondent) => sessionKey('advocacy', 'discord', r.user.id);
+const key = (r: DiscordRespondent) => sessionKey('discord', r.user.id);
 const stored = async (h: Harness, r: DiscordRespondent) => {
   const s = await h.stores.sessions.get(key(r));
   return s && !('corrupt' in s) ? s : null;

@@ -21,7 +21,7 @@ function sessionsOf(t: TestContext, env: Record<string, string>) {
   });
   t.after(() => store.close());
   return async (user: number): Promise<Session> => {
-    const stored = await store.get(sessionKey('advocacy', 'telegram', String(user)));
+    const stored = await store.get(sessionKey('telegram', String(user)));
     assert.ok(stored && !isCorrupt(stored), `a readable session of ${user}`);
     return stored;
   };

@@ -264,7 +264,7 @@ test('a generated corpus of 400 malformed or hostile updates: the process stays 
   const url = balancer.urls[0]!;
   const sessions = new RedisSessionStore(servers.redis, { prefix: servers.env.REDIS_PREFIX, ttlMs: 60_000 });
   const sessionOf = async (id: number) => {
-    const s = await sessions.get(sessionKey('advocacy', 'telegram', String(id)));
+    const s = await sessions.get(sessionKey('telegram', String(id)));
     assert.ok(s === null || !isCorrupt(s));
     return s;
   };

@@ -91,7 +91,7 @@ async function checkResponses(servers: SharedServers, finished: Respondent[]): P
 async function checkUnfinished(servers: SharedServers, left: Respondent[]): Promise<void> {
   const sessions = new RedisSessionStore(servers.redis, { prefix: servers.env.REDIS_PREFIX, ttlMs: 60_000 });
   for (const { plan, r, leavesAt } of left) {
-    const session = await sessions.get(sessionKey('advocacy', 'telegram', String(r.id)));
+    const session = await sessions.get(sessionKey('telegram', String(r.id)));
     assert.ok(session && !isCorrupt(session), `respondent ${r.id}: session readable`);
     assert.equal(session.status, 'active');
     assert.equal(session.current, leavesAt);

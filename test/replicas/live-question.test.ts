@@ -161,7 +161,6 @@ async function secondReplica(t: TestContext, h: Harness): Promise<TelegramChanne
     apiRoot: h.api.apiRoot,
     service,
     translator,
-    invitations: h.stores.invitations,
     log: h.log.log,
     prompts: promptsOn(h.stores, h.redisPrefix),
   });

@@ -52,7 +52,7 @@ test('two replicas in webhook mode, each respondent alternating between them: 10
   for (const replica of replicas) assert.match(replica.output(), /telegram webhook set/);
   const sessions = new RedisSessionStore(servers.redis, { prefix: servers.env.REDIS_PREFIX, ttlMs: 60_000 });
   for (const { r } of respondents) {
-    const left = await sessions.get(sessionKey('advocacy', 'telegram', String(r.id)));
+    const left = await sessions.get(sessionKey('telegram', String(r.id)));
     assert.equal(left, null, `respondent ${r.id}: no session left once the response is stored`);
   }
   for (const replica of replicas)

@@ -86,3 +86,29 @@ test('the scripts are loaded again after Redis forgot them (restart, SCRIPT FLUS
   assert.equal(await store.put('advocacy:t:flush', session({ version: 2 }), 1), true);
   assert.equal(((await store.get('advocacy:t:flush')) as Session).version, 2);
 });
+
+test('sessions kept per flow move to their respondent key once, with their time to live and idle entry', async (t) => {
+  const r = await redisFor(t);
+  if (!r) return;
+  const store = r.newStore({ ttlMs: 60_000 });
+  // As an earlier version stored them: `<flow>:<channel>:<user>`.
+  await store.put('advocacy:telegram:11', session({ id: 'a', updatedAt: 1000 }), null);
+  await store.put('advocacy:discord:22', session({ id: 'b', updatedAt: 2000 }), null);
+  // Already moved for this respondent (a newer session): the old one is left to expire.
+  await store.put('advocacy:telegram:33', session({ id: 'old' }), null);
+  await store.put('telegram:33', session({ id: 'new' }), null);
+  await r.redis.pexpire(`${r.prefix}session:advocacy:telegram:11`, 30_000);
+
+  assert.equal(await store.migrateLegacyKeys(), 2);
+  assert.equal((await store.get('telegram:11')) && 'id' in (await store.get('telegram:11'))!, true);
+  assert.equal(((await store.get('telegram:11')) as Session).id, 'a');
+  assert.equal(((await store.get('discord:22')) as Session).id, 'b');
+  assert.equal(((await store.get('telegram:33')) as Session).id, 'new');
+  assert.equal(await store.get('advocacy:telegram:11'), null);
+  const ttl = await r.redis.pttl(`${r.prefix}session:telegram:11`);
+  assert.ok(ttl > 0 && ttl <= 30_000, 'the time to live moves with it');
+  const idle = (await store.idle(10_000, 10)).map((i) => i.key);
+  assert.ok(idle.includes('telegram:11') && idle.includes('discord:22'));
+  assert.ok(!idle.includes('advocacy:telegram:11'));
+  assert.equal(await store.migrateLegacyKeys(), 0, 'nothing left to move');
+});

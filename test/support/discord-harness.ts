@@ -98,6 +98,7 @@ export async function startHarness(
     sessions: stores.sessions,
     responses: stores.responses,
     contacts: stores.contacts,
+    invitations: stores.invitations,
     salt: 'discord-test-salt-0123456789',
     ...(opts.clock ? { clock: opts.clock } : {}),
   });

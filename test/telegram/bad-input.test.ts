@@ -136,7 +136,6 @@ test('two bot processes on the same stores get the same Done at once: one wins, 
     apiRoot: h.api.apiRoot,
     service,
     translator,
-    invitations: h.stores.invitations,
     log: h.log.log,
   });
   await replica.prepare();

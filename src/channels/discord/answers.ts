@@ -31,7 +31,7 @@ export function outcomeOf(result: TurnResult): Outcome {
 
 function plan(ctx: DiscordContext, result: TurnResult, input: Input, locale: string | null): ReplyPlan {
   const language = result.session?.locale ?? result.prompt?.locale ?? languageFor(ctx, locale);
-  return planReply(ctx.service.flow, translatorFor(ctx, language), result, input);
+  return planReply(result.flow, translatorFor(ctx, language), result, input);
 }
 
 /**

@@ -29,7 +29,8 @@ export async function showAnswers(ctx: DiscordContext, i: ButtonInteraction): Pr
     return;
   }
   // Typed answers are shown as text: no markdown of theirs, no mentions.
-  const entries = answerEntries(ctx.service.flow, done.answers, t).map((e) => escapeMarkdown(e));
+  const flow = await ctx.service.flowAt(done.flowId, done.flowVersion);
+  const entries = answerEntries(flow, done.answers, t).map((e) => escapeMarkdown(e));
   const [first, ...more] = packEntries(t({ key: 'common:completed.answers' }), entries, LIMITS.content);
   await i.editReply({ content: first!, allowedMentions: NO_MENTIONS });
   for (const content of more)

@@ -55,39 +55,26 @@ async function invitationProblem(ctx: DiscordContext, code: string): Promise<Red
 export async function startSurvey(ctx: DiscordContext, i: Starter, code?: string): Promise<void> {
   await i.deferReply({ flags: MessageFlags.Ephemeral });
   const user = i.user.id;
-  const t = translatorFor(ctx, await respondentLanguage(ctx, user, i.locale));
-  const starts =
-    code !== undefined &&
-    !(await ctx.service.current(CHANNEL, user)) &&
-    !(await ctx.service.finished(CHANNEL, user));
-  if (starts) {
-    const problem = await invitationProblem(ctx, code);
-    if (problem) {
-      const id = encodeComponentId({ kind: 'take' })!;
-      await i.editReply({
-        content: `${t({ key: `discord:invitation.${problem}` })}\n${t({ key: 'discord:invitation.continue_hint' })}`,
-        components: [button(id, t({ key: 'discord:invitation.continue' }), ButtonStyle.Primary)],
-      });
-      return;
-    }
-  }
   const dm = await dmOf(i);
   const input: Input = { type: 'start' };
+  // The service checks the code and counts its use only when it starts a survey.
   const result = await ctx.service.turn({
     channel: CHANNEL,
     user,
     chat: dm.id,
     locale: i.locale,
-    ...(starts ? { invitation: code } : {}),
+    ...(code !== undefined ? { invitation: code } : {}),
     input,
     log: ctx.log,
   });
-  const started = !result.refusal && result.before === null && result.session !== null;
-  if (starts && started) {
-    // Counted once the session really started with it, so resuming never spends a use.
-    const redeemed = await ctx.invitations.redeem(code, new Date(ctx.clock()));
-    if (!redeemed.ok)
-      ctx.log.warn({ reason: redeemed.reason }, 'invitation refused after the session started with it');
+  if (result.invitationRefused) {
+    const t = translatorFor(ctx, await respondentLanguage(ctx, user, i.locale));
+    const id = encodeComponentId({ kind: 'take' })!;
+    await i.editReply({
+      content: `${t({ key: `discord:invitation.${result.invitationRefused}` })}\n${t({ key: 'discord:invitation.continue_hint' })}`,
+      components: [button(id, t({ key: 'discord:invitation.continue' }), ButtonStyle.Primary)],
+    });
+    return;
   }
   await showInDm(ctx, i, dm, result, input);
 }
@@ -105,7 +92,7 @@ export async function showInDm(
 ): Promise<void> {
   const language = result.session?.locale ?? result.prompt?.locale ?? languageFor(ctx, i.locale);
   const t = translatorFor(ctx, language);
-  const planned = planReply(ctx.service.flow, t, result, input);
+  const planned = planReply(result.flow, t, result, input);
   if (planned.notice) {
     await i.editReply({ content: planned.notice });
     return;
@@ -148,7 +135,7 @@ export async function changeLanguage(
   if (result.completed) return showInDm(ctx, i, dm, result, input);
   const language = result.session?.locale ?? languageFor(ctx, i.locale);
   const t = translatorFor(ctx, language);
-  const planned = planReply(ctx.service.flow, t, result, input);
+  const planned = planReply(result.flow, t, result, input);
   if (planned.notice) {
     await i.editReply({ content: planned.notice });
     return;

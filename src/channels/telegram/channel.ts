@@ -9,7 +9,6 @@ import type { RouteHandler, HttpServer } from '../../http/server.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
-import type { InvitationStore } from '../../store/invitation-store.ts';
 import { ChatQueue } from './chat-queue.ts';
 import type { Router } from '../../router/router.ts';
 import type { StaffMember } from '../../staff/staff.ts';
@@ -48,7 +47,6 @@ export interface TelegramChannelOptions {
   apiRoot?: string;
   service: ConversationService;
   translator: Translator;
-  invitations: InvitationStore;
   log: Logger;
   clock?: () => number;
   /** A 429 asking to wait longer than this many seconds is given up. */
@@ -134,11 +132,10 @@ export class TelegramChannel {
   async prepare(): Promise<void> {
     const me = await this.bot.telegram.getMe();
     this.bot.botInfo = me;
-    const { service, translator, invitations, clock } = this.options;
+    const { service, translator, clock } = this.options;
     this.handler = new UpdateHandler({
       service,
       translator,
-      invitations,
       outbox: this.outbox,
       prompts: this.prompts,
       botUsername: me.username,

@@ -1,4 +1,4 @@
-import type { ConversationService, TurnResult } from '../../conversation/service.ts';
+import type { ConversationService, Turn, TurnResult } from '../../conversation/service.ts';
 import { pickLocale, promptFor } from '../../engine/engine.ts';
 import type { Flow } from '../../engine/flow.ts';
 import type { Input } from '../../engine/input.ts';
@@ -6,7 +6,6 @@ import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { Router } from '../../router/router.ts';
 import type { StaffMember } from '../../staff/staff.ts';
-import { TOKEN_PATTERN, type InvitationStore } from '../../store/invitation-store.ts';
 import type { CommandAction } from './callback-data.ts';
 import type { CommandName } from './commands.ts';
 import { answerEntries, packEntries } from '../answers-view.ts';
@@ -34,7 +33,6 @@ export type Outcome = 'ok' | 'refused' | 'error';
 export interface UpdateHandlerDeps {
   service: ConversationService;
   translator: Translator;
-  invitations: InvitationStore;
   outbox: TelegramOutbox;
   prompts: PromptMessageStore;
   botUsername: string;
@@ -214,7 +212,11 @@ export class UpdateHandler {
         await this.dropCurrentKeyboard(chat);
         if (press.message !== undefined) await outbox.delete(chat, press.message);
         // Confirmed: after a complete response, a second one starts if the flow takes it.
-        return this.turn({ origin, resend: true }, { type: 'start' }, invitation, true);
+        return this.turn(
+          { origin, resend: true },
+          { type: 'start' },
+          { again: true, ...(invitation ? { keptInvitation: invitation } : {}) },
+        );
       }
       case 'answers':
         return this.showAnswers(origin);
@@ -241,34 +243,21 @@ export class UpdateHandler {
    * it starts a session; one that cannot be used is explained, with the choice to go on without.
    */
   private async start(origin: Origin, token: string | undefined): Promise<Outcome | void> {
-    let invitation: string | undefined;
-    const user = String(origin.user);
-    // A token counts only for a survey that starts now: not when resuming, nor once finished.
-    const starts =
-      token &&
-      !(await this.deps.service.current(CHANNEL, user)) &&
-      !(await this.deps.service.finished(CHANNEL, user));
-    if (starts) {
-      const redeemed = TOKEN_PATTERN.test(token)
-        ? await this.deps.invitations.redeem(token, new Date(this.clock()))
-        : ({ ok: false, reason: 'unknown' } as const);
-      if (!redeemed.ok) {
-        const t = this.translate(pickLocale(this.flow, origin.locale));
-        await this.deps.outbox.send(origin.chat, invitationRefused(redeemed.reason, t));
-        return 'refused';
-      }
-      invitation = token;
-    }
-    return this.turn({ origin, resend: true }, { type: 'start' }, invitation);
+    // The service checks the token and counts its use only when it starts a survey.
+    return this.turn({ origin, resend: true }, { type: 'start' }, token ? { invitation: token } : {});
   }
 
-  private async turn(view: ShowContext, input: Input, invitation?: string, again?: true): Promise<Outcome> {
-    const result: TurnResult = await this.deps.service.turn({
-      ...this.turnOf(view.origin),
-      ...(invitation ? { invitation } : {}),
-      ...(again ? { again } : {}),
-      input,
-    });
+  private async turn(
+    view: ShowContext,
+    input: Input,
+    extra: Pick<Turn, 'invitation' | 'keptInvitation' | 'again'> = {},
+  ): Promise<Outcome> {
+    const result: TurnResult = await this.deps.service.turn({ ...this.turnOf(view.origin), ...extra, input });
+    if (result.invitationRefused) {
+      const t = this.translate(pickLocale(this.flow, view.origin.locale));
+      await this.deps.outbox.send(view.origin.chat, invitationRefused(result.invitationRefused, t));
+      return 'refused';
+    }
     // A session that starts now gets a greeting above the language picker.
     if (input.type === 'start' && result.before === null && result.session && !result.refusal) {
       result.notices.unshift({ key: 'telegram:welcome' });
@@ -292,7 +281,7 @@ export class UpdateHandler {
 
   private async show(view: ShowContext, result: TurnResult): Promise<Outcome> {
     const lng = result.session?.locale ?? result.prompt?.locale ?? pickLocale(this.flow, view.origin.locale);
-    await showTurn({ ...this.deps, flow: this.flow }, view, result, this.translate(lng));
+    await showTurn({ ...this.deps, flow: result.flow }, view, result, this.translate(lng));
     if (result.refusal) return 'refused';
     return result.prompt === null ? 'error' : 'ok';
   }
@@ -311,14 +300,15 @@ export class UpdateHandler {
       return;
     }
     const t = this.translate(done.locale);
-    if (this.flow.responses.perRespondent === 'many') {
+    const flow = await service.flowAt(done.flowId, done.flowVersion);
+    if (flow.responses.perRespondent === 'many') {
       await outbox.send(origin.chat, newResponseConfirmation(t));
       return;
     }
     const completed = {
       response: done.id,
       locale: done.locale,
-      canChange: this.flow.responses.changeAfterCompletion,
+      canChange: flow.responses.changeAfterCompletion,
       canRestart: false,
     };
     await outbox.send(origin.chat, completedOffer(t({ key: 'common:completed.one_response' }), completed, t));
@@ -333,7 +323,11 @@ export class UpdateHandler {
       await this.deps.outbox.send(origin.chat, { text: t({ key: 'common:completed.none' }) });
       return;
     }
-    const entries = answerEntries(this.flow, done.answers, t);
+    const entries = answerEntries(
+      await this.deps.service.flowAt(done.flowId, done.flowVersion),
+      done.answers,
+      t,
+    );
     for (const text of packEntries(t({ key: 'common:completed.answers' }), entries, LIMITS.text))
       await this.deps.outbox.send(origin.chat, { text });
   }
@@ -345,7 +339,7 @@ export class UpdateHandler {
     const t = this.translate(session?.locale ?? done?.locale ?? pickLocale(this.flow, origin.locale));
     if (done) return t({ key: 'common:end.already' });
     if (!session) return t({ key: 'telegram:progress.none' });
-    const prompt = promptFor(this.flow, session);
+    const prompt = promptFor(await this.deps.service.flowAt(session.flowId, session.flowVersion), session);
     if (prompt.kind !== 'question') return t({ key: 'common:end.already' });
     if (!prompt.progress) return t({ key: 'telegram:progress.setup' });
     return t({ key: 'common:progress', params: { ...prompt.progress } });

@@ -27,7 +27,6 @@ export async function startTelegram(
     ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
     service: app.service,
     translator: app.translator,
-    invitations: app.stores.invitations,
     log: app.log,
     onFatal,
     ...(redis ? { prompts: sharedPromptMessages(redis, config, app.log) } : {}),
