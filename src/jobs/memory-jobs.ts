@@ -90,7 +90,7 @@ class MemoryQueue<T> implements JobQueue<T> {
         nextAt = Math.min(nextAt, slotAt);
         break;
       }
-      this.start(id, entry, now);
+      this.start(id, entry);
     }
     if (nextAt < Infinity) {
       this.timer = setTimeout(() => this.pump(), Math.max(1, nextAt - now));
@@ -106,10 +106,11 @@ class MemoryQueue<T> implements JobQueue<T> {
     return this.started.length < limit.max ? now : this.started[0]! + limit.durationMs;
   }
 
-  private start(id: string, entry: Entry<T>, now: number): void {
+  private start(id: string, entry: Entry<T>): void {
     entry.state = 'active';
     entry.attempt++;
-    this.started.push(now);
+    // The moment the job really starts (not when this pass began): the limit counts those.
+    this.started.push(this.clock());
     const run = (async () => {
       try {
         await this.handler!(structuredClone(entry.data), { id, attempt: entry.attempt });
