@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferRawDocType, type Model } from 'mongoose';
+import type { Codebook, Coding } from './coding-store.ts';
 import type { Invitation } from './invitation-store.ts';
 import type { ContactRecord, ResponseRecord } from './response-store.ts';
 
@@ -103,11 +104,54 @@ export type InvitationUseDoc = InferRawDocType<typeof invitationUseFields>;
 const invitationUseSchema = new Schema(invitationUseFields, { ...options, collection: 'invitation_uses' });
 invitationUseSchema.index({ token: 1 });
 
+/** Key of a codebook: `<flow>:<question>`; of a coding: `<flow>:<question>:<response>:<coder>`. */
+const codebookFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  question: { type: String, required: true },
+  codes: {
+    type: [
+      new Schema(
+        {
+          code: { type: String, required: true },
+          labels: { type: Schema.Types.Mixed, required: true },
+          description: String,
+        },
+        { _id: false, strict: 'throw', minimize: false },
+      ),
+    ],
+    required: true,
+  },
+  updatedAt: { type: Date, required: true },
+} as const satisfies DocFields<Codebook & { id: string }, 'id'>;
+export type CodebookDoc = InferRawDocType<typeof codebookFields>;
+
+const codebookSchema = new Schema(codebookFields, { ...options, collection: 'codebooks' });
+codebookSchema.index({ flowId: 1, question: 1 });
+
+const codingFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  question: { type: String, required: true },
+  responseId: { type: String, required: true },
+  respondent: { type: String, required: true },
+  coder: { type: String, required: true },
+  codes: { type: [String], required: true },
+  at: { type: Date, required: true },
+} as const satisfies DocFields<Coding & { id: string }, 'id'>;
+export type CodingDoc = InferRawDocType<typeof codingFields>;
+
+const codingSchema = new Schema(codingFields, { ...options, collection: 'codings' });
+codingSchema.index({ flowId: 1, question: 1, responseId: 1, coder: 1 });
+codingSchema.index({ respondent: 1 });
+
 export interface Models {
   responses: Model<ResponseDoc>;
   contacts: Model<ContactDoc>;
   invitations: Model<InvitationDoc>;
   invitationUses: Model<InvitationUseDoc>;
+  codebooks: Model<CodebookDoc>;
+  codings: Model<CodingDoc>;
 }
 
 /** The models on one connection (registered once per connection). */
@@ -119,6 +163,8 @@ export function modelsOf(connection: Connection): Models {
     contacts: get('Contact', contactSchema),
     invitations: get('Invitation', invitationSchema),
     invitationUses: get('InvitationUse', invitationUseSchema),
+    codebooks: get('Codebook', codebookSchema),
+    codings: get('Coding', codingSchema),
   };
 }
 
@@ -136,8 +182,11 @@ export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 11000;
 }
 
-/** A lean document as the record the store interfaces speak: `_id` becomes `id` (or `token`). */
+/**
+ * A lean document as the record the store interfaces speak: `_id` becomes `id` (or `token`);
+ * with '_drop', records whose key is made of their fields get no id field.
+ */
 export function fromDoc<T>(doc: object, idField = 'id'): T {
   const { _id, ...rest } = doc as { _id: string };
-  return { [idField]: _id, ...rest } as T;
+  return (idField === '_drop' ? rest : { [idField]: _id, ...rest }) as T;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConversationService, type Turn } from '../../src/conversation/service.ts';
 import type { Input } from '../../src/engine/input.ts';
+import { FileCodingStore } from '../../src/store/file-coding-store.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { collect, type ResponseRecord, type ResponseStore } from '../../src/store/response-store.ts';
@@ -34,12 +35,14 @@ function setup() {
   const sessions = new MemorySessionStore();
   const responses = new FlakyResponses(new FileResponseStore(dir));
   const contacts = new FileContactStore(dir);
+  const codings = new FileCodingStore(dir);
   let now = 1_000_000;
   const service = new ConversationService({
     flow,
     sessions,
     responses,
     contacts,
+    codings,
     clock: () => (now += 1000),
     salt: 'test-salt-0123456789',
     abandonAfter: 3600_000,
@@ -50,7 +53,16 @@ function setup() {
     service.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { service, sessions, responses, contacts, turn, cleanup, advance: (ms: number) => (now += ms) };
+  return {
+    service,
+    sessions,
+    responses,
+    contacts,
+    codings,
+    turn,
+    cleanup,
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 /** Answers with the default plan until the survey ends or `stopAt` is the current question. */
@@ -195,8 +207,8 @@ test('a button made for an older version is refused and changes nothing', async 
   }
 });
 
-test('erase removes the session, the responses and the contact details of one user only', async () => {
-  const { service, turn, responses, contacts, cleanup } = setup();
+test('erase removes the session, the responses, their codes and the contact details of one user only', async () => {
+  const { service, turn, responses, contacts, codings, cleanup } = setup();
   try {
     await answerAll(turn, {
       q17: { type: 'choose', option: 'yes' },
@@ -207,11 +219,19 @@ test('erase removes the session, the responses and the contact details of one us
     });
     await service.turn({ channel: 'test', user: 'u2', input: { type: 'start' } });
     await service.turn({ channel: 'test', user: 'u2', input: { type: 'choose', option: 'en' } });
+    const [mine] = await collect(responses.scan());
+    const coded = { flowId: flow.id, question: 'q9', coder: 'alice', codes: ['financing'], at: new Date() };
+    await codings.saveCoding({ ...coded, responseId: mine!.id, respondent: mine!.respondent });
+    await codings.saveCoding({ ...coded, responseId: 'other', respondent: 'someone else' });
     await turn({ type: 'start' }); // u1 starts a second time
     const erased = await service.erase('test', 'u1');
     assert.deepEqual(erased, { session: true, responses: 1, contacts: 1 });
     assert.deepEqual(await collect(responses.scan()), []);
     assert.deepEqual(await contacts.list(), []);
+    assert.deepEqual(
+      (await collect(codings.scanCodings({ flowId: flow.id }))).map((c) => c.responseId),
+      ['other'],
+    );
     assert.ok(
       (await service.turn({ channel: 'test', user: 'u2', input: { type: 'start' } })).session,
       'u2 is untouched',
