@@ -5,11 +5,54 @@ import { loadConfigOrReport } from './config.ts';
 import { checkFlowFile, formatIssue, listFlowFiles, loadResources } from './flows/load.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
 import { createLogger } from './log.ts';
+import { CODE_USAGE, codeCommand } from './analysis/cli/code-command.ts';
+import { EXPORT_USAGE, exportCommand } from './analysis/cli/export-command.ts';
+import { IMPORT_USAGE, importCommand } from './analysis/cli/import-command.ts';
+import { REPORT_USAGE, reportCommand } from './analysis/cli/report-command.ts';
+import { UsageError } from './analysis/cli/shared.ts';
+import { DimensionError } from './analysis/dimensions.ts';
+
+const ANALYSIS_USAGE: Record<string, string> = {
+  report: REPORT_USAGE,
+  export: EXPORT_USAGE,
+  import: IMPORT_USAGE,
+  code: CODE_USAGE,
+};
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
   validate [flow.yaml ...]  check flows and their texts in every language; exit 1 on any problem
-  responses [--json]        list stored responses`;
+  responses [--json]        list stored responses
+  report [options]          tables of every question, splits and cross-tabs (--help for options)
+  export <format> [options] the data for SPSS, R, Excel (--help)
+  import <file.csv>         responses from a wide CSV, checked against the flow (--help)
+  code <command>            codebooks and coding of open answers (--help)`;
+
+const ANALYSIS: Record<string, (args: string[]) => Promise<number>> = {
+  report: reportCommand,
+  export: exportCommand,
+  import: importCommand,
+  code: codeCommand,
+};
+
+/** Runs an analysis command; a mistake in its arguments is one line and exit status 2. */
+async function analysis(command: string, args: string[]): Promise<number> {
+  const usage = ANALYSIS_USAGE[command]!;
+  if (args.includes('--help')) {
+    console.log(usage);
+    return 0;
+  }
+  try {
+    return await ANALYSIS[command]!(args);
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (e instanceof UsageError || e instanceof DimensionError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${command}: ${e.message}\nusage: ${usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
 
 /** Checks flows and locale files; prints every problem as "file: question: reason". */
 function validate(files: string[]): number {
@@ -43,6 +86,7 @@ function validate(files: string[]): number {
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === 'validate') return validate(args);
+  if (command && command in ANALYSIS) return analysis(command, args);
   if (command !== 'chat' && command !== 'responses') {
     console.error(USAGE);
     return command ? 2 : 0;
