@@ -5,8 +5,31 @@ import { resources } from './support/flow.ts';
 
 /** Keys whose text is the same in every language by nature (names and codes), or a real word that happens to be spelled alike. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  '*': ['common:language.option', 'common:country.option', 'common:amount.currency_option'],
-  es: ['common:answer.no', 'common:summary.contact_no', 'advocacy:q9a.options.no'],
+  '*': [
+    'common:language.option',
+    'common:country.option',
+    'common:amount.currency_option',
+    // Report symbols and a "question: option" label pattern.
+    'analysis:column.percent',
+    'analysis:column.rank',
+    'analysis:column.n',
+    'analysis:export.option',
+  ],
+  es: [
+    'common:answer.no',
+    'common:summary.contact_no',
+    'advocacy:q9a.options.no',
+    'analysis:time.seconds',
+    'analysis:time.minutes',
+    'analysis:export.header.variable',
+  ],
+  fr: [
+    'analysis:time.seconds',
+    'analysis:time.minutes',
+    'analysis:codes.title',
+    'analysis:export.header.variable',
+    'analysis:export.header.question',
+  ],
 };
 
 const keysOf = (lng: string) => flattenTexts(resources, lng);
