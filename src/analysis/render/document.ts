@@ -95,7 +95,9 @@ export function layOut(report: Report, labels: Labels, textCounts: (list: string
   if (report.versions.length > 1)
     blocks.push(countTable(L.t('summary.versions'), report.versions, (k) => `v${k}`));
   if (report.stoppedAt.length) {
-    blocks.push(countTable(L.t('summary.stopped'), report.stoppedAt, (k) => `${k}. ${L.question(k)}`));
+    blocks.push(
+      countTable(L.t('summary.stopped'), report.stoppedAt, (k) => `${k}. ${L.question(k)}`, report.partial),
+    );
   }
 
   blocks.push({ kind: 'heading', level: 2, text: L.t('questions') });

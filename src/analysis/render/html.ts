@@ -26,7 +26,7 @@ export const REPORT_CSS = `
 .survey-report h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid #d0d7de}
 .survey-report h3{font-size:1.05rem;margin:1.6rem 0 .4rem}
 .survey-report .sub{color:#57606a;margin:.1rem 0}
-.survey-report table{border-collapse:collapse;margin:.4rem 0 .8rem;font-variant-numeric:tabular-nums}
+.survey-report table{border-collapse:collapse;margin:.4rem 0 .8rem;font-variant-numeric:tabular-nums;display:block;max-width:100%;overflow-x:auto}
 .survey-report caption{text-align:start;font-weight:600;padding:.2rem 0}
 .survey-report th,.survey-report td{border:1px solid #d0d7de;padding:.2rem .5rem;text-align:start;vertical-align:top}
 .survey-report th{background:#f6f8fa;font-weight:600}
