@@ -5,6 +5,7 @@ import type {
   Count,
   CountryTable,
   CrossTab,
+  DimensionInfo,
   MultiTable,
   QuestionTable,
   RankingTable,
@@ -111,7 +112,7 @@ export function layOut(report: Report, labels: Labels, textCounts: (list: string
     blocks.push(...baseBlocks(table, L));
     blocks.push(...tableBlocks(table, L));
     if (report.split?.groups.length) blocks.push(splitBlock(report.split, i, L));
-    const texts = textsOf(table, L, textCounts, report.split !== undefined);
+    const texts = textsOf(table, L, textCounts, report.split?.dimension);
     blocks.push(...texts);
   });
 
@@ -369,7 +370,12 @@ function textBlocks(t: TextTable, L: Labels): Block[] {
   return blocks;
 }
 
-function textsOf(t: QuestionTable, L: Labels, counts: (list: string) => number, split: boolean): Block[] {
+function textsOf(
+  t: QuestionTable,
+  L: Labels,
+  counts: (list: string) => number,
+  split: DimensionInfo | undefined,
+): Block[] {
   const blocks: Block[] = [];
   const others = othersList(t.question);
   if (counts(others) > 0) {
@@ -380,7 +386,7 @@ function textsOf(t: QuestionTable, L: Labels, counts: (list: string) => number, 
       question: t.question,
       count: counts(others),
       codes: false,
-      groups: split,
+      ...(split ? { groups: split } : {}),
     });
   }
   const answers = answersList(t.question);
@@ -392,7 +398,7 @@ function textsOf(t: QuestionTable, L: Labels, counts: (list: string) => number, 
       question: t.question,
       count: counts(answers),
       codes: t.codes !== undefined,
-      groups: split,
+      ...(split ? { groups: split } : {}),
     });
   }
   return blocks;

@@ -108,7 +108,9 @@ function textRow(entry: TextEntry, b: Extract<Block, { kind: 'texts' }>, labels:
   const cells = [
     `<td>${escapeHtml(entry.id)}</td>`,
     `<td>${escapeHtml(labels.language(entry.locale))}</td>`,
-    ...(b.groups ? [`<td>${escapeHtml((entry.groups ?? []).join(', '))}</td>`] : []),
+    ...(b.groups
+      ? [`<td>${escapeHtml((entry.groups ?? []).map((g) => labels.group(b.groups!, g)).join(', '))}</td>`]
+      : []),
     `<td class="text" lang="${escapeHtml(entry.locale)}"><bdi>${escapeHtml(labels.text(entry.text) + links)}</bdi></td>`,
     ...(b.codes ? [`<td>${escapeHtml(codes)}</td>`] : []),
   ];

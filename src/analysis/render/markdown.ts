@@ -39,7 +39,8 @@ async function block(b: Block, labels: Labels, texts: TextListing | null, write:
           b.codes && e.codes
             ? ` [${e.codes === 'disputed' ? labels.t('codes.disputed') : e.codes.map((c) => labels.code(b.question, c)).join(', ')}]`
             : '';
-        const groups = b.groups && e.groups ? ` {${e.groups.join(', ')}}` : '';
+        const groups =
+          b.groups && e.groups ? ` {${e.groups.map((g) => labels.group(b.groups!, g)).join(', ')}}` : '';
         const links = e.links?.length ? ` (${e.links.join(' ')})` : '';
         await write(`- \`${e.id}\` (${e.locale})${groups} ${md(labels.text(e.text))}${links}${codes}\n`);
       }
