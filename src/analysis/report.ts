@@ -1,4 +1,5 @@
 import type { Flow, Question } from '../engine/flow.ts';
+import { neutralizeBidi } from '../safe-text.ts';
 import type { ResponseRecord } from '../store/response-store.ts';
 import { readMulti, readRanking, readSingle, readText } from './answers.ts';
 import { DimensionError, type Condition, type Dimension } from './dimensions.ts';
@@ -232,7 +233,7 @@ function crossTab(
   };
 }
 
-/** Sends a response's texts to the listing: typed answers, and the texts of "other" choices. */
+/** Sends a response's texts to the listing (without direction controls, as staff see answers). */
 function listTexts(
   texts: TextListing,
   q: Question,
@@ -248,7 +249,7 @@ function listTexts(
     if (text && 'text' in text) {
       texts.add(answersList(q.id), {
         ...base,
-        text: text.text,
+        text: neutralizeBidi(text.text),
         ...(text.links ? { links: text.links } : {}),
         ...(codes ? { codes } : {}),
       });
@@ -263,5 +264,5 @@ function listTexts(
         : q.type === 'ranking'
           ? readRanking(state.value)?.other
           : undefined;
-  if (other !== undefined) texts.add(othersList(q.id), { ...base, text: other });
+  if (other !== undefined) texts.add(othersList(q.id), { ...base, text: neutralizeBidi(other) });
 }

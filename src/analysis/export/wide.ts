@@ -159,9 +159,12 @@ export function wideLayout(
         if (coded === null) ok = false;
         else if (coded && answer?.status === 'answered') codes.set(g.question.id, coded);
       }
-      for (const q of questions) {
-        const problem = branchingProblem(q, answers);
-        if (problem) fail(q.id, problem);
+      // Branching is checked on answers read without a problem: one bad cell is one problem.
+      if (ok) {
+        for (const g of groups) {
+          const problem = branchingProblem(g.question, answers);
+          if (problem) fail(g.variables[0]!.name, problem);
+        }
       }
       const durations: Record<string, number> = {};
       for (const q of questions) {

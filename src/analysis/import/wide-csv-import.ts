@@ -109,7 +109,7 @@ async function readRows(
   path: string,
   layout: WideLayout,
   problem: (p: ImportProblem) => void,
-  onRow: (row: number, decoded: DecodedRow | null) => Promise<void>,
+  onRow: (row: number, decoded: DecodedRow | null, id: string) => Promise<void>,
 ): Promise<{ rows: number; header: boolean }> {
   const known = new Map(layout.variables.map((v) => [v.name, v]));
   let columns: string[] | null = null;
@@ -137,7 +137,7 @@ async function readRows(
       const row = info.lines;
       if (record.length !== columns.length) {
         problem({ row, message: `${record.length} cells where the header has ${columns.length}` });
-        await onRow(row, null);
+        await onRow(row, null, '');
         continue;
       }
       const byName = new Map<string, string>();
@@ -151,7 +151,7 @@ async function readRows(
           problem({ row, ...(at >= 0 ? { column: at + 1 } : {}), variable, message });
         },
       );
-      await onRow(row, bad ? null : decoded);
+      await onRow(row, bad ? null : decoded, (byName.get('response_id') ?? '').trim());
     }
   } catch (error) {
     if (error instanceof EncodingStop) return { rows, header: columns !== null };
@@ -197,16 +197,15 @@ export async function importWideCsv(
       if (p.row === 1 || !p.column) fileProblem ||= p.row === 1;
       badRows.add(p.row);
     },
-    async (row, decoded) => {
-      if (!decoded) return;
-      const first = ids.get(decoded.record.id);
+    async (row, decoded, id) => {
+      const first = id ? ids.get(id) : undefined;
       if (first !== undefined) {
         note({ row, column: 1, variable: 'response_id', message: `response id also on row ${first}` });
         badRows.add(row);
         return;
       }
-      ids.set(decoded.record.id, row);
-      if (!badRows.has(row)) valid++;
+      if (id) ids.set(id, row);
+      if (decoded && !badRows.has(row)) valid++;
     },
   );
   ids.clear();

@@ -40,7 +40,8 @@ export type Block =
       question: string;
       count: number;
       codes: boolean;
-      groups: boolean;
+      /** The split's dimension, when texts show their respondent's group. */
+      groups?: DimensionInfo;
     };
 
 export interface Layout {
