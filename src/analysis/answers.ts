@@ -1,3 +1,4 @@
+import type { Question } from '../engine/flow.ts';
 import { regionOf } from '../engine/regions.ts';
 
 /**
@@ -100,4 +101,18 @@ export function readText(value: unknown): Text | null {
   if (isString(value.text))
     return { text: value.text, ...(strings(value.links) ? { links: value.links } : {}) };
   return null;
+}
+
+/**
+ * Options of a free-text question's answer buttons ("we met no challenges"), if the flow gives
+ * any: issue 11 adds them as `options` on a text question. One place to change if it names them otherwise.
+ */
+export function textButtons(q: Question): string[] {
+  const options = (q as { options?: unknown }).options;
+  return Array.isArray(options) && options.every((o) => typeof o === 'string') ? options : [];
+}
+
+/** Whether a free-text question keeps the links found in it (`links: true`). */
+export function keepsLinks(q: Question): boolean {
+  return (q as { links?: unknown }).links === true;
 }

@@ -5,6 +5,7 @@ import type { Flow, Question, QuestionOf } from '../../engine/flow.ts';
 import { regionOf } from '../../engine/regions.ts';
 import type { Answer } from '../../engine/session.ts';
 import {
+  keepsLinks,
   readAmount,
   readCountry,
   readMulti,
@@ -12,6 +13,7 @@ import {
   readSingle,
   readText,
   readYesNo,
+  textButtons,
 } from '../answers.ts';
 import type { Labels } from '../render/labels.ts';
 import type { QuestionState } from '../states.ts';
@@ -98,17 +100,6 @@ function m49Codes(which: 'region' | 'subregion'): string[] {
     if (r) codes.add(r[which]);
   }
   return [...codes].sort();
-}
-
-/** Options of a free-text question's answer buttons ("we met no challenges"), if the flow gives any. */
-export function textButtons(q: Question): string[] {
-  const options = (q as { options?: unknown }).options;
-  return Array.isArray(options) && options.every((o) => typeof o === 'string') ? options : [];
-}
-
-/** Whether a free-text question keeps the links found in it (`links: true`). */
-export function keepsLinks(q: Question): boolean {
-  return (q as { links?: unknown }).links === true;
 }
 
 /** Reads the cells meant for missing codes: the state they all agree on, 'mixed', or null for none. */

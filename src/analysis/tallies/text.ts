@@ -1,5 +1,5 @@
 import type { Question } from '../../engine/flow.ts';
-import { readText } from '../answers.ts';
+import { readText, textButtons } from '../answers.ts';
 import type { CodeCounts, TextTable } from '../model.ts';
 import { BaseTally, KeyCounts, type Seen } from '../tally.ts';
 
@@ -10,11 +10,12 @@ import { BaseTally, KeyCounts, type Seen } from '../tally.ts';
 export class TextTally extends BaseTally {
   private texts = 0;
   private withLinks = 0;
-  private readonly options = new KeyCounts([]);
+  private readonly options: KeyCounts;
   private readonly coding: { coded: number; uncoded: number; disputed: number; codes: KeyCounts } | null;
 
   constructor(question: Question, codebook: readonly string[] | null) {
     super(question);
+    this.options = new KeyCounts(textButtons(question));
     this.coding = codebook ? { coded: 0, uncoded: 0, disputed: 0, codes: new KeyCounts(codebook) } : null;
   }
 
