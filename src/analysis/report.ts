@@ -134,6 +134,8 @@ export async function buildReport(
       for (const key of groupKeys) groups.get(key)!.tallies[i]!.add(state, seen);
       if (opts.texts) listTexts(opts.texts, q, state, record, codes, opts.by ? groupKeys : undefined);
     });
+    const room = opts.texts?.drained();
+    if (room) await room;
     for (const cross of crosses) {
       const [row] = cross.rows.keysOf(record);
       const [column] = cross.columns.keysOf(record);

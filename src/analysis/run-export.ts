@@ -8,7 +8,6 @@ import { writeLongJsonl } from './export/jsonl.ts';
 import { writeRScript } from './export/r-script.ts';
 import { writeSps } from './export/spss.ts';
 import { wideLayout, type WideLayout } from './export/wide.ts';
-import { writeXlsx } from './export/xlsx.ts';
 import type { Sink } from './render/html.ts';
 import { Labels } from './render/labels.ts';
 import { onePerRespondent } from './respondents.ts';
@@ -80,7 +79,13 @@ export async function exportR(
   return writeWideCsv(p.layout, p.records(), writeCsv);
 }
 
-export const exportXlsx = (p: Prepared, target: { filename: string } | { stream: Writable }) =>
-  writeXlsx(p.layout, p.labels, p.records(), target);
+/** The workbook; exceljs (about 30 MB once loaded) is loaded only for it. */
+export async function exportXlsx(
+  p: Prepared,
+  target: { filename: string } | { stream: Writable },
+): Promise<number> {
+  const { writeXlsx } = await import('./export/xlsx.ts');
+  return writeXlsx(p.layout, p.labels, p.records(), target);
+}
 
 export const exportJsonl = (p: Prepared, write: Sink) => writeLongJsonl(p.layout.flow, p.records(), write);

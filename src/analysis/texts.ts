@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { once } from 'node:events';
 
 /** One free-text answer, or the text of an "other" choice, as the report lists it. */
 export interface TextEntry {
@@ -26,12 +27,22 @@ export class TextListing {
   private readonly dir = mkdtempSync(join(tmpdir(), 'survey-texts-'));
   private readonly files = new Map<string, { out: WriteStream; count: number }>();
   private closed: Promise<void> | null = null;
+  /** Files whose buffer is full: the caller waits for them (`drained`) before adding more. */
+  private full: Promise<unknown>[] = [];
 
   add(list: string, entry: TextEntry): void {
     let file = this.files.get(list);
     if (!file) this.files.set(list, (file = { out: createWriteStream(this.path(list)), count: 0 }));
-    file.out.write(JSON.stringify(entry) + '\n');
+    if (!file.out.write(JSON.stringify(entry) + '\n')) this.full.push(once(file.out, 'drain'));
     file.count++;
+  }
+
+  /** Null when every file has room; else a promise of room, so texts never pile up in memory. */
+  drained(): Promise<void> | null {
+    if (this.full.length === 0) return null;
+    const waiting = Promise.all(this.full).then(() => {});
+    this.full = [];
+    return waiting;
   }
 
   count(list: string): number {

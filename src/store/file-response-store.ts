@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
 import {
-  byStart,
   matches,
   type ResponseHead,
   type ContactRecord,
@@ -11,19 +10,46 @@ import {
   type ResponseStore,
 } from './response-store.ts';
 
+/** What memory keeps of a response: its head with times as numbers and repeated words shared. */
+type Kept = Omit<ResponseHead, 'startedAt' | 'updatedAt'> & { startedAt: number; updatedAt: number };
+
 /**
  * Finished and partial responses in `<dataDir>/responses.jsonl`: the embedded default. Memory
- * holds each response's head (who, which flow, status, times); answers are read from the file.
+ * holds each response's head (who, which flow, status, times: about 200 bytes); answers are read
+ * from the file.
  */
 export class FileResponseStore implements ResponseStore {
-  private readonly file: JsonlFile<ResponseRecord, ResponseHead>;
+  private readonly file: JsonlFile<ResponseRecord, Kept>;
+  /** One copy of each flow id, channel, status and invitation token, however many responses hold it. */
+  private readonly words = new Map<string, string>();
 
   constructor(dataDir: string) {
     this.file = new JsonlFile(
       join(dataDir, 'responses.jsonl'),
       (raw) => reviveDates(raw, ['startedAt', 'updatedAt', 'finishedAt']),
-      headOf,
+      (r) => this.keep(r),
     );
+  }
+
+  private word(text: string): string {
+    const known = this.words.get(text);
+    if (known !== undefined) return known;
+    this.words.set(text, text);
+    return text;
+  }
+
+  private keep(r: ResponseRecord): Kept {
+    return {
+      id: r.id,
+      flowId: this.word(r.flowId),
+      flowVersion: r.flowVersion,
+      status: r.status,
+      channel: this.word(r.channel),
+      ...(r.invitation !== undefined ? { invitation: this.word(r.invitation) } : {}),
+      respondent: r.respondent,
+      startedAt: r.startedAt.getTime(),
+      updatedAt: r.updatedAt.getTime(),
+    };
   }
 
   async save(record: ResponseRecord): Promise<void> {
@@ -37,15 +63,17 @@ export class FileResponseStore implements ResponseStore {
   }
 
   scan(filter?: ResponseFilter): AsyncIterable<ResponseRecord> {
-    return this.file.scan((head) => matches(head, filter), byStart);
+    return this.file.scan((head) => matches(head, filter), byStartTime);
   }
 
   async *scanHeads(filter?: ResponseFilter): AsyncIterable<ResponseHead> {
     const heads = this.file
       .values()
       .filter((h) => matches(h, filter))
-      .sort(byStart);
-    for (const head of heads) yield { ...head };
+      .sort(byStartTime);
+    for (const { startedAt, updatedAt, ...head } of heads) {
+      yield { ...head, startedAt: new Date(startedAt), updatedAt: new Date(updatedAt) };
+    }
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {
@@ -59,18 +87,9 @@ export class FileResponseStore implements ResponseStore {
   }
 }
 
-function headOf(r: ResponseRecord): ResponseHead {
-  return {
-    id: r.id,
-    flowId: r.flowId,
-    flowVersion: r.flowVersion,
-    status: r.status,
-    channel: r.channel,
-    ...(r.invitation !== undefined ? { invitation: r.invitation } : {}),
-    respondent: r.respondent,
-    startedAt: r.startedAt,
-    updatedAt: r.updatedAt,
-  };
+/** `byStart` on kept heads. */
+function byStartTime(a: Kept, b: Kept): number {
+  return a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Contact details in `<dataDir>/contacts.jsonl`, apart from the responses. */

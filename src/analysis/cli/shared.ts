@@ -6,6 +6,7 @@ import { loadFlow, loadResources } from '../../flows/load.ts';
 import { Translator } from '../../i18n/translator.ts';
 import { createLogger } from '../../log.ts';
 import { openStores, type Stores } from '../../store/open.ts';
+import { boundHeapGrowth } from '../heap.ts';
 import type { Sink } from '../render/html.ts';
 
 /** A mistake in a command line: printed as one line with the usage, exit status 2. */
@@ -24,6 +25,7 @@ export interface Opened {
 export async function openForAnalysis(flowId: string | undefined): Promise<Opened | null> {
   const config = loadConfigOrReport((line) => console.error(line));
   if (!config) return null;
+  boundHeapGrowth();
   const resources = loadResources();
   const flow = loadFlow(flowId ?? config.FLOW, resources);
   const stores = await openStores(config, createLogger('warn', process.stderr));

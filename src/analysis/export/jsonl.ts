@@ -17,7 +17,8 @@ export async function writeLongJsonl(
   let lines = 0;
   for await (const r of records) {
     const { states } = statesOf(questions, r);
-    const base = {
+    // The response's part of every line is written once per response, then each answer's part.
+    const base = JSON.stringify({
       response: r.id,
       respondent: r.respondent,
       flow: r.flowId,
@@ -26,19 +27,18 @@ export async function writeLongJsonl(
       locale: r.locale,
       channel: r.channel,
       ...(r.invitation ? { invitation: r.invitation } : {}),
-    };
+    }).slice(0, -1);
     let chunk = '';
     questions.forEach((q, i) => {
       const state = states[i]!;
-      const line = {
-        ...base,
+      const own = {
         question: q.id,
         type: q.type,
         state: state.kind,
         ...(state.kind === 'answered' ? { value: state.value, ...(state.auto ? { auto: true } : {}) } : {}),
         ...(typeof r.durations[q.id] === 'number' ? { ms: r.durations[q.id] } : {}),
       };
-      chunk += JSON.stringify(line) + '\n';
+      chunk += `${base},${JSON.stringify(own).slice(1)}\n`;
       lines++;
     });
     await write(chunk);

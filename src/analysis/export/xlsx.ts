@@ -5,6 +5,30 @@ import type { Labels } from '../render/labels.ts';
 import { MISSING } from './layout.ts';
 import type { WideLayout } from './wide.ts';
 
+/** What exceljs's sheet writer streams into: its buffer, and where the zip reads it. */
+interface SheetStream {
+  stream?: {
+    pipes?: {
+      writableLength?: number;
+      /** readable-stream's PassThrough (archiver's) predates `writableLength`. */
+      _writableState?: { length?: number };
+      once?(event: 'drain', listener: () => void): unknown;
+    }[];
+  };
+}
+
+/**
+ * Waits while the zip stream holds more than a few megabytes of the sheet: exceljs writes rows
+ * into it without back-pressure, and an export of 100,000 rows outran the compression by 190 MB.
+ */
+async function zipCaughtUp(sheet: unknown): Promise<void> {
+  for (const pipe of (sheet as SheetStream).stream?.pipes ?? []) {
+    while ((pipe.writableLength ?? pipe._writableState?.length ?? 0) > 4 << 20 && pipe.once) {
+      await new Promise((resolve) => pipe.once!('drain', () => resolve(undefined)));
+    }
+  }
+}
+
 /**
  * The workbook: the data (the wide CSV's cells, numbers as numbers), a codebook sheet (each
  * variable's label, type, question and missing codes) and a value-labels sheet. Written by
@@ -36,7 +60,7 @@ export async function writeXlsx(
     data
       .addRow(cells.map((c, i) => (vars[i]!.type === 'numeric' ? (c === '' ? null : Number(c)) : c)))
       .commit();
-    rows++;
+    if (++rows % 200 === 0) await zipCaughtUp(data);
   }
   data.commit();
 
