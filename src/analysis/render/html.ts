@@ -92,7 +92,16 @@ async function block(b: Block, labels: Labels, texts: TextListing | null, write:
           .map((h) => `<th>${escapeHtml(h)}</th>`)
           .join('') + '</tr></thead><tbody>\n',
       );
-      for await (const entry of texts.read(b.list)) await write(textRow(entry, b, labels));
+      // Rows go out in pieces of about 64 KB: a listing can hold hundreds of thousands of texts.
+      let piece = '';
+      for await (const entry of texts.read(b.list)) {
+        piece += textRow(entry, b, labels);
+        if (piece.length > 65_536) {
+          await write(piece);
+          piece = '';
+        }
+      }
+      if (piece) await write(piece);
       await write('</tbody></table></details>\n');
       return;
     }

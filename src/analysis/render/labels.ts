@@ -21,6 +21,8 @@ export class Labels {
   private readonly decimals: Intl.NumberFormat;
   private readonly oneDecimal: Intl.NumberFormat;
   private readonly languages: Intl.DisplayNames;
+  /** Asked once per listed text: kept. */
+  private readonly languageNames = new Map<string, string>();
 
   constructor(
     private readonly translator: Translator,
@@ -87,8 +89,12 @@ export class Labels {
 
   /** A language's name, capitalised as at the start of a table row ("Английский"). */
   language(code: string): string {
-    const name = this.languages.of(code) ?? code;
-    return name.charAt(0).toLocaleUpperCase(this.lng) + name.slice(1);
+    let name = this.languageNames.get(code);
+    if (name === undefined) {
+      const plain = this.languages.of(code) ?? code;
+      this.languageNames.set(code, (name = plain.charAt(0).toLocaleUpperCase(this.lng) + plain.slice(1)));
+    }
+    return name;
   }
 
   dimension(d: DimensionInfo): string {
