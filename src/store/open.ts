@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { CodingStore } from './coding-store.ts';
+import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
 import { FileContactStore, FileResponseStore } from './file-response-store.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import { connectMongo, namesDatabase, type MongoConnectOptions } from './mongo-connection.ts';
+import { MongoCodingStore } from './mongo-coding-store.ts';
 import { MongoInvitationStore } from './mongo-invitation-store.ts';
 import { createIndexes } from './mongo-models.ts';
 import { MongoContactStore, MongoResponseStore } from './mongo-response-store.ts';
@@ -20,6 +23,8 @@ export interface Stores {
   responses: ResponseStore;
   contacts: ContactStore;
   invitations: InvitationStore;
+  /** Codebooks and the codes coders gave open answers. */
+  codings: CodingStore;
   /**
    * The Redis connection of the session store, when sessions are in Redis: replicas also share
    * their leader locks and channel state through it. Null with embedded sessions (one process).
@@ -39,7 +44,7 @@ export type StoreConfig = Pick<
 
 /**
  * Opens the stores the configuration selects, each on its own: Redis for sessions when
- * REDIS_URL is set, MongoDB for responses, contacts and invitations when MONGODB_URI is set,
+ * REDIS_URL is set, MongoDB for responses, contacts, invitations and codings when MONGODB_URI is set,
  * the embedded ones otherwise. A server that does not answer does not stop start-up: it is
  * logged, retried with backoff, and turns meanwhile answer "temporarily unavailable".
  */
@@ -75,6 +80,7 @@ export async function openStores(
   let responses: ResponseStore;
   let contacts: ContactStore;
   let invitations: InvitationStore;
+  let codings: CodingStore;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
@@ -86,17 +92,21 @@ export async function openStores(
     responses = new MongoResponseStore(mongo.connection);
     contacts = new MongoContactStore(mongo.connection);
     invitations = new MongoInvitationStore(mongo.connection);
+    codings = new MongoCodingStore(mongo.connection);
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
-    parts.push(`responses, contacts and invitations in MongoDB at ${serverName(config.MONGODB_URI)}`);
+    parts.push(
+      `responses, contacts, invitations and codings in MongoDB at ${serverName(config.MONGODB_URI)}`,
+    );
   } else {
     responses = new FileResponseStore(config.DATA_DIR);
     contacts = new FileContactStore(config.DATA_DIR);
     invitations = new FileInvitationStore(config.DATA_DIR);
+    codings = new FileCodingStore(config.DATA_DIR);
     closers.push(() =>
-      Promise.all([responses.close(), contacts.close(), invitations.close()]).then(() => {}),
+      Promise.all([responses.close(), contacts.close(), invitations.close(), codings.close()]).then(() => {}),
     );
-    parts.push(`responses, contacts and invitations in ${config.DATA_DIR}`);
+    parts.push(`responses, contacts, invitations and codings in ${config.DATA_DIR}`);
     embedded.push('MONGODB_URI');
   }
 
@@ -108,6 +118,7 @@ export async function openStores(
     responses,
     contacts,
     invitations,
+    codings,
     redis,
     description: parts.join(', ') + note,
     servers,
