@@ -103,16 +103,12 @@ export function readText(value: unknown): Text | null {
   return null;
 }
 
-/**
- * Options of a free-text question's answer buttons ("we met no challenges"), if the flow gives
- * any: issue 11 adds them as `options` on a text question. One place to change if it names them otherwise.
- */
+/** The fixed answers a free-text question offers as buttons ("we met no challenges"). */
 export function textButtons(q: Question): string[] {
-  const options = (q as { options?: unknown }).options;
-  return Array.isArray(options) && options.every((o) => typeof o === 'string') ? options : [];
+  return q.type === 'text' ? q.answers : [];
 }
 
 /** Whether a free-text question keeps the links found in it (`links: true`). */
 export function keepsLinks(q: Question): boolean {
-  return (q as { links?: unknown }).links === true;
+  return q.type === 'text' && q.links;
 }

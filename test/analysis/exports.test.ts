@@ -204,7 +204,7 @@ test("R reads the CSV with factor levels and labels; its tables equal the report
   assert.equal(lines.get('q2'), 'Oui=60|Non=35');
   assert.equal(
     lines.get('q1'),
-    'Association professionnelle=10|Bibliothèque publique ou communautaire=30|Bibliothèque nationale=5|Bibliothèque universitaire=35|Bibliothèque scolaire=8|Autre=7',
+    'Association professionnelle=10|Bibliothèque publique ou communautaire=30|Bibliothèque nationale=5|Bibliothèque universitaire=35|Bibliothèque scolaire=8|Bibliothèque spécialisée (par exemple médicale, juridique, administrative ou d’entreprise)=0|Autre=7',
   );
   assert.equal(lines.get('q6_libraries'), 'Choisi=50|Non choisi=30');
   assert.equal(lines.get('q14_libraries'), '1=31|2=16|3=14|4=15|5=1');
@@ -312,7 +312,10 @@ test('long JSON lines: one line per question per respondent, the stored value as
   const filled = await embeddedFixture(t);
   const prepared = await prepareExport(filled.stores, filled.flow, translator, { lang: 'en' });
   const out = collector();
-  assert.equal(await exportJsonl(prepared, out.write), 100 * 20);
+  assert.equal(
+    await exportJsonl(prepared, out.write),
+    100 * (filled.flow.questions.length - filled.flow.metaCount),
+  );
   const lines = out
     .text()
     .trim()
@@ -336,5 +339,7 @@ test('long JSON lines: one line per question per respondent, the stored value as
       ms: 10_000,
     },
   );
-  assert.equal(lines.filter((l) => l.state === 'not_reached').length, 10 * 17);
+  // Ten stopped at q3: it and every question after it were not reached.
+  const fromQ3 = filled.flow.questions.length - filled.flow.index.get('q3')!;
+  assert.equal(lines.filter((l) => l.state === 'not_reached').length, 10 * fromQ3);
 });

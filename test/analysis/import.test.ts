@@ -180,7 +180,7 @@ test('every problem in a file is reported with its row and column, and nothing i
   assert.deepEqual(result.problems.map(formatProblem), [
     `row 1, column ${header.length} (mystery): unknown column "mystery"`,
     'row 2, column 15 (q2): "yes" is not one of 1 (yes), 2 (no) or a missing code',
-    'row 3, column 13 (q1): "9" is not an option code (1 to 6) or a missing code',
+    'row 3, column 13 (q1): "9" is not an option code (1 to 7) or a missing code',
     `row 4, column ${header.indexOf('q14_libraries') + 1} (q14_libraries): rank 7 is out of range (1 to 6)`,
     `row 5, column ${header.indexOf('q14_government') + 1} (q14_government): rank 1 is given twice (also to libraries)`,
     `row 6, column ${header.indexOf('q6_libraries') + 1} (q6_libraries): q6 is marked missing in some of its columns and answered in others`,

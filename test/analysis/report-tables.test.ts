@@ -56,6 +56,7 @@ test('single choice and yes/no: counts of those who answered, "other" apart, a k
     national: 5,
     academic: 35,
     school: 8,
+    special: 0,
     other: 7,
   });
   assert.equal(q1.otherDeclined, 1);

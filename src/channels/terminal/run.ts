@@ -29,6 +29,9 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   const interactive = 'isTTY' in opts.input && Boolean(opts.input.isTTY);
   const echo = opts.echo ?? !interactive;
   const lines = createInterface({ input: opts.input, terminal: false });
+  // The iterator is taken at once: it buffers the lines piped in while the first turn is under
+  // way (readline drops lines emitted before anyone listens).
+  const pending = lines[Symbol.asyncIterator]();
   const write = (text: string) => output.write(text + '\n');
   let locale = service.flow.languages[0]!;
 
@@ -78,7 +81,7 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   // After /delete_my_data, the next line confirms it (the localized "yes", or "yes") or keeps the data.
   let confirmingErase = false;
   let erased = false;
-  for await (const line of lines) {
+  for await (const line of { [Symbol.asyncIterator]: () => pending }) {
     if (finished) break;
     if (echo) write(`> ${line}`);
     const t = translator.translatorFor(locale);
