@@ -20,6 +20,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node flows ./flows
 COPY --chown=node:node locales ./locales
+# Starting codebooks for coding open answers (`node dist/cli.js code codebook seed`).
+COPY --chown=node:node codebooks ./codebooks
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]

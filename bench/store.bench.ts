@@ -50,6 +50,12 @@ class MemoryRecords<T extends { id: string }> {
   async byRespondent() {
     return [];
   }
+  async *scan() {
+    yield* this.records.values();
+  }
+  async *scanHeads() {
+    yield* this.records.values();
+  }
   async deleteByRespondent() {
     return 0;
   }

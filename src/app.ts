@@ -84,6 +84,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     sessions: stores.sessions,
     responses: stores.responses,
     contacts: stores.contacts,
+    codings: stores.codings,
     salt: config.RESPONDENT_SALT ?? '',
     abandonAfter: config.ABANDON_AFTER_HOURS * 3600_000,
     log,

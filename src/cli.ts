@@ -27,6 +27,19 @@ import { within } from './store/within.ts';
 import { createLogger } from './log.ts';
 import { neutralizeBidi } from './safe-text.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
+import { CODE_USAGE, codeCommand } from './analysis/cli/code-command.ts';
+import { EXPORT_USAGE, exportCommand } from './analysis/cli/export-command.ts';
+import { IMPORT_USAGE, importCommand } from './analysis/cli/import-command.ts';
+import { REPORT_USAGE, reportCommand } from './analysis/cli/report-command.ts';
+import { UsageError } from './analysis/cli/shared.ts';
+import { DimensionError } from './analysis/dimensions.ts';
+
+const ANALYSIS_USAGE: Record<string, string> = {
+  report: REPORT_USAGE,
+  export: EXPORT_USAGE,
+  import: IMPORT_USAGE,
+  code: CODE_USAGE,
+};
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
@@ -36,7 +49,37 @@ const USAGE = `usage: npm run <command> --
                             an XLSForm as flows/<form_id>.yaml and its texts; nothing is written from a form that fails
   export-form <flow id> [out.xlsx]
                             a flow as an XLSForm (default: <flow id>.xlsx here)
+  report [options]          tables of every question, splits and cross-tabs (--help for options)
+  export <format> [options] the data for SPSS, R, Excel (--help)
+  import <file.csv>         responses from a wide CSV, checked against the flow (--help)
+  code <command>            codebooks and coding of open answers (--help)
   staff <command>           manage staff (npm run staff -- help)`;
+
+const ANALYSIS: Record<string, (args: string[]) => Promise<number>> = {
+  report: reportCommand,
+  export: exportCommand,
+  import: importCommand,
+  code: codeCommand,
+};
+
+/** Runs an analysis command; a mistake in its arguments is one line and exit status 2. */
+async function analysis(command: string, args: string[]): Promise<number> {
+  const usage = ANALYSIS_USAGE[command]!;
+  if (args.includes('--help')) {
+    console.log(usage);
+    return 0;
+  }
+  try {
+    return await ANALYSIS[command]!(args);
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (e instanceof UsageError || e instanceof DimensionError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${command}: ${e.message}\nusage: ${usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
 
 /** Checks flows and locale files; prints every problem as "file: question: reason". */
 async function validate(files: string[]): Promise<number> {
@@ -156,6 +199,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'validate') return await validate(args);
   if (command === 'import-form') return importForm(args);
   if (command === 'export-form') return exportForm(args);
+  if (command && command in ANALYSIS) return analysis(command, args);
   if (command === 'staff' && (args.length === 0 || args[0] === 'help')) {
     console.log(STAFF_USAGE);
     return 0;
@@ -173,20 +217,25 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
-    const responses = await app.stores.responses.list({ flowId: app.flow.id });
-    // Answers are kept as typed; direction overrides in them must not reorder what staff read.
+    // Streamed: one line (or document) at a time, however many responses there are. Answers are
+    // kept as typed; direction overrides in them must not reorder what staff read.
     const shown = (_key: string, value: unknown) =>
       typeof value === 'string' ? neutralizeBidi(value) : value;
-    if (args.includes('--json')) console.log(JSON.stringify(responses, shown, 2));
-    else {
-      for (const r of responses) {
+    const json = args.includes('--json');
+    let count = 0;
+    if (json) process.stdout.write('[');
+    for await (const r of app.stores.responses.scan({ flowId: app.flow.id })) {
+      if (json) process.stdout.write(`${count ? ',' : ''}\n${JSON.stringify(r, shown, 2)}`);
+      else {
         const answered = Object.values(r.answers).filter((a) => a.status === 'answered').length;
         console.log(
           `${r.id}  ${r.status.padEnd(8)} ${r.channel.padEnd(9)} ${r.locale}  ${r.startedAt.toISOString()}  ${answered} answered`,
         );
       }
-      console.log(`${responses.length} response(s) in ${app.stores.description}`);
+      count++;
     }
+    if (json) console.log(count ? '\n]' : ']');
+    else console.log(`${count} response(s) in ${app.stores.description}`);
     return 0;
   } finally {
     await app.close();

@@ -11,8 +11,27 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'common:amount.currency_option',
     'common:amount.value',
     'common:option.named',
+    // Report symbols and a "question: option" label pattern.
+    'analysis:column.percent',
+    'analysis:column.rank',
+    'analysis:column.n',
+    'analysis:export.option',
   ],
-  es: ['common:answer.no', 'common:summary.contact_no', 'advocacy:q9a.options.no'],
+  es: [
+    'common:answer.no',
+    'common:summary.contact_no',
+    'advocacy:q9a.options.no',
+    'analysis:time.seconds',
+    'analysis:time.minutes',
+    'analysis:export.header.variable',
+  ],
+  fr: [
+    'analysis:time.seconds',
+    'analysis:time.minutes',
+    'analysis:codes.title',
+    'analysis:export.header.variable',
+    'analysis:export.header.question',
+  ],
   // Discord has no Arabic locale: Arabic speakers see the English command names.
   ar: ['discord:commands.delete_hint', 'discord:commands.progress_hint'],
 };

@@ -9,6 +9,7 @@ import type { Jobs } from '../jobs/job-queue.ts';
 import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { CodingStore } from '../store/coding-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
 import type { AddressBook } from '../store/address-book.ts';
 import {
@@ -101,6 +102,8 @@ export interface ConversationDeps {
   sessions: SessionStore;
   responses: ResponseStore;
   contacts: ContactStore;
+  /** Codes given to the respondent's open answers: erased with the answers. */
+  codings?: Pick<CodingStore, 'deleteByRespondent'>;
   clock?: () => number;
   newId?: () => string;
   /** Salt of respondent pseudonyms; keep it secret and stable. */
@@ -599,7 +602,7 @@ export class ConversationService {
     return { archived, completed };
   }
 
-  /** Erases everything kept about a platform user: session, responses and contact details. */
+  /** Erases everything kept about a platform user: session, responses, their codes and contact details. */
   async erase(
     channel: string,
     user: string,
@@ -609,6 +612,7 @@ export class ConversationService {
     const session = await this.sessions.delete(key);
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
+    await this.deps.codings?.deleteByRespondent(respondent);
     return { session, responses, contacts };
   }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
 import {
   matches,
+  type ResponseHead,
   type ContactRecord,
   type ContactStore,
   type ResponseFilter,
@@ -9,52 +10,85 @@ import {
   type ResponseStore,
 } from './response-store.ts';
 
+/** What memory keeps of a response: its head with times as numbers and repeated words shared. */
+type Kept = Omit<ResponseHead, 'startedAt' | 'updatedAt'> & { startedAt: number; updatedAt: number };
+
 /**
- * Finished and partial responses in `<dataDir>/responses.jsonl`: the embedded default. The ids of
- * each respondent's responses are indexed in memory, as the records are.
+ * Finished and partial responses in `<dataDir>/responses.jsonl`: the embedded default. Memory
+ * holds each response's head (who, which flow, status, times: about 200 bytes); answers are read
+ * from the file.
  */
 export class FileResponseStore implements ResponseStore {
-  private readonly file: JsonlFile<ResponseRecord>;
+  private readonly file: JsonlFile<ResponseRecord, Kept>;
+  /** One copy of each flow id, channel, status and invitation token, however many responses hold it. */
+  private readonly words = new Map<string, string>();
+  /** The ids of each respondent's responses: one respondent is one response, checked at every start. */
   private readonly byPerson = new Map<string, Set<string>>();
 
   constructor(dataDir: string) {
-    this.file = new JsonlFile(join(dataDir, 'responses.jsonl'), (raw) =>
-      reviveDates(raw, ['startedAt', 'updatedAt', 'finishedAt']),
+    this.file = new JsonlFile(
+      join(dataDir, 'responses.jsonl'),
+      (raw) => reviveDates(raw, ['startedAt', 'updatedAt', 'finishedAt']),
+      (r) => this.keep(r),
     );
-    for (const record of this.file.values()) this.index(record);
   }
 
-  private index(record: ResponseRecord): void {
-    const ids = this.byPerson.get(record.respondent) ?? new Set<string>();
-    ids.add(record.id);
-    this.byPerson.set(record.respondent, ids);
+  private word(text: string): string {
+    const known = this.words.get(text);
+    if (known !== undefined) return known;
+    this.words.set(text, text);
+    return text;
+  }
+
+  private keep(r: ResponseRecord): Kept {
+    const ids = this.byPerson.get(r.respondent) ?? new Set<string>();
+    ids.add(r.id);
+    this.byPerson.set(r.respondent, ids);
+    return {
+      id: r.id,
+      flowId: this.word(r.flowId),
+      flowVersion: r.flowVersion,
+      status: r.status,
+      channel: this.word(r.channel),
+      ...(r.invitation !== undefined ? { invitation: this.word(r.invitation) } : {}),
+      respondent: r.respondent,
+      startedAt: r.startedAt.getTime(),
+      updatedAt: r.updatedAt.getTime(),
+    };
   }
 
   async save(record: ResponseRecord): Promise<void> {
     if (record.status === 'partial' && this.file.get(record.id)?.status === 'complete') return;
-    this.index(record);
     await this.file.put(structuredClone(record));
   }
 
   async byRespondent(respondent: string, flowId: string): Promise<ResponseRecord[]> {
-    return [...(this.byPerson.get(respondent) ?? [])]
+    if (typeof respondent !== 'string') return [];
+    const heads = [...(this.byPerson.get(respondent) ?? [])]
       .map((id) => this.file.get(id))
-      .filter((r): r is ResponseRecord => r?.respondent === respondent && r.flowId === flowId)
-      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
-      .map((r) => structuredClone(r));
+      .filter((h): h is Kept => h?.respondent === respondent && h.flowId === flowId)
+      .sort(byStartTime);
+    const records = await Promise.all(heads.map((h) => this.file.read(h.id)));
+    return records.filter((r): r is ResponseRecord => r !== undefined);
   }
 
   async get(id: string): Promise<ResponseRecord | null> {
-    const found = this.file.get(id);
-    return found ? structuredClone(found) : null;
+    if (typeof id !== 'string') return null;
+    return (await this.file.read(id)) ?? null;
   }
 
-  async list(filter?: ResponseFilter): Promise<ResponseRecord[]> {
-    return this.file
+  scan(filter?: ResponseFilter): AsyncIterable<ResponseRecord> {
+    return this.file.scan((head) => matches(head, filter), byStartTime);
+  }
+
+  async *scanHeads(filter?: ResponseFilter): AsyncIterable<ResponseHead> {
+    const heads = this.file
       .values()
-      .filter((r) => matches(r, filter))
-      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
-      .map((r) => structuredClone(r));
+      .filter((h) => matches(h, filter))
+      .sort(byStartTime);
+    for (const { startedAt, updatedAt, ...head } of heads) {
+      yield { ...head, startedAt: new Date(startedAt), updatedAt: new Date(updatedAt) };
+    }
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {
@@ -67,6 +101,11 @@ export class FileResponseStore implements ResponseStore {
   async close(): Promise<void> {
     await this.file.close();
   }
+}
+
+/** `byStart` on kept heads. */
+function byStartTime(a: Kept, b: Kept): number {
+  return a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Contact details in `<dataDir>/contacts.jsonl`, apart from the responses. */

@@ -1,4 +1,7 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type InferRawDocType, type Model } from 'mongoose';
+import type { Codebook, Coding } from './coding-store.ts';
+import type { Invitation } from './invitation-store.ts';
+import type { ContactRecord, ResponseRecord } from './response-store.ts';
 
 /**
  * The MongoDB collections, as mongoose schemas. Ids are ours (the session id, the invitation
@@ -15,43 +18,34 @@ const options = {
   bufferCommands: false,
 } as const;
 
-export interface ResponseDoc {
-  _id: string;
-  flowId: string;
-  flowVersion: number;
-  locale: string;
-  channel: string;
-  respondent: string;
-  invitation?: string;
-  status: 'complete' | 'partial';
-  answers: Record<string, unknown>;
-  durations: Record<string, number>;
-  startedAt: Date;
-  updatedAt: Date;
-  finishedAt?: Date;
-  contactId?: string;
-}
+/** A schema's fields for a record type: `_id` for its id, and every other field declared. */
+type DocFields<R, Id extends keyof R = never> = { _id: unknown } & { [K in Exclude<keyof R, Id>]-?: unknown };
 
-const responseSchema = new Schema<ResponseDoc>(
-  {
-    _id: { type: String, required: true },
-    flowId: { type: String, required: true },
-    flowVersion: { type: Number, required: true },
-    locale: { type: String, required: true },
-    channel: { type: String, required: true },
-    respondent: { type: String, required: true },
-    invitation: String,
-    status: { type: String, enum: ['complete', 'partial'], required: true },
-    // Answers by question id: { status: 'answered', value } or { status: 'declined' }.
-    answers: { type: Schema.Types.Mixed, required: true },
-    durations: { type: Schema.Types.Mixed, required: true },
-    startedAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    finishedAt: Date,
-    contactId: String,
-  },
-  { ...options, collection: 'responses' },
-);
+/**
+ * The documents' types come from these field lists (`InferRawDocType`), and each list must name
+ * every field of its record (`satisfies DocFields<...>`, checked at compile time): the schemas are
+ * strict, so a record field missing here would make every write throw.
+ */
+const responseFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  flowVersion: { type: Number, required: true },
+  locale: { type: String, required: true },
+  channel: { type: String, required: true },
+  respondent: { type: String, required: true },
+  invitation: String,
+  status: { type: String, enum: ['complete', 'partial'] as const, required: true },
+  // Answers by question id: { status: 'answered', value } or { status: 'declined' }.
+  answers: { type: Schema.Types.Mixed, required: true },
+  durations: { type: Schema.Types.Mixed, required: true },
+  startedAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  finishedAt: Date,
+  contactId: String,
+} as const satisfies DocFields<ResponseRecord, 'id'>;
+export type ResponseDoc = InferRawDocType<typeof responseFields>;
+
+const responseSchema = new Schema(responseFields, { ...options, collection: 'responses' });
 // The queries staff make: one flow's complete (or partial) responses in order, everything of one
 // respondent (erasure, and a respondent's own responses to a flow, read at every new session), the
 // responses of an invitation or campaign, what finished recently.
@@ -60,66 +54,40 @@ responseSchema.index({ respondent: 1, flowId: 1 });
 responseSchema.index({ invitation: 1, flowId: 1 });
 responseSchema.index({ finishedAt: 1 });
 
-export interface ContactDoc {
-  _id: string;
-  flowId: string;
-  respondent: string;
-  channel: string;
-  chat?: string;
-  name: string;
-  email?: string;
-  viaChat: boolean;
-  language: string;
-  createdAt: Date;
-}
+const contactFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  respondent: { type: String, required: true },
+  channel: { type: String, required: true },
+  chat: String,
+  name: { type: String, required: true },
+  email: String,
+  viaChat: { type: Boolean, required: true },
+  language: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+} as const satisfies DocFields<ContactRecord, 'id'>;
+export type ContactDoc = InferRawDocType<typeof contactFields>;
 
-const contactSchema = new Schema<ContactDoc>(
-  {
-    _id: { type: String, required: true },
-    flowId: { type: String, required: true },
-    respondent: { type: String, required: true },
-    channel: { type: String, required: true },
-    chat: String,
-    name: { type: String, required: true },
-    email: String,
-    viaChat: { type: Boolean, required: true },
-    language: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-  },
-  { ...options, collection: 'contacts' },
-);
+const contactSchema = new Schema(contactFields, { ...options, collection: 'contacts' });
 contactSchema.index({ respondent: 1 });
 contactSchema.index({ flowId: 1, createdAt: 1 });
 
-export interface InvitationDoc {
-  _id: string;
-  campaign: string;
-  flowId?: string;
-  coordinator?: string;
-  region?: string;
-  maxUses: number | null;
+const invitationFields = {
+  _id: { type: String, required: true },
+  campaign: { type: String, required: true },
+  flowId: String,
+  coordinator: String,
+  region: String,
+  maxUses: { type: Number, default: null },
   /** Uses counted before the invitation was stored here; later ones are `invitation_uses` documents. */
-  uses: number;
-  revoked: boolean;
-  expiresAt?: Date;
-  createdAt: Date;
-}
+  uses: { type: Number, required: true },
+  revoked: { type: Boolean, required: true },
+  expiresAt: Date,
+  createdAt: { type: Date, required: true },
+} as const satisfies DocFields<Invitation, 'token'>;
+export type InvitationDoc = InferRawDocType<typeof invitationFields>;
 
-const invitationSchema = new Schema<InvitationDoc>(
-  {
-    _id: { type: String, required: true },
-    campaign: { type: String, required: true },
-    flowId: String,
-    coordinator: String,
-    region: String,
-    maxUses: { type: Number, default: null },
-    uses: { type: Number, required: true },
-    revoked: { type: Boolean, required: true },
-    expiresAt: Date,
-    createdAt: { type: Date, required: true },
-  },
-  { ...options, collection: 'invitations' },
-);
+const invitationSchema = new Schema(invitationFields, { ...options, collection: 'invitations' });
 invitationSchema.index({ campaign: 1, createdAt: 1 });
 invitationSchema.index({ coordinator: 1 });
 
@@ -128,27 +96,64 @@ invitationSchema.index({ coordinator: 1 });
  * taking one is an insert that the unique `_id` lets succeed once, which is atomic on MongoDB and
  * on FerretDB alike (FerretDB 1.x does not run conditional updates atomically).
  */
-export interface InvitationUseDoc {
-  _id: string;
-  token: string;
-  at: Date;
-}
+const invitationUseFields = {
+  _id: { type: String, required: true },
+  token: { type: String, required: true },
+  at: { type: Date, required: true },
+} as const;
+export type InvitationUseDoc = InferRawDocType<typeof invitationUseFields>;
 
-const invitationUseSchema = new Schema<InvitationUseDoc>(
-  {
-    _id: { type: String, required: true },
-    token: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  { ...options, collection: 'invitation_uses' },
-);
+const invitationUseSchema = new Schema(invitationUseFields, { ...options, collection: 'invitation_uses' });
 invitationUseSchema.index({ token: 1 });
+
+/** Key of a codebook: `<flow>:<question>`; of a coding: `<flow>:<question>:<response>:<coder>`. */
+const codebookFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  question: { type: String, required: true },
+  codes: {
+    type: [
+      new Schema(
+        {
+          code: { type: String, required: true },
+          labels: { type: Schema.Types.Mixed, required: true },
+          description: String,
+        },
+        { _id: false, strict: 'throw', minimize: false },
+      ),
+    ],
+    required: true,
+  },
+  updatedAt: { type: Date, required: true },
+} as const satisfies DocFields<Codebook & { id: string }, 'id'>;
+export type CodebookDoc = InferRawDocType<typeof codebookFields>;
+
+const codebookSchema = new Schema(codebookFields, { ...options, collection: 'codebooks' });
+codebookSchema.index({ flowId: 1, question: 1 });
+
+const codingFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  question: { type: String, required: true },
+  responseId: { type: String, required: true },
+  respondent: { type: String, required: true },
+  coder: { type: String, required: true },
+  codes: { type: [String], required: true },
+  at: { type: Date, required: true },
+} as const satisfies DocFields<Coding & { id: string }, 'id'>;
+export type CodingDoc = InferRawDocType<typeof codingFields>;
+
+const codingSchema = new Schema(codingFields, { ...options, collection: 'codings' });
+codingSchema.index({ flowId: 1, question: 1, responseId: 1, coder: 1 });
+codingSchema.index({ respondent: 1 });
 
 export interface Models {
   responses: Model<ResponseDoc>;
   contacts: Model<ContactDoc>;
   invitations: Model<InvitationDoc>;
   invitationUses: Model<InvitationUseDoc>;
+  codebooks: Model<CodebookDoc>;
+  codings: Model<CodingDoc>;
 }
 
 /** The models on one connection (registered once per connection). */
@@ -160,6 +165,8 @@ export function modelsOf(connection: Connection): Models {
     contacts: get('Contact', contactSchema),
     invitations: get('Invitation', invitationSchema),
     invitationUses: get('InvitationUse', invitationUseSchema),
+    codebooks: get('Codebook', codebookSchema),
+    codings: get('Coding', codingSchema),
   };
 }
 
@@ -177,8 +184,11 @@ export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 11000;
 }
 
-/** A lean document as the record the store interfaces speak: `_id` becomes `id` (or `token`). */
+/**
+ * A lean document as the record the store interfaces speak: `_id` becomes `id` (or `token`);
+ * with '_drop', records whose key is made of their fields get no id field.
+ */
 export function fromDoc<T>(doc: object, idField = 'id'): T {
   const { _id, ...rest } = doc as { _id: string };
-  return { [idField]: _id, ...rest } as T;
+  return (idField === '_drop' ? rest : { [idField]: _id, ...rest }) as T;
 }

@@ -6,6 +6,8 @@ import type { AuditLog } from './audit-log.ts';
 import { FileAddressBook } from './file-address-book.ts';
 import { FileAuditLog } from './file-audit-log.ts';
 import { FileFlowSnapshots } from './file-flow-snapshots.ts';
+import type { CodingStore } from './coding-store.ts';
+import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
 import { FileStaffStore } from './file-staff-store.ts';
 import type { FlowSnapshotStore } from './flow-snapshots.ts';
@@ -20,6 +22,7 @@ import type { InvitationStore } from './invitation-store.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import type { Connection } from 'mongoose';
 import { connectMongo, namesDatabase, type MongoConnectOptions } from './mongo-connection.ts';
+import { MongoCodingStore } from './mongo-coding-store.ts';
 import { MongoInvitationStore } from './mongo-invitation-store.ts';
 import { createIndexes } from './mongo-models.ts';
 import { MongoContactStore, MongoResponseStore } from './mongo-response-store.ts';
@@ -42,6 +45,8 @@ export interface Stores {
   addresses: AddressBook;
   /** Every deployed version of every flow, with its texts. */
   flowVersions: FlowSnapshotStore;
+  /** Codebooks and the codes coders gave open answers. */
+  codings: CodingStore;
   /**
    * The Redis connection of the session store, when sessions are in Redis: replicas also share
    * their leader locks and channel state through it. Null with embedded sessions (one process).
@@ -61,7 +66,7 @@ export type StoreConfig = Pick<
 
 /**
  * Opens the stores the configuration selects, each on its own: Redis for sessions when
- * REDIS_URL is set, MongoDB for responses, contacts and invitations when MONGODB_URI is set,
+ * REDIS_URL is set, MongoDB for responses, contacts, invitations and codings when MONGODB_URI is set,
  * the embedded ones otherwise. A server that does not answer does not stop start-up: it is
  * logged, retried with backoff, and turns meanwhile answer "temporarily unavailable".
  */
@@ -101,6 +106,7 @@ export async function openStores(
   let audit: AuditLog;
   let addresses: AddressBook;
   let flowVersions: FlowSnapshotStore;
+  let codings: CodingStore;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
@@ -116,10 +122,11 @@ export async function openStores(
     audit = new MongoAuditLog(mongo.connection);
     addresses = new MongoAddressBook(mongo.connection);
     flowVersions = new MongoFlowSnapshots(mongo.connection);
+    codings = new MongoCodingStore(mongo.connection);
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
     parts.push(
-      `responses, contacts, invitations and staff data in MongoDB at ${serverName(config.MONGODB_URI)}`,
+      `responses, contacts, invitations, codings and staff data in MongoDB at ${serverName(config.MONGODB_URI)}`,
     );
   } else {
     responses = new FileResponseStore(config.DATA_DIR);
@@ -129,9 +136,10 @@ export async function openStores(
     audit = new FileAuditLog(config.DATA_DIR);
     addresses = new FileAddressBook(config.DATA_DIR);
     flowVersions = new FileFlowSnapshots(config.DATA_DIR);
-    const files = [responses, contacts, invitations, staff, audit, addresses, flowVersions];
+    codings = new FileCodingStore(config.DATA_DIR);
+    const files = [responses, contacts, invitations, staff, audit, addresses, flowVersions, codings];
     closers.push(() => Promise.all(files.map((f) => f.close())).then(() => {}));
-    parts.push(`responses, contacts, invitations and staff data in ${config.DATA_DIR}`);
+    parts.push(`responses, contacts, invitations, codings and staff data in ${config.DATA_DIR}`);
     embedded.push('MONGODB_URI');
   }
 
@@ -147,6 +155,7 @@ export async function openStores(
     audit,
     addresses,
     flowVersions,
+    codings,
     redis,
     description: parts.join(', ') + note,
     servers,

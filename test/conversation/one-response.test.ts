@@ -1,3 +1,4 @@
+import { collect } from '../../src/store/response-store.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,7 @@ test('after completion, text or /start is told the survey is complete and starts
   }
   // A confirmed /restart changes nothing when the flow takes one response per respondent.
   assert.equal((await turn({ type: 'start' }, { again: true })).completed?.response, done.session!.id);
-  assert.equal((await stores.responses.list()).length, 1);
+  assert.equal((await collect(stores.responses.scan())).length, 1);
 });
 
 test('a stale press after completion is refused in the language the survey was taken in', async (t) => {
@@ -78,7 +79,7 @@ test('a flow that takes several responses: a confirmed /restart starts a second 
   assert.equal(again.prompt?.kind, 'question');
   assert.notEqual(again.session?.id, first.session!.id);
   await answerUntil(turn, finished, 'second');
-  assert.equal((await stores.responses.list({ status: 'complete' })).length, 2);
+  assert.equal((await collect(stores.responses.scan({ status: 'complete' }))).length, 2);
 });
 
 test('changing a complete response replaces the same record, contact details included', async (t) => {
@@ -88,7 +89,7 @@ test('changing a complete response replaces the same record, contact details inc
   });
   const first = await complete();
   const id = first.session!.id;
-  const [before] = await stores.responses.list();
+  const [before] = await collect(stores.responses.scan());
   assert.ok(before?.contactId, 'the autopilot leaves contact details');
 
   const reopened = await service.reopen({ channel: 'test', user: 'u1' });
@@ -110,7 +111,7 @@ test('changing a complete response replaces the same record, contact details inc
   const changed = await turn({ type: 'choices', options: ['mou'], bound: bound(back.prompt) });
   assert.deepEqual(changed.notices, [{ key: 'common:end.completed' }]);
   assert.equal(await session(), null);
-  const after = await stores.responses.list();
+  const after = await collect(stores.responses.scan());
   assert.equal(after.length, 1, 'one record');
   assert.equal(after[0]!.id, id);
   assert.deepEqual(after[0]!.answers.q16, { status: 'answered', value: { options: ['mou'] } });

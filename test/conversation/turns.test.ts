@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConversationService, type Turn } from '../../src/conversation/service.ts';
 import type { Input } from '../../src/engine/input.ts';
+import { FileCodingStore } from '../../src/store/file-coding-store.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
-import type { ResponseRecord, ResponseStore } from '../../src/store/response-store.ts';
+import { collect, type ResponseRecord, type ResponseStore } from '../../src/store/response-store.ts';
 import { sessionKey } from '../../src/store/session-store.ts';
 import { flow } from '../support/flow.ts';
 import { DEFAULT_ANSWERS } from '../support/interview.ts';
@@ -23,8 +24,9 @@ class FlakyResponses implements ResponseStore {
     return this.inner.save(record);
   }
   get = (id: string) => this.inner.get(id);
-  list = (...a: Parameters<ResponseStore['list']>) => this.inner.list(...a);
   byRespondent = (r: string, f: string) => this.inner.byRespondent(r, f);
+  scan = (...a: Parameters<ResponseStore['scan']>) => this.inner.scan(...a);
+  scanHeads = (...a: Parameters<ResponseStore['scanHeads']>) => this.inner.scanHeads(...a);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
   close = () => this.inner.close();
 }
@@ -34,12 +36,14 @@ function setup() {
   const sessions = new MemorySessionStore();
   const responses = new FlakyResponses(new FileResponseStore(dir));
   const contacts = new FileContactStore(dir);
+  const codings = new FileCodingStore(dir);
   let now = 1_000_000;
   const service = new ConversationService({
     flow,
     sessions,
     responses,
     contacts,
+    codings,
     clock: () => (now += 1000),
     salt: 'test-salt-0123456789',
     abandonAfter: 3600_000,
@@ -50,7 +54,16 @@ function setup() {
     service.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { service, sessions, responses, contacts, turn, cleanup, advance: (ms: number) => (now += ms) };
+  return {
+    service,
+    sessions,
+    responses,
+    contacts,
+    codings,
+    turn,
+    cleanup,
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 /** Answers with the default plan until the survey ends or `stopAt` is the current question. */
@@ -78,7 +91,7 @@ test('a complete interview stores one response, then removes the session', async
     const result = await answerAll(turn, {}, undefined);
     assert.equal(result.prompt?.kind, 'completed');
     assert.deepEqual(result.notices, [{ key: 'common:end.completed' }]);
-    const stored = await responses.list();
+    const stored = await collect(responses.scan());
     assert.equal(stored.length, 1);
     assert.equal(stored[0]!.status, 'complete');
     assert.equal(stored[0]!.channel, 'test');
@@ -102,7 +115,7 @@ test('contact details go to the contact store, not into the response', async () 
       'q17.method': { type: 'choose', option: 'chat' },
       'q17.language': { type: 'choose', option: 'ar' },
     });
-    const [response] = await responses.list();
+    const [response] = await collect(responses.scan());
     assert.deepEqual(response!.answers.q17, { status: 'answered', value: { agreed: 'yes' } });
     assert.ok(!JSON.stringify(response).includes('Amina'));
     const contact = await contacts.get(response!.contactId!);
@@ -128,7 +141,7 @@ test('when the response store is down, the respondent is told the answers are ke
     responses.down = false;
     const back = await turn({ type: 'start' });
     assert.deepEqual(back.notices, [{ key: 'common:end.completed' }]);
-    assert.equal((await responses.list()).length, 1);
+    assert.equal((await collect(responses.scan())).length, 1);
     assert.equal(await sessions.get(sessionKey('test', 'u1')), null);
   } finally {
     cleanup();
@@ -143,7 +156,7 @@ test('a respondent who does not consent leaves nothing stored', async () => {
     const result = await turn({ type: 'choose', option: 'no' });
     assert.equal(result.prompt?.kind, 'withdrawn');
     assert.equal(await sessions.get(sessionKey('test', 'u1')), null);
-    assert.deepEqual(await responses.list(), []);
+    assert.deepEqual(await collect(responses.scan()), []);
   } finally {
     cleanup();
   }
@@ -192,8 +205,8 @@ test('a button made for an older version is refused and changes nothing', async 
   }
 });
 
-test('erase removes the session, the responses and the contact details of one user only', async () => {
-  const { service, turn, responses, contacts, cleanup } = setup();
+test('erase removes the session, the responses, their codes and the contact details of one user only', async () => {
+  const { service, turn, responses, contacts, codings, cleanup } = setup();
   try {
     await answerAll(turn, {
       q17: { type: 'choose', option: 'yes' },
@@ -204,12 +217,20 @@ test('erase removes the session, the responses and the contact details of one us
     });
     await service.turn({ channel: 'test', user: 'u2', input: { type: 'start' } });
     await service.turn({ channel: 'test', user: 'u2', input: { type: 'choose', option: 'en' } });
+    const [mine] = await collect(responses.scan());
+    const coded = { flowId: flow.id, question: 'q9', coder: 'alice', codes: ['financing'], at: new Date() };
+    await codings.saveCoding({ ...coded, responseId: mine!.id, respondent: mine!.respondent });
+    await codings.saveCoding({ ...coded, responseId: 'other', respondent: 'someone else' });
     // One respondent, one response: u1 coming back is told so, and no second session starts.
     assert.deepEqual((await turn({ type: 'start' })).notices, [{ key: 'common:end.already' }]);
     const erased = await service.erase('test', 'u1');
     assert.deepEqual(erased, { session: false, responses: 1, contacts: 1 });
-    assert.deepEqual(await responses.list(), []);
+    assert.deepEqual(await collect(responses.scan()), []);
     assert.deepEqual(await contacts.list(), []);
+    assert.deepEqual(
+      (await collect(codings.scanCodings({ flowId: flow.id }))).map((c) => c.responseId),
+      ['other'],
+    );
     assert.ok(
       (await service.turn({ channel: 'test', user: 'u2', input: { type: 'start' } })).session,
       'u2 is untouched',
@@ -226,12 +247,12 @@ test('the sweep archives idle sessions as partial responses that a later complet
     advance(2 * 3600_000);
     assert.deepEqual(await service.sweep(), { archived: 1, completed: 0 });
     assert.deepEqual(await service.sweep(), { archived: 0, completed: 0 }, 'archived once');
-    const [partial] = await responses.list();
+    const [partial] = await collect(responses.scan());
     assert.equal(partial!.status, 'partial');
     assert.ok(partial!.answers.q4);
     const result = await answerAll(turn);
     assert.equal(result.prompt?.kind, 'completed');
-    const all = await responses.list();
+    const all = await collect(responses.scan());
     assert.equal(all.length, 1, 'the same record, now complete');
     assert.equal(all[0]!.status, 'complete');
   } finally {

@@ -1,3 +1,4 @@
+import { collect } from '../../src/store/response-store.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sessionKey } from '../../src/store/session-store.ts';
@@ -59,7 +60,7 @@ test('after completion, a DM or /survey start is answered that the survey is com
   const ask = await r.press(ru({ key: 'common:completed.delete' }), said);
   assert.equal(ask.notices[0], translator.translatorFor('ru')({ key: 'discord:erase.confirm' }));
   await r.press(ru({ key: 'discord:erase.button' }), ask.interaction.original!);
-  assert.deepEqual(await h.stores.responses.list(), []);
+  assert.deepEqual(await collect(h.stores.responses.scan()), []);
   // With nothing kept, they may take the survey again.
   await r.type('привет');
   assert.ok(await stored(h, r));
@@ -72,7 +73,7 @@ test('a press on an old question after completion gets its notice in the languag
   const late = await r.select(['mou'], { message: q16, force: true });
   assert.deepEqual(late.notices, [ru({ key: 'common:refusal.stale' })]);
   assert.equal(await stored(h, r), null);
-  assert.equal((await h.stores.responses.list()).length, 1);
+  assert.equal((await collect(h.stores.responses.scan())).length, 1);
 });
 
 test('a flow that allows changes and second responses: both offered, the change replaces the same record', async (t) => {
@@ -80,7 +81,7 @@ test('a flow that allows changes and second responses: both offered, the change 
     flow: { ...flow, responses: { perRespondent: 'many', changeAfterCompletion: true } },
   });
   const r = await finish(h);
-  const [first] = await h.stores.responses.list();
+  const [first] = await collect(h.stores.responses.scan());
   await r.type('привет');
   const offer = r.botMessages().at(-1)!;
   assert.deepEqual(labels(offer), [
@@ -93,7 +94,7 @@ test('a flow that allows changes and second responses: both offered, the change 
   assert.equal((await stored(h, r))?.id, first!.id, 'the response is reopened');
   assert.ok(r.lastText().startsWith(ru({ key: 'common:completed.changing' })), r.lastText());
   await playOnDiscord(r, [['q17', choose('no')]]);
-  const after = await h.stores.responses.list();
+  const after = await collect(h.stores.responses.scan());
   assert.equal(after.length, 1, 'changed in place');
   assert.equal(after[0]!.id, first!.id);
 

@@ -1,3 +1,4 @@
+import { collect } from '../../src/store/response-store.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,7 +87,7 @@ test('an imported XLSForm runs on Telegram: group heading, hint, note, number an
   // Only the towns of the chosen region were offered.
   const townMessage = r.messages.find((m) => m.text.includes('Quelle ville'))!;
   assert.ok(townMessage.text.includes('Nice') && !townMessage.text.includes('Lille'));
-  const [stored] = await h.stores.responses.list({ flowId: 'market' });
+  const [stored] = await collect(h.stores.responses.scan({ flowId: 'market' }));
   assert.equal(stored?.status, 'complete');
   assert.equal(stored?.flowVersion, 2);
   assert.deepEqual(
@@ -112,7 +113,7 @@ test('an imported XLSForm runs on Discord the same way, with the same answers st
     ['done', choose('OK')],
   ]);
   assert.ok(r.lastText().length > 0);
-  const [stored] = await h.stores.responses.list({ flowId: 'market' });
+  const [stored] = await collect(h.stores.responses.scan({ flowId: 'market' }));
   assert.equal(stored?.status, 'complete');
   assert.deepEqual(
     Object.fromEntries(

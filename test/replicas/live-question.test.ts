@@ -1,3 +1,4 @@
+import { collect } from '../../src/store/response-store.ts';
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Update } from 'telegraf/types';
@@ -106,7 +107,7 @@ const TIMES = [1, 2, 5] as const;
 
 /** The stored responses of the respondents are the plan's answers, one each. */
 async function checkStored(h: Harness, respondents: { id: number; n: number }[]): Promise<void> {
-  const all = await h.stores.responses.list();
+  const all = await collect(h.stores.responses.scan());
   for (const { id, n } of respondents) {
     const mine = all.filter((x) => x.respondent === pseudonym(SALT, 'telegram', String(id)));
     assert.equal(mine.length, 1, `respondent ${id}: one response`);

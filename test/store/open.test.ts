@@ -31,7 +31,7 @@ test('with no server configured, the embedded stores are used and start-up says 
   assert.ok(stores.responses instanceof FileResponseStore);
   assert.equal(
     stores.description,
-    `sessions in memory, responses, contacts, invitations and staff data in ${cfg.DATA_DIR} (embedded: REDIS_URL and MONGODB_URI are not set)`,
+    `sessions in memory, responses, contacts, invitations, codings and staff data in ${cfg.DATA_DIR} (embedded: REDIS_URL and MONGODB_URI are not set)`,
   );
 });
 
@@ -81,7 +81,7 @@ test('servers down at start-up: one log line each naming the server (no password
   assert.ok(Date.now() - started < 5000, 'start-up does not wait for the servers');
   assert.equal(
     stores.description,
-    `sessions in Redis at redis://127.0.0.1:${redisPort}, responses, contacts, invitations and staff data in MongoDB at mongodb://127.0.0.1:${mongoPort}/survey_open`,
+    `sessions in Redis at redis://127.0.0.1:${redisPort}, responses, contacts, invitations, codings and staff data in MongoDB at mongodb://127.0.0.1:${mongoPort}/survey_open`,
   );
   await new Promise((r) => setTimeout(r, 1000));
   const errors = captured.lines.filter((l) => l.level >= 50);

@@ -6,6 +6,7 @@ import { flow, translator } from '../support/flow.ts';
 import { TelegramUser, type ApiCall } from '../support/telegram-api.ts';
 import { SALT, startHarness, type Harness } from './harness.ts';
 import { Respondent, buttonsOf, questionIdOf } from './respondent.ts';
+import { collect } from '../../src/store/response-store.ts';
 
 const tr = (lng: string) => translator.translatorFor(lng);
 const en = tr('en');
@@ -186,7 +187,7 @@ test('/delete_my_data asks first, then erases session, responses and contact det
   const r = new Respondent(h.api, 8205, 'en');
   const respondent = pseudonym(SALT, 'telegram', String(r.id));
   const mine = async () => ({
-    responses: (await h.stores.responses.list()).filter((x) => x.respondent === respondent).length,
+    responses: (await collect(h.stores.responses.scan())).filter((x) => x.respondent === respondent).length,
     contacts: (await h.stores.contacts.list()).filter((x) => x.respondent === respondent).length,
   });
   await r.send('/start');

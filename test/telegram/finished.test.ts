@@ -1,3 +1,4 @@
+import { collect } from '../../src/store/response-store.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pseudonym } from '../../src/log.ts';
@@ -29,7 +30,9 @@ async function finish(r: Respondent): Promise<void> {
 }
 
 const mine = async (h: Harness, r: Respondent) =>
-  (await h.stores.responses.list()).filter((x) => x.respondent === pseudonym(SALT, 'telegram', String(r.id)));
+  (await collect(h.stores.responses.scan())).filter(
+    (x) => x.respondent === pseudonym(SALT, 'telegram', String(r.id)),
+  );
 
 const OFFER = [es({ key: 'common:completed.see' }), es({ key: 'common:completed.delete' })];
 

@@ -1,3 +1,4 @@
+import { collect } from '../../src/store/response-store.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -147,7 +148,7 @@ test('a second piped run by the same user is told the survey is complete, and no
     const shown = JSON.parse(second.stdout.slice(from, second.stdout.indexOf('\n}\n', from) + 2));
     assert.equal(shown.id, JSON.parse(first.stdout.slice(first.stdout.indexOf('{\n'))).id);
     const store = new FileResponseStore(dir);
-    assert.equal((await store.list()).length, 1);
+    assert.equal((await collect(store.scan())).length, 1);
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
