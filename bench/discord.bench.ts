@@ -6,6 +6,7 @@ import { Translator } from '../src/i18n/translator.ts';
 import { silentLogger } from '../src/log.ts';
 import type { BenchPlan, BenchResult } from './discord-respondents.ts';
 import { benchService } from './bench-service.ts';
+import { collect } from '../src/store/response-store.ts';
 
 /**
  * Interactions per second and latency through the real discord.js stack: each press or select is
@@ -56,7 +57,7 @@ export async function run(): Promise<void> {
   };
   const busy = await measure(SATURATED);
   const light = await measure(LIGHT);
-  const completed = (await stores.responses.list({ channel: 'discord' })).length;
+  const completed = (await collect(stores.responses.scan({ channel: 'discord' }))).length;
   console.log(
     `discord: ${busy.interactions.toLocaleString('en')} interactions from ${SATURATED.respondents} concurrent respondents in ${busy.seconds.toFixed(2)} s, ` +
       `${completed} surveys completed in all; ${description}`,

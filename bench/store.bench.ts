@@ -47,6 +47,12 @@ class MemoryRecords<T extends { id: string }> {
   async list() {
     return [...this.records.values()];
   }
+  async *scan() {
+    yield* this.records.values();
+  }
+  async *scanHeads() {
+    yield* this.records.values();
+  }
   async deleteByRespondent() {
     return 0;
   }

@@ -14,6 +14,7 @@ import { TelegramApiStandIn, TelegramUser } from '../test/support/telegram-api.t
 import { percentile } from './measure.ts';
 import { benchService } from './bench-service.ts';
 import { machineSeconds } from './loadtest-processes.ts';
+import { collect } from '../src/store/response-store.ts';
 
 /**
  * Updates per second and latency through the real telegraf stack: `bot.handleUpdate` runs the
@@ -187,7 +188,7 @@ export async function run(): Promise<void> {
   // And at half of what this machine sustains, where latency is the work itself, not queueing.
   const halfRate = Math.max(100, Math.round(saturated.rate / 2));
   const relaxed = await phase(40, (1000 * RESPONDENTS) / halfRate);
-  const completed = (await stores.responses.list({ channel: 'telegram' })).length;
+  const completed = (await collect(stores.responses.scan({ channel: 'telegram' }))).length;
 
   await channel.stop();
   worker.postMessage('close');

@@ -110,17 +110,22 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
-    const responses = await app.stores.responses.list({ flowId: app.flow.id });
-    if (args.includes('--json')) console.log(JSON.stringify(responses, null, 2));
-    else {
-      for (const r of responses) {
+    // Streamed: one line (or document) at a time, however many responses there are.
+    const json = args.includes('--json');
+    let count = 0;
+    if (json) process.stdout.write('[');
+    for await (const r of app.stores.responses.scan({ flowId: app.flow.id })) {
+      if (json) process.stdout.write(`${count ? ',' : ''}\n${JSON.stringify(r, null, 2)}`);
+      else {
         const answered = Object.values(r.answers).filter((a) => a.status === 'answered').length;
         console.log(
           `${r.id}  ${r.status.padEnd(8)} ${r.channel.padEnd(9)} ${r.locale}  ${r.startedAt.toISOString()}  ${answered} answered`,
         );
       }
-      console.log(`${responses.length} response(s) in ${app.stores.description}`);
+      count++;
     }
+    if (json) console.log(count ? '\n]' : ']');
+    else console.log(`${count} response(s) in ${app.stores.description}`);
     return 0;
   } finally {
     await app.close();

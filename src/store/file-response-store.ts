@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
 import {
+  byStart,
   matches,
+  type ResponseHead,
   type ContactRecord,
   type ContactStore,
   type ResponseFilter,
@@ -9,13 +11,18 @@ import {
   type ResponseStore,
 } from './response-store.ts';
 
-/** Finished and partial responses in `<dataDir>/responses.jsonl`: the embedded default. */
+/**
+ * Finished and partial responses in `<dataDir>/responses.jsonl`: the embedded default. Memory
+ * holds each response's head (who, which flow, status, times); answers are read from the file.
+ */
 export class FileResponseStore implements ResponseStore {
-  private readonly file: JsonlFile<ResponseRecord>;
+  private readonly file: JsonlFile<ResponseRecord, ResponseHead>;
 
   constructor(dataDir: string) {
-    this.file = new JsonlFile(join(dataDir, 'responses.jsonl'), (raw) =>
-      reviveDates(raw, ['startedAt', 'updatedAt', 'finishedAt']),
+    this.file = new JsonlFile(
+      join(dataDir, 'responses.jsonl'),
+      (raw) => reviveDates(raw, ['startedAt', 'updatedAt', 'finishedAt']),
+      headOf,
     );
   }
 
@@ -25,16 +32,20 @@ export class FileResponseStore implements ResponseStore {
   }
 
   async get(id: string): Promise<ResponseRecord | null> {
-    const found = this.file.get(id);
-    return found ? structuredClone(found) : null;
+    if (typeof id !== 'string') return null;
+    return (await this.file.read(id)) ?? null;
   }
 
-  async list(filter?: ResponseFilter): Promise<ResponseRecord[]> {
-    return this.file
+  scan(filter?: ResponseFilter): AsyncIterable<ResponseRecord> {
+    return this.file.scan((head) => matches(head, filter), byStart);
+  }
+
+  async *scanHeads(filter?: ResponseFilter): AsyncIterable<ResponseHead> {
+    const heads = this.file
       .values()
-      .filter((r) => matches(r, filter))
-      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
-      .map((r) => structuredClone(r));
+      .filter((h) => matches(h, filter))
+      .sort(byStart);
+    for (const head of heads) yield { ...head };
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {
@@ -46,6 +57,20 @@ export class FileResponseStore implements ResponseStore {
   async close(): Promise<void> {
     await this.file.close();
   }
+}
+
+function headOf(r: ResponseRecord): ResponseHead {
+  return {
+    id: r.id,
+    flowId: r.flowId,
+    flowVersion: r.flowVersion,
+    status: r.status,
+    channel: r.channel,
+    ...(r.invitation !== undefined ? { invitation: r.invitation } : {}),
+    respondent: r.respondent,
+    startedAt: r.startedAt,
+    updatedAt: r.updatedAt,
+  };
 }
 
 /** Contact details in `<dataDir>/contacts.jsonl`, apart from the responses. */

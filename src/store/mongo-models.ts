@@ -1,4 +1,6 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type InferRawDocType, type Model } from 'mongoose';
+import type { Invitation } from './invitation-store.ts';
+import type { ContactRecord, ResponseRecord } from './response-store.ts';
 
 /**
  * The MongoDB collections, as mongoose schemas. Ids are ours (the session id, the invitation
@@ -15,43 +17,34 @@ const options = {
   bufferCommands: false,
 } as const;
 
-export interface ResponseDoc {
-  _id: string;
-  flowId: string;
-  flowVersion: number;
-  locale: string;
-  channel: string;
-  respondent: string;
-  invitation?: string;
-  status: 'complete' | 'partial';
-  answers: Record<string, unknown>;
-  durations: Record<string, number>;
-  startedAt: Date;
-  updatedAt: Date;
-  finishedAt?: Date;
-  contactId?: string;
-}
+/** A schema's fields for a record type: `_id` for its id, and every other field declared. */
+type DocFields<R, Id extends keyof R = never> = { _id: unknown } & { [K in Exclude<keyof R, Id>]-?: unknown };
 
-const responseSchema = new Schema<ResponseDoc>(
-  {
-    _id: { type: String, required: true },
-    flowId: { type: String, required: true },
-    flowVersion: { type: Number, required: true },
-    locale: { type: String, required: true },
-    channel: { type: String, required: true },
-    respondent: { type: String, required: true },
-    invitation: String,
-    status: { type: String, enum: ['complete', 'partial'], required: true },
-    // Answers by question id: { status: 'answered', value } or { status: 'declined' }.
-    answers: { type: Schema.Types.Mixed, required: true },
-    durations: { type: Schema.Types.Mixed, required: true },
-    startedAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    finishedAt: Date,
-    contactId: String,
-  },
-  { ...options, collection: 'responses' },
-);
+/**
+ * The documents' types come from these field lists (`InferRawDocType`), and each list must name
+ * every field of its record (`satisfies DocFields<...>`, checked at compile time): the schemas are
+ * strict, so a record field missing here would make every write throw.
+ */
+const responseFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  flowVersion: { type: Number, required: true },
+  locale: { type: String, required: true },
+  channel: { type: String, required: true },
+  respondent: { type: String, required: true },
+  invitation: String,
+  status: { type: String, enum: ['complete', 'partial'] as const, required: true },
+  // Answers by question id: { status: 'answered', value } or { status: 'declined' }.
+  answers: { type: Schema.Types.Mixed, required: true },
+  durations: { type: Schema.Types.Mixed, required: true },
+  startedAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  finishedAt: Date,
+  contactId: String,
+} as const satisfies DocFields<ResponseRecord, 'id'>;
+export type ResponseDoc = InferRawDocType<typeof responseFields>;
+
+const responseSchema = new Schema(responseFields, { ...options, collection: 'responses' });
 // The queries staff make: one flow's complete (or partial) responses in order, everything of one
 // respondent (erasure), the responses of an invitation or campaign, what finished recently.
 responseSchema.index({ flowId: 1, status: 1, startedAt: 1 });
@@ -59,64 +52,39 @@ responseSchema.index({ respondent: 1 });
 responseSchema.index({ invitation: 1, flowId: 1 });
 responseSchema.index({ finishedAt: 1 });
 
-export interface ContactDoc {
-  _id: string;
-  flowId: string;
-  respondent: string;
-  channel: string;
-  chat?: string;
-  name: string;
-  email?: string;
-  viaChat: boolean;
-  language: string;
-  createdAt: Date;
-}
+const contactFields = {
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  respondent: { type: String, required: true },
+  channel: { type: String, required: true },
+  chat: String,
+  name: { type: String, required: true },
+  email: String,
+  viaChat: { type: Boolean, required: true },
+  language: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+} as const satisfies DocFields<ContactRecord, 'id'>;
+export type ContactDoc = InferRawDocType<typeof contactFields>;
 
-const contactSchema = new Schema<ContactDoc>(
-  {
-    _id: { type: String, required: true },
-    flowId: { type: String, required: true },
-    respondent: { type: String, required: true },
-    channel: { type: String, required: true },
-    chat: String,
-    name: { type: String, required: true },
-    email: String,
-    viaChat: { type: Boolean, required: true },
-    language: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-  },
-  { ...options, collection: 'contacts' },
-);
+const contactSchema = new Schema(contactFields, { ...options, collection: 'contacts' });
 contactSchema.index({ respondent: 1 });
 contactSchema.index({ flowId: 1, createdAt: 1 });
 
-export interface InvitationDoc {
-  _id: string;
-  campaign: string;
-  coordinator?: string;
-  region?: string;
-  maxUses: number | null;
+const invitationFields = {
+  _id: { type: String, required: true },
+  campaign: { type: String, required: true },
+  coordinator: String,
+  region: String,
+  maxUses: { type: Number, default: null },
   /** Uses counted before the invitation was stored here; later ones are `invitation_uses` documents. */
-  uses: number;
-  revoked: boolean;
-  expiresAt?: Date;
-  createdAt: Date;
-}
+  uses: { type: Number, required: true },
+  revoked: { type: Boolean, required: true },
+  expiresAt: Date,
+  createdAt: { type: Date, required: true },
+} as const satisfies DocFields<Invitation, 'token'>;
+export type InvitationDoc = InferRawDocType<typeof invitationFields>;
 
-const invitationSchema = new Schema<InvitationDoc>(
-  {
-    _id: { type: String, required: true },
-    campaign: { type: String, required: true },
-    coordinator: String,
-    region: String,
-    maxUses: { type: Number, default: null },
-    uses: { type: Number, required: true },
-    revoked: { type: Boolean, required: true },
-    expiresAt: Date,
-    createdAt: { type: Date, required: true },
-  },
-  { ...options, collection: 'invitations' },
-);
+const invitationSchema = new Schema(invitationFields, { ...options, collection: 'invitations' });
 invitationSchema.index({ campaign: 1, createdAt: 1 });
 invitationSchema.index({ coordinator: 1 });
 
@@ -125,20 +93,14 @@ invitationSchema.index({ coordinator: 1 });
  * taking one is an insert that the unique `_id` lets succeed once, which is atomic on MongoDB and
  * on FerretDB alike (FerretDB 1.x does not run conditional updates atomically).
  */
-export interface InvitationUseDoc {
-  _id: string;
-  token: string;
-  at: Date;
-}
+const invitationUseFields = {
+  _id: { type: String, required: true },
+  token: { type: String, required: true },
+  at: { type: Date, required: true },
+} as const;
+export type InvitationUseDoc = InferRawDocType<typeof invitationUseFields>;
 
-const invitationUseSchema = new Schema<InvitationUseDoc>(
-  {
-    _id: { type: String, required: true },
-    token: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  { ...options, collection: 'invitation_uses' },
-);
+const invitationUseSchema = new Schema(invitationUseFields, { ...options, collection: 'invitation_uses' });
 invitationUseSchema.index({ token: 1 });
 
 export interface Models {

@@ -1,14 +1,42 @@
 import type { Connection } from 'mongoose';
-import { fromDoc, isDuplicateKey, modelsOf, type Models } from './mongo-models.ts';
+import { fromDoc, isDuplicateKey, modelsOf, type Models, type ResponseDoc } from './mongo-models.ts';
 import type {
   ContactRecord,
   ContactStore,
   ResponseFilter,
+  ResponseHead,
   ResponseRecord,
   ResponseStore,
 } from './response-store.ts';
 
 const FILTER_FIELDS = ['flowId', 'status', 'channel', 'invitation'] as const;
+/** Documents per round trip of a scan: about 2 MB of responses, few enough trips for 100,000. */
+const BATCH = 1000;
+const HEAD_FIELDS = Object.fromEntries(
+  (
+    [
+      'flowId',
+      'flowVersion',
+      'status',
+      'channel',
+      'invitation',
+      'respondent',
+      'startedAt',
+      'updatedAt',
+    ] as const
+  ).map((f) => [f, 1]),
+);
+
+/** Only known fields with string values make the query; anything else is not a filter we offer. */
+function queryOf(filter: ResponseFilter): Record<string, string> | null {
+  const query: Record<string, string> = {};
+  for (const field of FILTER_FIELDS) {
+    const value: unknown = filter[field];
+    if (typeof value === 'string') query[field] = value;
+    else if (value !== undefined) return null;
+  }
+  return query;
+}
 
 /**
  * Responses in MongoDB, one document per session holding the whole respondent. Saving is
@@ -45,16 +73,26 @@ export class MongoResponseStore implements ResponseStore {
     return doc ? fromDoc<ResponseRecord>(doc) : null;
   }
 
-  async list(filter: ResponseFilter = {}): Promise<ResponseRecord[]> {
-    // Only known fields with string values make the query; anything else is not a filter we offer.
-    const query: Record<string, string> = {};
-    for (const field of FILTER_FIELDS) {
-      const value: unknown = filter[field];
-      if (typeof value === 'string') query[field] = value;
-      else if (value !== undefined) return [];
-    }
-    const docs = await this.models.responses.find(query).sort({ startedAt: 1, _id: 1 }).lean();
-    return docs.map((doc) => fromDoc<ResponseRecord>(doc));
+  async *scan(filter: ResponseFilter = {}): AsyncIterable<ResponseRecord> {
+    const query = queryOf(filter);
+    if (!query) return;
+    const cursor = this.models.responses
+      .find(query)
+      .sort({ startedAt: 1, _id: 1 })
+      .lean<ResponseDoc[]>()
+      .cursor({ batchSize: BATCH });
+    for await (const doc of cursor) yield fromDoc<ResponseRecord>(doc as ResponseDoc);
+  }
+
+  async *scanHeads(filter: ResponseFilter = {}): AsyncIterable<ResponseHead> {
+    const query = queryOf(filter);
+    if (!query) return;
+    const cursor = this.models.responses
+      .find(query, HEAD_FIELDS)
+      .sort({ startedAt: 1, _id: 1 })
+      .lean<ResponseDoc[]>()
+      .cursor({ batchSize: BATCH });
+    for await (const doc of cursor) yield fromDoc<ResponseHead>(doc as ResponseDoc);
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {

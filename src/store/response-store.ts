@@ -31,11 +31,31 @@ export interface ResponseFilter {
   invitation?: string;
 }
 
+/** What decides which of a respondent's responses counts, without the answers. */
+export type ResponseHead = Pick<
+  ResponseRecord,
+  | 'id'
+  | 'flowId'
+  | 'flowVersion'
+  | 'status'
+  | 'channel'
+  | 'invitation'
+  | 'respondent'
+  | 'startedAt'
+  | 'updatedAt'
+>;
+
 export interface ResponseStore {
   /** Inserts or replaces by id; a partial record never replaces a complete one. */
   save(record: ResponseRecord): Promise<void>;
   get(id: string): Promise<ResponseRecord | null>;
-  list(filter?: ResponseFilter): Promise<ResponseRecord[]>;
+  /**
+   * The matching responses in order of start (then id), read one at a time from a database
+   * cursor or the file, so a report over 100,000 responses holds one response, not all of them.
+   */
+  scan(filter?: ResponseFilter): AsyncIterable<ResponseRecord>;
+  /** The same responses' heads: cheap enough to pick one response per respondent first. */
+  scanHeads(filter?: ResponseFilter): AsyncIterable<ResponseHead>;
   deleteByRespondent(respondent: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -65,8 +85,26 @@ export interface ContactStore {
 }
 
 /** Whether a record matches a filter; shared by the embedded stores. */
-export function matches(record: ResponseRecord, filter: ResponseFilter = {}): boolean {
+export function matches(
+  record: Pick<ResponseRecord, keyof ResponseFilter>,
+  filter: ResponseFilter = {},
+): boolean {
   return (Object.keys(filter) as (keyof ResponseFilter)[]).every(
     (k) => filter[k] === undefined || record[k] === filter[k],
   );
+}
+
+/** The order `scan` yields in: by start, then id. */
+export function byStart(
+  a: Pick<ResponseRecord, 'startedAt' | 'id'>,
+  b: Pick<ResponseRecord, 'startedAt' | 'id'>,
+): number {
+  return a.startedAt.getTime() - b.startedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Everything an iterable yields, for the few callers that want a small result whole. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }

@@ -7,7 +7,7 @@ import { ConversationService } from '../../src/conversation/service.ts';
 import { startSweeper } from '../../src/conversation/sweeper.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
-import type { ResponseStore } from '../../src/store/response-store.ts';
+import { collect, type ResponseStore } from '../../src/store/response-store.ts';
 import { flow } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
 import { answerUntil, at } from './autopilot.ts';
@@ -23,7 +23,8 @@ function setup(t: TestContext) {
       return files.save(r);
     },
     get: (id) => files.get(id),
-    list: (f) => files.list(f),
+    scan: (f) => files.scan(f),
+    scanHeads: (f) => files.scanHeads(f),
     deleteByRespondent: (r) => files.deleteByRespondent(r),
     close: () => files.close(),
   };
@@ -65,7 +66,7 @@ test('the sweeper archives abandoned sessions periodically, and stops when told'
   const sweeper = startSweeper(s.service, { intervalMs: 20, log: s.log });
   // The sweep's log line comes once its writes are done (a stored record shows in list() at once).
   await eventually('archived', async () => s.lines.some((l) => l.msg === 'sweep saved idle sessions'));
-  const [archived] = await s.files.list({ status: 'partial' });
+  const [archived] = await collect(s.files.scan({ status: 'partial' }));
   assert.ok(archived, 'archived without anyone asking');
   assert.deepEqual(Object.keys(archived.answers), ['language', 'consent', 'q1', 'q2', 'q2a']);
   assert.ok(s.lines.some((l) => l.msg === 'sweep saved idle sessions'));
@@ -74,7 +75,7 @@ test('the sweeper archives abandoned sessions periodically, and stops when told'
   await answerUntil(s.respondent('b'), at('q2'));
   s.pass(2 * 3600_000);
   await sleep(100);
-  assert.equal((await s.files.list({ status: 'partial' })).length, 1, 'no sweep after stop');
+  assert.equal((await collect(s.files.scan({ status: 'partial' }))).length, 1, 'no sweep after stop');
 });
 
 test('a failing sweep is logged and the next one saves what it could not', async (t) => {
@@ -87,11 +88,11 @@ test('a failing sweep is logged and the next one saves what it could not', async
   await eventually('a failure logged', () =>
     s.lines.some((l) => l.level === 50 && l.msg.startsWith('sweep failed')),
   );
-  assert.equal((await s.files.list()).length, 0);
+  assert.equal((await collect(s.files.scan())).length, 0);
   s.fail(false);
   await eventually(
     'saved by a later run',
-    async () => (await s.files.list({ status: 'partial' })).length === 1,
+    async () => (await collect(s.files.scan({ status: 'partial' }))).length === 1,
   );
 });
 

@@ -7,7 +7,7 @@ import { ConversationService, type Turn } from '../../src/conversation/service.t
 import type { Input } from '../../src/engine/input.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
-import type { ResponseRecord, ResponseStore } from '../../src/store/response-store.ts';
+import { collect, type ResponseRecord, type ResponseStore } from '../../src/store/response-store.ts';
 import { sessionKey } from '../../src/store/session-store.ts';
 import { flow } from '../support/flow.ts';
 import { DEFAULT_ANSWERS } from '../support/interview.ts';
@@ -23,7 +23,8 @@ class FlakyResponses implements ResponseStore {
     return this.inner.save(record);
   }
   get = (id: string) => this.inner.get(id);
-  list = (...a: Parameters<ResponseStore['list']>) => this.inner.list(...a);
+  scan = (...a: Parameters<ResponseStore['scan']>) => this.inner.scan(...a);
+  scanHeads = (...a: Parameters<ResponseStore['scanHeads']>) => this.inner.scanHeads(...a);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
   close = () => this.inner.close();
 }
@@ -77,7 +78,7 @@ test('a complete interview stores one response, then removes the session', async
     const result = await answerAll(turn, {}, undefined);
     assert.equal(result.prompt?.kind, 'completed');
     assert.deepEqual(result.notices, [{ key: 'common:end.completed' }]);
-    const stored = await responses.list();
+    const stored = await collect(responses.scan());
     assert.equal(stored.length, 1);
     assert.equal(stored[0]!.status, 'complete');
     assert.equal(stored[0]!.channel, 'test');
@@ -101,7 +102,7 @@ test('contact details go to the contact store, not into the response', async () 
       'q17.method': { type: 'choose', option: 'chat' },
       'q17.language': { type: 'choose', option: 'ar' },
     });
-    const [response] = await responses.list();
+    const [response] = await collect(responses.scan());
     assert.deepEqual(response!.answers.q17, { status: 'answered', value: { agreed: 'yes' } });
     assert.ok(!JSON.stringify(response).includes('Amina'));
     const contact = await contacts.get(response!.contactId!);
@@ -130,7 +131,7 @@ test('when the response store is down, the respondent is told the answers are ke
     responses.down = false;
     const back = await turn({ type: 'start' });
     assert.deepEqual(back.notices, [{ key: 'common:end.completed' }]);
-    assert.equal((await responses.list()).length, 1);
+    assert.equal((await collect(responses.scan())).length, 1);
     assert.equal(await sessions.get(sessionKey(flow.id, 'test', 'u1')), null);
   } finally {
     cleanup();
@@ -145,7 +146,7 @@ test('a respondent who does not consent leaves nothing stored', async () => {
     const result = await turn({ type: 'choose', option: 'no' });
     assert.equal(result.prompt?.kind, 'withdrawn');
     assert.equal(await sessions.get(sessionKey(flow.id, 'test', 'u1')), null);
-    assert.deepEqual(await responses.list(), []);
+    assert.deepEqual(await collect(responses.scan()), []);
   } finally {
     cleanup();
   }
@@ -209,7 +210,7 @@ test('erase removes the session, the responses and the contact details of one us
     await turn({ type: 'start' }); // u1 starts a second time
     const erased = await service.erase('test', 'u1');
     assert.deepEqual(erased, { session: true, responses: 1, contacts: 1 });
-    assert.deepEqual(await responses.list(), []);
+    assert.deepEqual(await collect(responses.scan()), []);
     assert.deepEqual(await contacts.list(), []);
     assert.ok(
       (await service.turn({ channel: 'test', user: 'u2', input: { type: 'start' } })).session,
@@ -227,12 +228,12 @@ test('the sweep archives idle sessions as partial responses that a later complet
     advance(2 * 3600_000);
     assert.deepEqual(await service.sweep(), { archived: 1, completed: 0 });
     assert.deepEqual(await service.sweep(), { archived: 0, completed: 0 }, 'archived once');
-    const [partial] = await responses.list();
+    const [partial] = await collect(responses.scan());
     assert.equal(partial!.status, 'partial');
     assert.ok(partial!.answers.q4);
     const result = await answerAll(turn);
     assert.equal(result.prompt?.kind, 'completed');
-    const all = await responses.list();
+    const all = await collect(responses.scan());
     assert.equal(all.length, 1, 'the same record, now complete');
     assert.equal(all[0]!.status, 'complete');
   } finally {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { TelegramChannel } from '../../src/channels/telegram/channel.ts';
 import type { Input } from '../../src/engine/input.ts';
 import { silentLogger } from '../../src/log.ts';
-import type { ResponseRecord } from '../../src/store/response-store.ts';
+import { collect, type ResponseRecord } from '../../src/store/response-store.ts';
 import { harnessOn, STORE_KINDS } from '../support/discord-harness.ts';
 import { memberWithPartners, nonMemberWithoutPartners } from '../support/discord-personas.ts';
 import { playOnDiscord, type Script } from '../support/discord-script.ts';
@@ -83,8 +83,8 @@ for (const kind of STORE_KINDS) {
       await onTelegram.send('/start');
       await onTelegram.takeSurvey(telegramPlan(script));
 
-      const [discord] = await h.stores.responses.list({ channel: 'discord' });
-      const [other] = await h.stores.responses.list({ channel: 'telegram' });
+      const [discord] = await collect(h.stores.responses.scan({ channel: 'discord' }));
+      const [other] = await collect(h.stores.responses.scan({ channel: 'telegram' }));
       assert.ok(discord && other, 'both responses stored');
       assert.deepEqual(Object.keys(discord).sort(), Object.keys(other).sort());
       assert.deepEqual(portable(discord), portable(other));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ResponseRecord } from '../../src/store/response-store.ts';
+import { collect, type ResponseRecord } from '../../src/store/response-store.ts';
 import { components } from '../support/discord-user.ts';
 import { harnessOn, startHarness, STORE_KINDS } from '../support/discord-harness.ts';
 import { memberWithPartners, nonMemberWithoutPartners, type Lng } from '../support/discord-personas.ts';
@@ -70,7 +70,7 @@ for (const storeKind of STORE_KINDS)
           [],
         );
 
-        const [discord, ...more] = await h.stores.responses.list({ channel: 'discord' });
+        const [discord, ...more] = await collect(h.stores.responses.scan({ channel: 'discord' }));
         assert.ok(discord);
         assert.equal(more.length, 0);
         assert.equal(discord.locale, lng);
@@ -78,7 +78,7 @@ for (const storeKind of STORE_KINDS)
 
         // The same answers given through another channel are stored alike: only the channel differs.
         await playElsewhere(h.service, 'telegram', '4242', script, CLIENT_LOCALE[lng]);
-        const [other] = await h.stores.responses.list({ channel: 'telegram' });
+        const [other] = await collect(h.stores.responses.scan({ channel: 'telegram' }));
         assert.ok(other);
         assert.deepEqual(Object.keys(discord).sort(), Object.keys(other).sort());
         assert.deepEqual(portable(discord), portable(other));

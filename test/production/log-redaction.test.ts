@@ -74,7 +74,8 @@ test("a turn's lines go to the logger it brings, also the retry that saves its r
   let failures = 2;
   const responses: ResponseStore = {
     get: (id) => saved.get(id),
-    list: (f) => saved.list(f),
+    scan: (f) => saved.scan(f),
+    scanHeads: (f) => saved.scanHeads(f),
     deleteByRespondent: (r) => saved.deleteByRespondent(r),
     close: () => saved.close(),
     save: (record) => (failures-- > 0 ? Promise.reject(new Error('store down')) : saved.save(record)),

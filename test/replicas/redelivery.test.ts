@@ -10,6 +10,7 @@ import { FileContactStore, FileResponseStore } from '../../src/store/file-respon
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { isCorrupt, sessionKey, type SessionStore } from '../../src/store/session-store.ts';
 import { redisFor } from '../support/stores.ts';
+import { collect } from '../../src/store/response-store.ts';
 
 /**
  * A platform delivers an update again when the first delivery was not acknowledged: the replica
@@ -87,7 +88,7 @@ async function checkRedelivery(t: TestContext, stores: SessionStore[]) {
 
   const last = await b!.turn(turn('5', text('last answer')));
   assert.equal(last.prompt?.kind, 'completed');
-  const saved = await responses.list();
+  const saved = await collect(responses.scan());
   assert.equal(saved.length, 1, 'one response');
   assert.deepEqual(
     Object.fromEntries(Object.entries(saved[0]!.answers).map(([k, v]) => [k, 'value' in v ? v.value : v])),
@@ -131,6 +132,6 @@ test('the last answer delivered to two replicas at once: one response, and no ne
   const results = await Promise.all([a!.turn(turn('5', text('four'))), b!.turn(turn('5', text('four')))]);
   assert.ok(results.some((x) => x.prompt?.kind === 'completed' && !x.replayed));
   for (const x of results) assert.notEqual(x.prompt?.kind === 'question' && x.prompt.question, 'q1');
-  assert.equal((await responses.list()).length, 1);
+  assert.equal((await collect(responses.scan())).length, 1);
   assert.equal(await stores[0]!.get(sessionKey(flow.id, 'test', 'u')), null, 'no session left behind');
 });

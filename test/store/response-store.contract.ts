@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import type {
-  ContactRecord,
-  ContactStore,
-  ResponseFilter,
-  ResponseRecord,
-  ResponseStore,
+import {
+  collect,
+  type ContactRecord,
+  type ContactStore,
+  type ResponseFilter,
+  type ResponseRecord,
+  type ResponseStore,
 } from '../../src/store/response-store.ts';
 
 export type OpenResponseStores = (
@@ -89,14 +90,14 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       await s.responses.save(response());
       await s.responses.save(response({ locale: 'fr' }));
       await s.responses.save(response({ locale: 'fr' }));
-      assert.deepEqual(await s.responses.list(), [response({ locale: 'fr' })]);
+      assert.deepEqual(await collect(s.responses.scan()), [response({ locale: 'fr' })]);
     });
 
     test('many completions of one session at once still make one record', async (t) => {
       const s = await open(t);
       if (!s) return;
       await Promise.all(Array.from({ length: 10 }, () => s.responses.save(response())));
-      assert.equal((await s.responses.list()).length, 1);
+      assert.equal((await collect(s.responses.scan())).length, 1);
     });
 
     test('a partial response never replaces a complete one; a complete one replaces a partial', async (t) => {
@@ -109,10 +110,10 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       await s.responses.save(partial);
       await s.responses.save(response());
       await s.responses.save(partial);
-      assert.deepEqual(await s.responses.list(), [response()]);
+      assert.deepEqual(await collect(s.responses.scan()), [response()]);
     });
 
-    test('list filters by flow, status, channel and invitation, in order of start', async (t) => {
+    test('scan filters by flow, status, channel and invitation, in order of start', async (t) => {
       const s = await open(t);
       if (!s) return;
       const at = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
@@ -123,7 +124,8 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
         response({ id: 'd', startedAt: at(4), flowId: 'other', invitation: 'X-1' }),
       ];
       for (const r of records) await s.responses.save(r);
-      const ids = async (filter?: ResponseFilter) => (await s.responses.list(filter)).map((r) => r.id);
+      const ids = async (filter?: ResponseFilter) =>
+        (await collect(s.responses.scan(filter))).map((r) => r.id);
       assert.deepEqual(await ids(), ['a', 'b', 'c', 'd']);
       assert.deepEqual(await ids({ flowId: 'advocacy' }), ['a', 'b', 'c']);
       assert.deepEqual(await ids({ flowId: 'advocacy', status: 'complete' }), ['a', 'c']);
@@ -133,13 +135,99 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       assert.deepEqual(await ids({ invitation: 'nope' }), []);
     });
 
+    test('scanHeads gives each scanned response without its answers, in the same order', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const at = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
+      await s.responses.save(response({ id: 'b', startedAt: at(1) }));
+      await s.responses.save(bareResponse({ id: 'a', startedAt: at(1), respondent: 'p-2' }));
+      await s.responses.save(response({ id: 'c', startedAt: at(0), status: 'partial' }));
+      const heads = await collect(s.responses.scanHeads());
+      const head = (r: ResponseRecord) => {
+        const { id, flowId, flowVersion, status, channel, invitation, respondent, startedAt, updatedAt } = r;
+        return {
+          id,
+          flowId,
+          flowVersion,
+          status,
+          channel,
+          ...(invitation ? { invitation } : {}),
+          respondent,
+          startedAt,
+          updatedAt,
+        };
+      };
+      assert.deepEqual(heads, (await collect(s.responses.scan())).map(head));
+      assert.deepEqual(
+        heads.map((h) => h.id),
+        ['c', 'a', 'b'],
+      );
+      assert.deepEqual(
+        (await collect(s.responses.scanHeads({ status: 'partial' }))).map((h) => h.id),
+        ['c', 'a'],
+      );
+    });
+
+    test('scan goes through more responses than one read holds, each once and whole', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const count = 1200;
+      const saved: ResponseRecord[] = [];
+      for (let i = 0; i < count; i++) {
+        saved.push(
+          response({
+            id: `r${String(i).padStart(5, '0')}`,
+            respondent: `p-${i}`,
+            startedAt: new Date(Date.UTC(2024, 0, 1) + (count - i) * 1000),
+            answers: { q11: { status: 'answered', value: `answer ${i} ${'é'.repeat(i % 40)}` } },
+          }),
+        );
+      }
+      for (let i = 0; i < count; i += 250)
+        await Promise.all(saved.slice(i, i + 250).map((r) => s.responses.save(r)));
+      let n = 0;
+      let last = -Infinity;
+      for await (const r of s.responses.scan({ flowId: 'advocacy' })) {
+        assert.ok(r.startedAt.getTime() > last, 'in order of start');
+        last = r.startedAt.getTime();
+        assert.deepEqual(r, saved[count - 1 - n]);
+        n++;
+      }
+      assert.equal(n, count);
+    });
+
+    test('a scan under way is not disturbed by saves and erasures; the next scan sees them', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const at = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
+      for (let m = 0; m < 5; m++)
+        await s.responses.save(response({ id: `r${m}`, respondent: `p-${m}`, startedAt: at(m) }));
+      const seen: string[] = [];
+      for await (const r of s.responses.scan()) {
+        seen.push(r.id);
+        if (r.id === 'r1') {
+          await s.responses.save(response({ id: 'r9', respondent: 'p-9', startedAt: at(9) }));
+          await s.responses.save(response({ id: 'r3', respondent: 'p-3', startedAt: at(3), locale: 'ru' }));
+          await s.responses.deleteByRespondent('p-0');
+        }
+      }
+      assert.deepEqual(seen.slice(0, 2), ['r0', 'r1']);
+      assert.ok(seen.includes('r2') && seen.includes('r4'));
+      const after = await collect(s.responses.scan());
+      assert.deepEqual(
+        after.map((r) => r.id),
+        ['r1', 'r2', 'r3', 'r4', 'r9'],
+      );
+      assert.equal(after[2]!.locale, 'ru');
+    });
+
     test('text that looks like a query operator is stored and matched as plain text', async (t) => {
       const s = await open(t);
       if (!s) return;
       await s.responses.save(response({ id: 'x', invitation: '$ne' }));
       await s.responses.save(response({ id: 'y', invitation: 'y' }));
       assert.deepEqual(
-        (await s.responses.list({ invitation: '$ne' })).map((r) => r.id),
+        (await collect(s.responses.scan({ invitation: '$ne' }))).map((r) => r.id),
         ['x'],
       );
       assert.equal((await s.responses.get('x'))!.answers.q11!.status, 'answered');
@@ -152,12 +240,12 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       await s.contacts.save(contact());
       const operator = { $ne: 'nobody' } as unknown as string;
       assert.equal(await s.responses.get(operator), null);
-      assert.deepEqual(await s.responses.list({ status: operator as never }), []);
-      assert.deepEqual(await s.responses.list({ flowId: { $regex: '.*' } as never }), []);
+      assert.deepEqual(await collect(s.responses.scan({ status: operator as never })), []);
+      assert.deepEqual(await collect(s.responses.scan({ flowId: { $regex: '.*' } as never })), []);
       assert.equal(await s.responses.deleteByRespondent(operator), 0);
       assert.equal(await s.contacts.deleteByRespondent(operator), 0);
       assert.equal(await s.contacts.get(operator), null);
-      assert.equal((await s.responses.list()).length, 1);
+      assert.equal((await collect(s.responses.scan())).length, 1);
       assert.equal((await s.contacts.list()).length, 1);
     });
 
@@ -169,7 +257,7 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       await s.responses.save(response({ id: 'c', respondent: 'p-2' }));
       assert.equal(await s.responses.deleteByRespondent('p-1'), 2);
       assert.deepEqual(
-        (await s.responses.list()).map((r) => r.id),
+        (await collect(s.responses.scan())).map((r) => r.id),
         ['c'],
       );
       assert.equal(await s.responses.deleteByRespondent('p-1'), 0);

@@ -5,6 +5,7 @@ import { pseudonym } from '../../src/log.ts';
 import { translator } from '../support/flow.ts';
 import { SALT, startHarness } from './harness.ts';
 import { Respondent, buttonsOf, type Step } from './respondent.ts';
+import { collect } from '../../src/store/response-store.ts';
 
 /** A whole interview through Telegram: what the respondent does and what must be stored. */
 interface Case {
@@ -226,7 +227,7 @@ for (const stores of ['servers', 'embedded'] as const) {
         assert.ok(q1, `q1 was asked in ${c.locale}`);
         assert.match(q1.text, /✅ /);
 
-        const stored = await h.stores.responses.list({ channel: 'telegram' });
+        const stored = await collect(h.stores.responses.scan({ channel: 'telegram' }));
         assert.equal(stored.length, 1);
         const response = stored[0]!;
         assert.equal(response.status, 'complete');

@@ -5,6 +5,7 @@ import { promptFor } from '../../src/engine/engine.ts';
 import { flow, translator } from '../support/flow.ts';
 import { SALT, startHarness } from './harness.ts';
 import { Respondent, questionIdOf } from './respondent.ts';
+import { collect } from '../../src/store/response-store.ts';
 
 const en = translator.translatorFor('en');
 
@@ -56,7 +57,7 @@ for (const mode of ['polling', 'webhook'] as const) {
     });
     assert.equal(asked[0], 'q7');
     assert.equal(r.last.text, en({ key: 'common:end.completed' }));
-    const [response] = await h.stores.responses.list();
+    const [response] = await collect(h.stores.responses.scan());
     assert.ok(response);
     assert.deepEqual(response.answers.q2a, { status: 'answered', value: { option: 'member' } });
     assert.deepEqual(response.answers.q6, {
