@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
 import {
   byStart,
+  headMatches,
   matches,
+  recordMatches,
+  type ResponsePage,
+  type ResponseQuery,
   type ResponseHead,
   type ContactRecord,
   type ContactStore,
@@ -46,6 +50,31 @@ export class FileResponseStore implements ResponseStore {
       .filter((h) => matches(h, filter))
       .sort(byStart);
     for (const head of heads) yield { ...head };
+  }
+
+  async page(query: ResponseQuery, window: { skip: number; limit: number }): Promise<ResponsePage> {
+    const newestFirst = (a: ResponseHead, b: ResponseHead) => byStart(b, a);
+    const end = window.skip + window.limit;
+    if (query.locale === undefined && !query.country) {
+      // Heads decide: only the page's records are read from the file.
+      const heads = this.file
+        .values()
+        .filter((h) => headMatches(h, query))
+        .sort(newestFirst);
+      const ids = new Set(heads.slice(window.skip, end).map((h) => h.id));
+      const records: ResponseRecord[] = [];
+      for await (const r of this.file.scan((h) => ids.has(h.id), newestFirst)) records.push(r);
+      return { records, total: heads.length };
+    }
+    // Language and country are in the records: read them in order, keeping only the page's.
+    const records: ResponseRecord[] = [];
+    let total = 0;
+    for await (const r of this.file.scan((h) => headMatches(h, query), newestFirst)) {
+      if (!recordMatches(r, query)) continue;
+      if (total >= window.skip && total < end) records.push(r);
+      total++;
+    }
+    return { records, total };
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {

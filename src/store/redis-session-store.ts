@@ -174,6 +174,11 @@ export class RedisSessionStore implements SessionStore {
     await this.redis.sessionArchive(this.prefix + key, this.index, String(version), key);
   }
 
+  /** The idle index holds every live session not archived (expired ones until a sweep meets them). */
+  async countActive(): Promise<number> {
+    return this.redis.zcard(this.index);
+  }
+
   async close(): Promise<void> {
     if (this.options.ownsClient) await closeRedis(this.redis);
   }

@@ -29,6 +29,25 @@ export interface ResponseFilter {
   status?: ResponseRecord['status'];
   channel?: string;
   invitation?: string;
+  /** Only responses saved after this time: what changed since a reader last looked. */
+  updatedAfter?: Date;
+}
+
+/** What the staff's table of responses filters by: a filter, and what only a record shows. */
+export interface ResponseQuery extends Omit<ResponseFilter, 'invitation' | 'updatedAfter'> {
+  locale?: string;
+  /** Responses from one of these invitations (a campaign's); empty: none match. */
+  invitations?: string[];
+  /** The answer to the flow's country question is one of these ISO codes; empty: none match. */
+  country?: { question: string; codes: string[] };
+  startedFrom?: Date;
+  startedBefore?: Date;
+}
+
+/** One page of a query's responses, newest start first, and how many match in all. */
+export interface ResponsePage {
+  records: ResponseRecord[];
+  total: number;
 }
 
 /** What decides which of a respondent's responses counts, without the answers. */
@@ -56,6 +75,11 @@ export interface ResponseStore {
   scan(filter?: ResponseFilter): AsyncIterable<ResponseRecord>;
   /** The same responses' heads: cheap enough to pick one response per respondent first. */
   scanHeads(filter?: ResponseFilter): AsyncIterable<ResponseHead>;
+  /**
+   * `limit` responses from the `skip`th on, newest start first (then id), read by an index and
+   * a skip/limit on the database rather than all of them: a table's page.
+   */
+  page(query: ResponseQuery, window: { skip: number; limit: number }): Promise<ResponsePage>;
   deleteByRespondent(respondent: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -84,14 +108,48 @@ export interface ContactStore {
   close(): Promise<void>;
 }
 
+const EQUAL_FIELDS = ['flowId', 'status', 'channel', 'invitation'] as const;
+
 /** Whether a record matches a filter; shared by the embedded stores. */
 export function matches(
-  record: Pick<ResponseRecord, keyof ResponseFilter>,
+  record: Pick<ResponseRecord, (typeof EQUAL_FIELDS)[number] | 'updatedAt'>,
   filter: ResponseFilter = {},
 ): boolean {
-  return (Object.keys(filter) as (keyof ResponseFilter)[]).every(
-    (k) => filter[k] === undefined || record[k] === filter[k],
-  );
+  if (filter.updatedAfter && !(record.updatedAt.getTime() > filter.updatedAfter.getTime())) return false;
+  return EQUAL_FIELDS.every((k) => filter[k] === undefined || record[k] === filter[k]);
+}
+
+/** Whether a record's head passes the parts of a query that heads hold. */
+export function headMatches(head: ResponseHead, query: ResponseQuery): boolean {
+  const { flowId, status, channel } = query;
+  if (!matches(head, { flowId, status, channel })) return false;
+  if (query.invitations && !(head.invitation !== undefined && query.invitations.includes(head.invitation)))
+    return false;
+  const started = head.startedAt.getTime();
+  if (query.startedFrom && started < query.startedFrom.getTime()) return false;
+  if (query.startedBefore && started >= query.startedBefore.getTime()) return false;
+  return true;
+}
+
+/** Whether a whole record passes a query. */
+export function recordMatches(record: ResponseRecord, query: ResponseQuery): boolean {
+  if (!headMatches(record, query)) return false;
+  if (query.locale !== undefined && record.locale !== query.locale) return false;
+  if (query.country) {
+    const code = countryCodeOf(record.answers[query.country.question]);
+    if (code === undefined || !query.country.codes.includes(code)) return false;
+  }
+  return true;
+}
+
+/** The ISO code of a country answer, stored as the code itself or as `{ code, region, ... }`. */
+export function countryCodeOf(answer: Answer | undefined): string | undefined {
+  if (answer?.status !== 'answered') return undefined;
+  const value = answer.value as unknown;
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string')
+    return (value as { code: string }).code;
+  return undefined;
 }
 
 /** The order `scan` yields in: by start, then id. */

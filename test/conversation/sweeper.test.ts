@@ -25,6 +25,7 @@ function setup(t: TestContext) {
     get: (id) => files.get(id),
     scan: (f) => files.scan(f),
     scanHeads: (f) => files.scanHeads(f),
+    page: (q, w) => files.page(q, w),
     deleteByRespondent: (r) => files.deleteByRespondent(r),
     close: () => files.close(),
   };

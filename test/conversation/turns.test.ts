@@ -25,6 +25,7 @@ class FlakyResponses implements ResponseStore {
   get = (id: string) => this.inner.get(id);
   scan = (...a: Parameters<ResponseStore['scan']>) => this.inner.scan(...a);
   scanHeads = (...a: Parameters<ResponseStore['scanHeads']>) => this.inner.scanHeads(...a);
+  page = (...a: Parameters<ResponseStore['page']>) => this.inner.page(...a);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
   close = () => this.inner.close();
 }

@@ -76,6 +76,7 @@ test("a turn's lines go to the logger it brings, also the retry that saves its r
     get: (id) => saved.get(id),
     scan: (f) => saved.scan(f),
     scanHeads: (f) => saved.scanHeads(f),
+    page: (q, w) => saved.page(q, w),
     deleteByRespondent: (r) => saved.deleteByRespondent(r),
     close: () => saved.close(),
     save: (record) => (failures-- > 0 ? Promise.reject(new Error('store down')) : saved.save(record)),
