@@ -15,12 +15,14 @@ import { serverName } from './store/server-name.ts';
 import { within } from './store/within.ts';
 import { createLogger } from './log.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
+import { serveDashboard } from './dashboard/serve.ts';
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
   validate [flow.yaml ...]  check flows and their texts in every language; exit 1 on any problem
   responses [--json]        list stored responses
-  staff <command>           manage staff (npm run staff -- help)`;
+  staff <command>           manage staff (npm run staff -- help)
+  dashboard                 serve the staff dashboard and print a sign-in link for a local admin`;
 
 /** Checks flows and locale files; prints every problem as "file: question: reason". */
 async function validate(files: string[]): Promise<number> {
@@ -97,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(STAFF_USAGE);
     return 0;
   }
-  if (command !== 'chat' && command !== 'responses' && command !== 'staff') {
+  if (!['chat', 'responses', 'staff', 'dashboard'].includes(command ?? '')) {
     console.error(USAGE);
     return command ? 2 : 0;
   }
@@ -110,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
+    if (command === 'dashboard') return await serveDashboard(app, (line) => console.log(line));
     // Streamed: one line (or document) at a time, however many responses there are.
     const json = args.includes('--json');
     let count = 0;

@@ -5,8 +5,31 @@ import { resources } from './support/flow.ts';
 
 /** Keys whose text is the same in every language by nature (names and codes), or a real word that happens to be spelled alike. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  '*': ['common:language.option', 'common:country.option', 'common:amount.currency_option'],
-  es: ['common:answer.no', 'common:summary.contact_no', 'advocacy:q9a.options.no'],
+  '*': [
+    'common:language.option',
+    'common:country.option',
+    'common:amount.currency_option',
+    // Platform names and the symbol of seconds.
+    'dashboard:channel.telegram',
+    'dashboard:channel.discord',
+    'dashboard:response.seconds_one',
+    'dashboard:response.seconds_other',
+  ],
+  es: [
+    'common:answer.no',
+    'common:summary.contact_no',
+    'advocacy:q9a.options.no',
+    'dashboard:channel.terminal',
+    'dashboard:response.via_chat',
+  ],
+  fr: [
+    'dashboard:channel.terminal',
+    'dashboard:filter.page',
+    'dashboard:responses.pages',
+    'dashboard:response.invitation',
+    'dashboard:response.question',
+    'dashboard:audit.action',
+  ],
 };
 
 const keysOf = (lng: string) => flattenTexts(resources, lng);
