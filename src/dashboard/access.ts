@@ -44,8 +44,10 @@ export const DASHBOARD_ROUTES = [
 
 export type RoutePath = (typeof DASHBOARD_ROUTES)[number]['path'];
 
+/** A route's access; HEAD is GET's (Fastify answers HEAD for every GET route). */
 export function accessOf(method: string, path: string): Access | undefined {
-  return DASHBOARD_ROUTES.find((r) => r.method === method && r.path === path)?.access;
+  const asked = method === 'HEAD' ? 'GET' : method;
+  return DASHBOARD_ROUTES.find((r) => r.method === asked && r.path === path)?.access;
 }
 
 /** Whether a member (null: nobody signed in) may use a route with this access. */

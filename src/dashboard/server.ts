@@ -138,6 +138,13 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
   });
 
   app.decorateRequest('staff', null);
+  // Fail closed: a route missing from the permission table would be served unchecked, so it stops start-up.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (!accessOf(method, route.url ?? route.path))
+        throw new Error(`dashboard route ${method} ${route.url} is not in the permission table`);
+    }
+  });
   app.addHook('onRequest', async (req, reply) => {
     const access = accessOf(req.method, req.routeOptions.url ?? '');
     if (!access) return; // not a route of ours: the not-found page

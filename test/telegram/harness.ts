@@ -7,7 +7,8 @@ import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/channel.ts';
-import { parseConfig } from '../../src/config.ts';
+import { parseConfig, type Config } from '../../src/config.ts';
+import { signInLinksFor } from '../dashboard/harness.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { Router } from '../../src/router/router.ts';
@@ -45,6 +46,8 @@ export interface TestStores {
   kind: 'servers' | 'embedded';
   /** The test's own MongoDB database, when on the servers. */
   mongoUri?: string;
+  /** The configuration the stores were opened with (data folder, Redis prefix...). */
+  config: Config;
   /** Opens the same stores again, as a restarted process would. */
   reopen(): Promise<Stores>;
   /** Removes the test's data (key prefix, database, folder); call once the stores are closed. */
@@ -77,6 +80,7 @@ export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): 
   return {
     stores,
     kind: servers ? 'servers' : 'embedded',
+    config,
     ...(servers ? { mongoUri: config.MONGODB_URI! } : {}),
     reopen: open,
     async dispose() {
@@ -100,6 +104,8 @@ async function removeServerData(redisUrl: string, prefix: string, mongoUri: stri
 export interface Harness {
   api: TelegramApiStandIn;
   stores: Stores;
+  /** The configuration the stores were opened with. */
+  config: Config;
   service: ConversationService;
   channel: TelegramChannel;
   /** The staff directory the bot checks staff commands against. */
@@ -121,6 +127,8 @@ export interface HarnessOptions {
   bulkIntervalMs?: number;
   /** Telegram user ids that are admins, as ADMIN_TELEGRAM_IDS would make them. */
   admins?: number[];
+  /** The dashboard's address: `/dashboard` answers with sign-in links to it. */
+  dashboardUrl?: string;
 }
 
 /**
@@ -162,7 +170,10 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
       ...(options.bulkIntervalMs !== undefined ? { bulkIntervalMs: options.bulkIntervalMs } : {}),
-      router: new Router(directory),
+      router: new Router(
+        directory,
+        options.dashboardUrl ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl) : undefined,
+      ),
     });
     return { service, channel, directory };
   };
@@ -181,6 +192,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     log,
     http,
     stores: opened.stores,
+    config: opened.config,
     storeKind: opened.kind,
     ...(opened.mongoUri ? { mongoUri: opened.mongoUri } : {}),
     ...make(opened.stores),
