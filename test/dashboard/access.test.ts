@@ -70,7 +70,10 @@ test('the README permission table lists every dashboard route, and each answers 
     }
     if (answer.status === 403) return '403';
     if (answer.status === 303 && answer.location === '/dashboard/signin') return 'sign-in';
-    assert.ok([200, 303].includes(answer.status), `${route.method} ${route.path} as ${who}: ${answer.status}`);
+    assert.ok(
+      [200, 303].includes(answer.status),
+      `${route.method} ${route.path} as ${who}: ${answer.status}`,
+    );
     return '✓';
   };
 

@@ -25,7 +25,9 @@ export function signInLinksFor(
   clock?: () => number,
 ): SignInLinks {
   return new SignInLinks({
-    store: stores.redis ? new RedisLinkStore(stores.redis, config.REDIS_PREFIX) : new FileLinkStore(config.DATA_DIR, clock),
+    store: stores.redis
+      ? new RedisLinkStore(stores.redis, config.REDIS_PREFIX)
+      : new FileLinkStore(config.DATA_DIR, clock),
     directory,
     audit: stores.audit,
     baseUrl,
@@ -76,7 +78,12 @@ export class Client {
       if (expired || value === '') this.cookies.delete(name!.trim());
       else this.cookies.set(name!.trim(), value);
     }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text(), headers: response.headers };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+      headers: response.headers,
+    };
   }
 
   get(path: string) {
@@ -121,9 +128,15 @@ export async function startDashboardHarness(
   const port = opts.http?.port ?? (await http.listen(0, '127.0.0.1'));
   const origin = `http://127.0.0.1:${port}`;
   const url = `${origin}/dashboard`;
-  const directory = opts.directory ?? new StaffDirectory({ store: opts.stores.staff, audit: opts.stores.audit });
+  const directory =
+    opts.directory ?? new StaffDirectory({ store: opts.stores.staff, audit: opts.stores.audit });
   const links = signInLinksFor(opts.stores, opts.config, directory, url, opts.clock);
-  const flows = FlowRegistry.open({ resources, translator, store: opts.stores.flowVersions, defaultFlow: 'advocacy' });
+  const flows = FlowRegistry.open({
+    resources,
+    translator,
+    store: opts.stores.flowVersions,
+    defaultFlow: 'advocacy',
+  });
   await flows.deploy();
   const auth = new StaffAuth({
     sessions: opts.stores.redis
