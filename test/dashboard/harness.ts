@@ -6,6 +6,7 @@ import { MemoryStaffSessions, RedisStaffSessions } from '../../src/dashboard/aut
 import { SignInLinks } from '../../src/dashboard/auth/sign-in-links.ts';
 import { StaffAuth } from '../../src/dashboard/auth/staff-auth.ts';
 import { ResponseTally } from '../../src/dashboard/overview/tally.ts';
+import { POLL_SECONDS } from '../../src/dashboard/routes/overview.ts';
 import { countryQuestionOf } from '../../src/dashboard/routes/responses.ts';
 import { createDashboard } from '../../src/dashboard/server.ts';
 import { FlowRegistry } from '../../src/flows/registry.ts';
@@ -152,6 +153,7 @@ export async function startDashboardHarness(
     countryQuestion: (id) => countryQuestionOf(flows.get(id)),
     log: log.log,
   });
+  tally.start(POLL_SECONDS * 1000);
   const dashboard = await createDashboard({
     stores: opts.stores,
     directory,

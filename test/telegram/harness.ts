@@ -172,7 +172,9 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ...(options.bulkIntervalMs !== undefined ? { bulkIntervalMs: options.bulkIntervalMs } : {}),
       router: new Router(
         directory,
-        options.dashboardUrl ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl) : undefined,
+        options.dashboardUrl
+          ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl)
+          : undefined,
       ),
     });
     return { service, channel, directory };

@@ -28,7 +28,11 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
   const { service, translator, output } = opts;
   const interactive = 'isTTY' in opts.input && Boolean(opts.input.isTTY);
   const echo = opts.echo ?? !interactive;
-  const lines = createInterface({ input: opts.input, terminal: false });
+  const reader = createInterface({ input: opts.input, terminal: false });
+  // Listen for lines at once: lines read while the first turn awaits a store would be lost (and
+  // the end of a short piped input with them, leaving the chat waiting for ever).
+  const iterator = reader[Symbol.asyncIterator]();
+  const lines = { [Symbol.asyncIterator]: () => iterator };
   const write = (text: string) => output.write(text + '\n');
   let locale = service.flow.languages[0]!;
 
@@ -70,7 +74,7 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
     result = await turn(parsed);
     finished = show(result);
   }
-  lines.close();
+  reader.close();
   const t = translator.translatorFor(locale);
   if (result.prompt?.kind !== 'completed' || !result.session) {
     if (result.prompt?.kind !== 'withdrawn') write(t({ key: 'terminal:unfinished' }));
