@@ -78,8 +78,10 @@ function valueParts(flow: Flow, q: Question, value: unknown, record: ResponseRec
     case 'language':
       return typeof value === 'string' ? [say('common:language.option', { code: value })] : [quote(value)];
     case 'consent':
+      if (value !== 'yes' && value !== 'no') break;
       return [say(value === 'yes' ? 'common:consent.yes' : 'common:consent.no')];
     case 'yesno':
+      if (value !== 'yes' && value !== 'no') break;
       return [say(value === 'yes' ? 'common:answer.yes' : 'common:answer.no')];
     case 'single':
       if (!isObject(value) || typeof value.option !== 'string') break;
