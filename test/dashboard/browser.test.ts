@@ -154,6 +154,19 @@ test('in a real browser: sign in with the link /dashboard gave on Telegram, watc
   );
   assert.match((await page.textContent('tr[data-question="q13"] td')) ?? '', /Declined/);
   assert.match((await page.textContent('tr[data-question="q8"] td')) ?? '', /Not asked/);
+  await bot.directory.add('cli', {
+    name: 'سلمى',
+    role: 'coordinator',
+    principals: [{ channel: 'telegram', user: '7002' }],
+    locale: 'ar',
+  });
+  await bot.directory.add('cli', {
+    name: 'Борис Петров',
+    role: 'interviewer',
+    scope: { campaigns: [], regions: ['151', 'KZ'] },
+    principals: [{ channel: 'telegram', user: '7003' }],
+    locale: 'ru',
+  });
   await page.goto(`${dashboard.url}/staff`);
   await screenshot(page, 'staff');
 
@@ -165,12 +178,6 @@ test('in a real browser: sign in with the link /dashboard gave on Telegram, watc
   assert.match(page.url(), /\/dashboard\/signin$/);
 
   // An Arabic-speaking coordinator: the same pages, laid out right to left.
-  await bot.directory.add('cli', {
-    name: 'سلمى',
-    role: 'coordinator',
-    principals: [{ channel: 'telegram', user: '7002' }],
-    locale: 'ar',
-  });
   const salma = new Respondent(bot.api, 7002, 'ar');
   await page.goto(linkIn(await salma.send('/dashboard')));
   await page.click('#signin');
