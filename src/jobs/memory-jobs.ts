@@ -107,7 +107,9 @@ class MemoryQueue<T> implements JobQueue<T> {
   private start(id: string, entry: Entry<T>, now: number): void {
     entry.state = 'active';
     entry.attempt++;
-    this.started.push(now);
+    // The time the job really starts, not the pump's: a pause while the pump starts a batch must
+    // not let the next batch in before a whole window has passed since these started.
+    this.started.push(Math.max(now, this.clock()));
     const run = (async () => {
       try {
         await this.handler!(structuredClone(entry.data), { id, attempt: entry.attempt });
