@@ -56,6 +56,9 @@ class MemoryRecords<T extends { id: string }> {
   async *scanHeads() {
     yield* this.records.values();
   }
+  async page() {
+    return { records: [], total: 0 };
+  }
   async deleteByRespondent() {
     return 0;
   }

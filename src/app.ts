@@ -1,4 +1,6 @@
-import type { Config } from './config.ts';
+import { dashboardUrl, type Config } from './config.ts';
+import { FileLinkStore, RedisLinkStore } from './dashboard/auth/link-store.ts';
+import { SignInLinks } from './dashboard/auth/sign-in-links.ts';
 import { ConversationService } from './conversation/service.ts';
 import { startSweeper } from './conversation/sweeper.ts';
 import type { Flow } from './engine/flow.ts';
@@ -35,6 +37,8 @@ export interface App {
   directory: StaffDirectory;
   /** Decides where each incoming update goes (a staff command or the survey). */
   router: Router;
+  /** One-time sign-in links to the staff dashboard (kept in Redis, else in DATA_DIR). */
+  signInLinks: SignInLinks;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,14 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     audit: stores.audit,
     envAdmins: envAdmins(config),
   });
+  const signInLinks = new SignInLinks({
+    store: stores.redis
+      ? new RedisLinkStore(stores.redis, config.REDIS_PREFIX)
+      : new FileLinkStore(config.DATA_DIR),
+    directory,
+    audit: stores.audit,
+    baseUrl: dashboardUrl(config),
+  });
   const service = new ConversationService({
     flows,
     sessions: stores.sessions,
@@ -108,7 +120,8 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     metrics,
     jobs,
     directory,
-    router: new Router(directory),
+    router: new Router(directory, signInLinks),
+    signInLinks,
     async close() {
       await sweeper?.stop();
       await service.close();

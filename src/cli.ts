@@ -40,6 +40,7 @@ const ANALYSIS_USAGE: Record<string, string> = {
   import: IMPORT_USAGE,
   code: CODE_USAGE,
 };
+import { serveDashboard } from './dashboard/serve.ts';
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
@@ -53,7 +54,8 @@ const USAGE = `usage: npm run <command> --
   export <format> [options] the data for SPSS, R, Excel (--help)
   import <file.csv>         responses from a wide CSV, checked against the flow (--help)
   code <command>            codebooks and coding of open answers (--help)
-  staff <command>           manage staff (npm run staff -- help)`;
+  staff <command>           manage staff (npm run staff -- help)
+  dashboard                 serve the staff dashboard and print a sign-in link for a local admin`;
 
 const ANALYSIS: Record<string, (args: string[]) => Promise<number>> = {
   report: reportCommand,
@@ -204,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(STAFF_USAGE);
     return 0;
   }
-  if (command !== 'chat' && command !== 'responses' && command !== 'staff') {
+  if (!['chat', 'responses', 'staff', 'dashboard'].includes(command ?? '')) {
     console.error(USAGE);
     return command ? 2 : 0;
   }
@@ -217,6 +219,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
+    if (command === 'dashboard') return await serveDashboard(app, (line) => console.log(line));
     // Streamed: one line (or document) at a time, however many responses there are. Answers are
     // kept as typed; direction overrides in them must not reorder what staff read.
     const shown = (_key: string, value: unknown) =>

@@ -66,6 +66,14 @@ export const ConfigSchema = z.object({
   ADMIN_TELEGRAM_IDS: idList,
   ADMIN_DISCORD_IDS: idList,
 
+  /**
+   * The staff dashboard's public address (what /dashboard on HTTP_PORT is reached at through
+   * your proxy), put in sign-in links; unset: http://localhost:<HTTP_PORT>/dashboard.
+   */
+  DASHBOARD_URL: optionalUrl,
+  /** Minutes without a request after which a dashboard session ends. */
+  DASHBOARD_IDLE_MINUTES: int(30, 1, 24 * 60),
+
   HTTP_PORT: int(8080, 0, 65535),
   /** Address the HTTP server listens on; loopback unless set (a container sets 0.0.0.0). */
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -77,6 +85,11 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The address sign-in links point to, without a trailing slash. */
+export function dashboardUrl(config: Pick<Config, 'DASHBOARD_URL' | 'HTTP_PORT'>): string {
+  return (config.DASHBOARD_URL ?? `http://localhost:${config.HTTP_PORT}/dashboard`).replace(/\/+$/, '');
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

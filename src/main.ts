@@ -4,6 +4,7 @@ import { startTelegram } from './channels/telegram/start.ts';
 import { runTerminalOnStdio } from './channels/terminal/start.ts';
 import { loadConfigOrReport, type Config } from './config.ts';
 import type { RunningChannel } from './channels/running.ts';
+import { startDashboard, type RunningDashboard } from './dashboard/start.ts';
 import { FlowError } from './flows/load.ts';
 import { Health } from './http/health.ts';
 import { mountMetrics } from './http/metrics-route.ts';
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
   health.mount(http);
   mountMetrics(http, app.metrics);
   const channels: RunningChannel[] = [];
+  let dashboard: RunningDashboard | null = null;
   // A channel that fails for good (token revoked...) ends the process, so that it is restarted.
   let failed: (error: unknown) => void = () => {};
   const failure = new Promise<'failed'>((resolve) => (failed = () => resolve('failed')));
@@ -55,11 +57,13 @@ async function main(): Promise<number> {
     if (!drained) log.warn({ timeoutSeconds: timeout }, 'turns still in flight at the shutdown timeout');
     // Requests still open after the timeout are cut off with the process; do not wait for them.
     await within(http.close(), drained ? 2000 : 100);
+    await dashboard?.close();
     await app.close();
     return drained;
   };
   try {
     await http.listen(config.HTTP_PORT, config.HTTP_HOST);
+    dashboard = await startDashboard(app, http);
     if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegram(app, http, (error) => failed(error)));
     if (config.DISCORD_TOKEN) channels.push(await startDiscord(app));
     for (const channel of channels) health.add({ name: channel.name, ready: () => channel.ready() });
@@ -74,7 +78,10 @@ async function main(): Promise<number> {
     return 1;
   }
   health.running();
-  log.info({ channels: channels.map((c) => c.name), stores: app.stores.description }, 'survey bot running');
+  log.info(
+    { channels: channels.map((c) => c.name), stores: app.stores.description, dashboard: dashboard.url },
+    'survey bot running',
+  );
   const signal = await Promise.race([
     failure,
     new Promise<string>((resolve) => {

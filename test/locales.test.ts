@@ -16,6 +16,11 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'analysis:column.rank',
     'analysis:column.n',
     'analysis:export.option',
+    // Platform names and the symbol of seconds.
+    'dashboard:channel.telegram',
+    'dashboard:channel.discord',
+    'dashboard:response.seconds_one',
+    'dashboard:response.seconds_other',
   ],
   es: [
     'common:answer.no',
@@ -24,6 +29,8 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'analysis:time.seconds',
     'analysis:time.minutes',
     'analysis:export.header.variable',
+    'dashboard:channel.terminal',
+    'dashboard:response.via_chat',
   ],
   fr: [
     'analysis:time.seconds',
@@ -31,6 +38,12 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'analysis:codes.title',
     'analysis:export.header.variable',
     'analysis:export.header.question',
+    'dashboard:channel.terminal',
+    'dashboard:filter.page',
+    'dashboard:responses.pages',
+    'dashboard:response.invitation',
+    'dashboard:response.question',
+    'dashboard:audit.action',
   ],
   // Discord has no Arabic locale: Arabic speakers see the English command names.
   ar: ['discord:commands.delete_hint', 'discord:commands.progress_hint'],

@@ -48,6 +48,10 @@ export class RecentSessions implements SessionStore {
     return this.store.markArchived(key, version);
   }
 
+  countActive(): Promise<number> {
+    return this.store.countActive();
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }

@@ -12,6 +12,8 @@ export type Method = 'GET' | 'POST' | 'HEAD' | 'PUT' | 'DELETE';
  */
 export class HttpServer {
   private readonly routes = new Map<string, Map<Method, RouteHandler>>();
+  /** Whole path prefixes handed to another application (the dashboard), after the exact routes. */
+  private readonly prefixes = new Map<string, RouteHandler>();
   private readonly server: Server;
   private closing = false;
 
@@ -32,6 +34,19 @@ export class HttpServer {
       if (methods.get(method) !== handler) return;
       methods.delete(method);
       if (methods.size === 0) this.routes.delete(path);
+    };
+  }
+
+  /**
+   * Hands every request under `prefix` (the prefix itself and `prefix/...`, any method) to
+   * `handler`, which answers them all; exact routes keep priority. Returns a function that unmounts.
+   */
+  mount(prefix: string, handler: RouteHandler): () => void {
+    if (!/^\/[\w-]+$/.test(prefix)) throw new Error(`mount prefix must be one path segment: ${prefix}`);
+    if (this.prefixes.has(prefix)) throw new Error(`${prefix} is already mounted`);
+    this.prefixes.set(prefix, handler);
+    return () => {
+      if (this.prefixes.get(prefix) === handler) this.prefixes.delete(prefix);
     };
   }
 
@@ -63,6 +78,11 @@ export class HttpServer {
     });
   }
 
+  private prefixOf(path: string): RouteHandler | undefined {
+    const first = path.indexOf('/', 1);
+    return this.prefixes.get(first < 0 ? path : path.slice(0, first));
+  }
+
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.once('finish', () => {
       if (this.closing) setImmediate(() => this.server.closeIdleConnections());
@@ -70,7 +90,7 @@ export class HttpServer {
     if (this.closing) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0]!;
     const methods = this.routes.get(path);
-    const handler = methods?.get(req.method as Method);
+    const handler = methods?.get(req.method as Method) ?? (methods ? undefined : this.prefixOf(path));
     if (!handler) {
       res.writeHead(methods ? 405 : 404, methods ? { allow: [...methods.keys()].join(', ') } : {}).end();
       return;
@@ -78,7 +98,10 @@ export class HttpServer {
     try {
       await handler(req, res);
     } catch (error) {
-      this.log.error({ err: error, method: req.method, path }, 'http handler failed');
+      this.log.error(
+        { err: error, method: req.method, path: this.prefixOf(path) ? 'mounted' : path },
+        'http handler failed',
+      );
       if (!res.headersSent) res.writeHead(500);
       res.end();
     }

@@ -1,4 +1,5 @@
 import { StaffCommands, type Sender, type StaffReply } from '../staff/commands.ts';
+import type { SignInLinks } from '../dashboard/auth/sign-in-links.ts';
 import type { StaffDirectory } from '../staff/directory.ts';
 import { isStaffCommand, mayUse } from '../staff/permissions.ts';
 
@@ -20,8 +21,11 @@ export type Route =
 export class Router {
   readonly commands: StaffCommands;
 
-  constructor(readonly directory: StaffDirectory) {
-    this.commands = new StaffCommands(directory);
+  constructor(
+    readonly directory: StaffDirectory,
+    links?: SignInLinks,
+  ) {
+    this.commands = new StaffCommands(directory, links);
   }
 
   /** A command the survey does not know. */

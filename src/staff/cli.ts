@@ -9,6 +9,7 @@ export const STAFF_USAGE = `usage: npm run staff -- <command>
   invite <role> [--name <name>]          a single-use code: the person sends /staff <code> to the bot
   role <member id> <role>                change a member's role
   remove <member id>                     revoke a member (they lose access at their next update)
+  login-link <member id>                 a one-time link that signs the member in to the dashboard
 roles: ${ROLES.join(', ')}`;
 
 /** The CLI acts as `cli` in the audit log. */
@@ -84,6 +85,15 @@ export async function staffCli(app: App, args: string[], out: (line: string) => 
       if (!id) return usage(out, 'remove needs a member id');
       if (!(await directory.revoke(ACTOR, id))) return usage(out, `no active stored staff member ${id}`);
       out(`revoked ${id}`);
+      return 0;
+    }
+    case 'login-link': {
+      const [id] = rest;
+      if (!id) return usage(out, 'login-link needs a member id');
+      const member = await directory.get(id);
+      if (member?.status !== 'active') return usage(out, `no active staff member ${id}`);
+      out(await app.signInLinks.issue(member, ACTOR));
+      out('it signs in once, within 10 minutes');
       return 0;
     }
     default:

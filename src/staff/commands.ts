@@ -1,5 +1,6 @@
 import type { Text } from '../engine/prompt.ts';
 import { ROLES, type Principal, type Role, type StaffMember } from './staff.ts';
+import { LINK_LIFE_MS, type SignInLinks } from '../dashboard/auth/sign-in-links.ts';
 import type { StaffDirectory } from './directory.ts';
 import type { StaffCommand } from './permissions.ts';
 
@@ -30,7 +31,11 @@ const say = (key: string, params?: Text['params']): Text => ({
  * the sender may use the command; arguments are checked here and refused with a translated line.
  */
 export class StaffCommands {
-  constructor(private readonly directory: StaffDirectory) {}
+  constructor(
+    private readonly directory: StaffDirectory,
+    /** Sign-in links to the dashboard; without them `/dashboard` says it is not available. */
+    private readonly links?: SignInLinks,
+  ) {}
 
   async run(
     command: StaffCommand,
@@ -46,6 +51,8 @@ export class StaffCommands {
         return this.join(sender, args);
       case 'staff_invite':
         return { texts: await this.invite(member!, args), locale };
+      case 'dashboard':
+        return { texts: [await this.dashboard(member!)], locale };
     }
   }
 
@@ -68,6 +75,13 @@ export class StaffCommands {
       locale: member.locale,
       changed: member,
     };
+  }
+
+  /** A one-time sign-in link, made for the member who asked (arguments are ignored). */
+  private async dashboard(member: StaffMember): Promise<Text> {
+    if (!this.links) return say('dashboard.unavailable');
+    const url = await this.links.issue(member, member.id);
+    return say('dashboard.link', { url, minutes: LINK_LIFE_MS / 60_000 });
   }
 
   private async invite(member: StaffMember, args: string): Promise<Text[]> {

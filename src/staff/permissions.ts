@@ -11,6 +11,8 @@ export const STAFF_COMMANDS = {
   whoami: null,
   /** `/staff_invite <role> [name]`: a single-use code for a new staff member. */
   staff_invite: ['admin'],
+  /** `/dashboard`: a one-time link that signs in to the web dashboard. */
+  dashboard: ['admin', 'coordinator', 'interviewer'],
 } as const satisfies Record<string, readonly Role[] | null>;
 
 export type StaffCommand = keyof typeof STAFF_COMMANDS;

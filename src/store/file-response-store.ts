@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
 import {
+  byStart,
+  headMatches,
   matches,
+  recordMatches,
+  type ResponsePage,
+  type ResponseQuery,
   type ResponseHead,
   type ContactRecord,
   type ContactStore,
@@ -67,7 +72,7 @@ export class FileResponseStore implements ResponseStore {
     const heads = [...(this.byPerson.get(respondent) ?? [])]
       .map((id) => this.file.get(id))
       .filter((h): h is Kept => h?.respondent === respondent && h.flowId === flowId)
-      .sort(byStartTime);
+      .sort(byStart);
     const records = await Promise.all(heads.map((h) => this.file.read(h.id)));
     return records.filter((r): r is ResponseRecord => r !== undefined);
   }
@@ -78,17 +83,42 @@ export class FileResponseStore implements ResponseStore {
   }
 
   scan(filter?: ResponseFilter): AsyncIterable<ResponseRecord> {
-    return this.file.scan((head) => matches(head, filter), byStartTime);
+    return this.file.scan((head) => matches(head, filter), byStart);
   }
 
   async *scanHeads(filter?: ResponseFilter): AsyncIterable<ResponseHead> {
     const heads = this.file
       .values()
       .filter((h) => matches(h, filter))
-      .sort(byStartTime);
+      .sort(byStart);
     for (const { startedAt, updatedAt, ...head } of heads) {
       yield { ...head, startedAt: new Date(startedAt), updatedAt: new Date(updatedAt) };
     }
+  }
+
+  async page(query: ResponseQuery, window: { skip: number; limit: number }): Promise<ResponsePage> {
+    const newestFirst = (a: Kept, b: Kept) => byStart(b, a);
+    const end = window.skip + window.limit;
+    if (query.locale === undefined && !query.country) {
+      // Heads decide: only the page's records are read from the file.
+      const heads = this.file
+        .values()
+        .filter((h) => headMatches(h, query))
+        .sort(newestFirst);
+      const ids = new Set(heads.slice(window.skip, end).map((h) => h.id));
+      const records: ResponseRecord[] = [];
+      for await (const r of this.file.scan((h) => ids.has(h.id), newestFirst)) records.push(r);
+      return { records, total: heads.length };
+    }
+    // Language and country are in the records: read them in order, keeping only the page's.
+    const records: ResponseRecord[] = [];
+    let total = 0;
+    for await (const r of this.file.scan((h) => headMatches(h, query), newestFirst)) {
+      if (!recordMatches(r, query)) continue;
+      if (total >= window.skip && total < end) records.push(r);
+      total++;
+    }
+    return { records, total };
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {
@@ -101,11 +131,6 @@ export class FileResponseStore implements ResponseStore {
   async close(): Promise<void> {
     await this.file.close();
   }
-}
-
-/** `byStart` on kept heads. */
-function byStartTime(a: Kept, b: Kept): number {
-  return a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Contact details in `<dataDir>/contacts.jsonl`, apart from the responses. */

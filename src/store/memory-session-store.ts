@@ -50,6 +50,12 @@ export class MemorySessionStore implements SessionStore {
     if (entry?.version === version) entry.archived = true;
   }
 
+  async countActive(): Promise<number> {
+    let count = 0;
+    for (const entry of this.entries.values()) if (!entry.archived) count++;
+    return count;
+  }
+
   /** Test hook: stores raw data under a key, as a corrupted or foreign write would. */
   putRaw(key: string, json: string, version: number | null): void {
     this.entries.set(key, { json, version, archived: false });

@@ -53,6 +53,10 @@ responseSchema.index({ flowId: 1, status: 1, startedAt: 1 });
 responseSchema.index({ respondent: 1, flowId: 1 });
 responseSchema.index({ invitation: 1, flowId: 1 });
 responseSchema.index({ finishedAt: 1 });
+// The staff's table, newest first (with or without a flow), and what changed since a reader looked.
+responseSchema.index({ flowId: 1, startedAt: -1 });
+responseSchema.index({ startedAt: -1 });
+responseSchema.index({ updatedAt: 1 });
 
 const contactFields = {
   _id: { type: String, required: true },

@@ -1,10 +1,12 @@
-import type { Connection } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import { fromDoc, isDuplicateKey, modelsOf, type Models, type ResponseDoc } from './mongo-models.ts';
 import type {
   ContactRecord,
   ContactStore,
   ResponseFilter,
   ResponseHead,
+  ResponsePage,
+  ResponseQuery,
   ResponseRecord,
   ResponseStore,
 } from './response-store.ts';
@@ -28,14 +30,50 @@ const HEAD_FIELDS = Object.fromEntries(
 );
 
 /** Only known fields with string values make the query; anything else is not a filter we offer. */
-function queryOf(filter: ResponseFilter): Record<string, string> | null {
-  const query: Record<string, string> = {};
+function queryOf(filter: ResponseFilter): Record<string, unknown> | null {
+  const query: Record<string, unknown> = {};
   for (const field of FILTER_FIELDS) {
     const value: unknown = filter[field];
     if (typeof value === 'string') query[field] = value;
     else if (value !== undefined) return null;
   }
+  if (filter.updatedAfter !== undefined) {
+    if (!(filter.updatedAfter instanceof Date)) return null;
+    // The connection sanitizes filters (sanitizeFilter): operators we build are marked as ours.
+    query.updatedAt = trusted({ $gt: filter.updatedAfter });
+  }
   return query;
+}
+
+const strings = (values: unknown): values is string[] =>
+  Array.isArray(values) && values.every((v) => typeof v === 'string');
+
+/** A table query as MongoDB's; null when a value is not of the type it must be (nothing matches). */
+function pageQueryOf(query: ResponseQuery): Record<string, unknown> | null {
+  const { flowId, status, channel } = query;
+  const found = queryOf({ flowId, status, channel });
+  if (!found) return null;
+  const and: Record<string, unknown>[] = [];
+  if (query.locale !== undefined) {
+    if (typeof query.locale !== 'string') return null;
+    found.locale = query.locale;
+  }
+  if (query.invitations !== undefined) {
+    if (!strings(query.invitations)) return null;
+    found.invitation = trusted({ $in: query.invitations });
+  }
+  const started: Record<string, Date> = {};
+  if (query.startedFrom instanceof Date) started.$gte = query.startedFrom;
+  if (query.startedBefore instanceof Date) started.$lt = query.startedBefore;
+  if (Object.keys(started).length) found.startedAt = trusted(started);
+  if (query.country) {
+    const { question, codes } = query.country;
+    if (!/^[a-z0-9_]+$/.test(question) || !strings(codes)) return null;
+    // A country answer is the ISO code itself (older responses) or { code, region, ... }.
+    const path = `answers.${question}.value`;
+    and.push({ $or: [{ [path]: trusted({ $in: codes }) }, { [`${path}.code`]: trusted({ $in: codes }) }] });
+  }
+  return and.length ? { ...found, $and: and } : found;
 }
 
 /**
@@ -102,6 +140,21 @@ export class MongoResponseStore implements ResponseStore {
     return docs
       .map((doc) => fromDoc<ResponseRecord>(doc))
       .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  async page(query: ResponseQuery, window: { skip: number; limit: number }): Promise<ResponsePage> {
+    const found = pageQueryOf(query);
+    if (!found) return { records: [], total: 0 };
+    const [docs, total] = await Promise.all([
+      this.models.responses
+        .find(found)
+        .sort({ startedAt: -1, _id: -1 })
+        .skip(window.skip)
+        .limit(window.limit)
+        .lean<ResponseDoc[]>(),
+      this.models.responses.countDocuments(found),
+    ]);
+    return { records: docs.map((doc) => fromDoc<ResponseRecord>(doc)), total };
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {

@@ -211,6 +211,11 @@ export class RedisSessionStore implements SessionStore {
     return moved;
   }
 
+  /** The idle index holds every live session not archived (expired ones until a sweep meets them). */
+  async countActive(): Promise<number> {
+    return this.redis.zcard(this.index);
+  }
+
   async close(): Promise<void> {
     if (this.options.ownsClient) await closeRedis(this.redis);
   }

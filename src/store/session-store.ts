@@ -29,6 +29,8 @@ export interface SessionStore {
   idle(before: number, limit: number): Promise<{ key: string; session: Session }[]>;
   /** Marks a session as archived: `idle` leaves it out until it changes again. */
   markArchived(key: string, version: number): Promise<void>;
+  /** How many sessions are in progress: stored and not archived (the staff's overview). */
+  countActive(): Promise<number>;
   close(): Promise<void>;
 }
 

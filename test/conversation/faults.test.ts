@@ -59,6 +59,7 @@ function watchingRemovals(inner: SessionStore, responses: ResponseStore) {
     put: (k, s, e) => inner.put(k, s, e),
     idle: (b, l) => inner.idle(b, l),
     markArchived: (k, v) => inner.markArchived(k, v),
+    countActive: () => inner.countActive(),
     close: () => inner.close(),
     async delete(key, expected) {
       const stored = await inner.get(key);

@@ -26,6 +26,7 @@ function setup(t: TestContext) {
     byRespondent: (r, f) => files.byRespondent(r, f),
     scan: (f) => files.scan(f),
     scanHeads: (f) => files.scanHeads(f),
+    page: (q, w) => files.page(q, w),
     deleteByRespondent: (r) => files.deleteByRespondent(r),
     close: () => files.close(),
   };

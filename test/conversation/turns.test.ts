@@ -27,6 +27,7 @@ class FlakyResponses implements ResponseStore {
   byRespondent = (r: string, f: string) => this.inner.byRespondent(r, f);
   scan = (...a: Parameters<ResponseStore['scan']>) => this.inner.scan(...a);
   scanHeads = (...a: Parameters<ResponseStore['scanHeads']>) => this.inner.scanHeads(...a);
+  page = (...a: Parameters<ResponseStore['page']>) => this.inner.page(...a);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
   close = () => this.inner.close();
 }

@@ -272,6 +272,7 @@ function slow(store: SessionStore, ms: number): SessionStore {
     delete: (k, e) => store.delete(k, e),
     idle: (b, l) => store.idle(b, l),
     markArchived: (k, v) => store.markArchived(k, v),
+    countActive: () => store.countActive(),
     close: () => store.close(),
   };
 }

@@ -77,6 +77,7 @@ test("a turn's lines go to the logger it brings, also the retry that saves its r
     byRespondent: (r, f) => saved.byRespondent(r, f),
     scan: (f) => saved.scan(f),
     scanHeads: (f) => saved.scanHeads(f),
+    page: (q, w) => saved.page(q, w),
     deleteByRespondent: (r) => saved.deleteByRespondent(r),
     close: () => saved.close(),
     save: (record) => (failures-- > 0 ? Promise.reject(new Error('store down')) : saved.save(record)),

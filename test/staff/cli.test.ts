@@ -4,6 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseConfig } from '../../src/config.ts';
+import { openStores } from '../../src/store/open.ts';
+import { startDashboardHarness } from '../dashboard/harness.ts';
+import { captureLog } from '../support/logs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -75,4 +79,25 @@ test('npm run staff: add, invite, list, change a role and revoke, each audited; 
     ['staff.add', 'staff.invite', 'staff.change', 'staff.revoke'],
   );
   assert.ok(audit.every((e) => e.actor === 'cli'));
+});
+
+test('npm run staff -- login-link: a link made in the shell signs the member in to a dashboard on the same data, once', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'survey-staff-link-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const added = staff(dir, ['add', '--name', 'Ada', '--role', 'admin']);
+  const id = /^added (\w+) /.exec(added.out)?.[1];
+  assert.ok(id, added.out);
+  const stores = await openStores(parseConfig({ DATA_DIR: dir }), captureLog().log);
+  t.after(() => stores.close());
+  const h = await startDashboardHarness(t, { stores, config: parseConfig({ DATA_DIR: dir }) });
+
+  const made = staff(dir, ['login-link', id], { DASHBOARD_URL: h.url });
+  assert.equal(made.code, 0, made.err);
+  const link = made.out.split('\n')[0]!;
+  assert.ok(link.startsWith(`${h.url}/signin/`), made.out);
+  const browser = h.anonymous();
+  assert.equal((await browser.signInWith(link)).location, '/dashboard');
+  assert.match((await browser.get('/dashboard')).text, /<bdi>Ada<\/bdi> · administrator/);
+  assert.equal((await h.anonymous().signInWith(link)).status, 403, 'used once');
+  for (const bad of [['login-link'], ['login-link', 'nobody']]) assert.equal(staff(dir, bad).code, 2);
 });

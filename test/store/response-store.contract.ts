@@ -135,6 +135,59 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       assert.deepEqual(await ids({ invitation: 'nope' }), []);
     });
 
+    test('scan with updatedAfter gives what was saved after a time, and nothing before', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const at = (m: number) => new Date(Date.UTC(2024, 4, 1, 10, m));
+      await s.responses.save(response({ id: 'old', updatedAt: at(1) }));
+      await s.responses.save(response({ id: 'new', updatedAt: at(5), respondent: 'p-2' }));
+      const ids = async (filter: ResponseFilter) =>
+        (await collect(s.responses.scan(filter))).map((r) => r.id);
+      assert.deepEqual(await ids({ updatedAfter: at(1) }), ['new'], 'the time itself is excluded');
+      assert.deepEqual(await ids({ updatedAfter: at(0), flowId: 'advocacy' }), ['new', 'old']);
+      assert.deepEqual(await ids({ updatedAfter: at(5) }), []);
+    });
+
+    test('page gives a window of the matching responses, newest first, and how many match', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      const at = (d: number) => new Date(Date.UTC(2024, 4, d, 10));
+      const country = (code: string, shape: 'old' | 'new') => ({
+        status: 'answered' as const,
+        value: shape === 'old' ? code : { code, region: '150', subregion: '151' },
+      });
+      const records = [
+        response({ id: 'r1', startedAt: at(1), answers: { q3: country('EG', 'old') } }),
+        response({ id: 'r2', startedAt: at(2), locale: 'ru', answers: { q3: country('RU', 'new') } }),
+        response({ id: 'r3', startedAt: at(3), channel: 'discord', invitation: 'X-1', answers: {} }),
+        bareResponse({ id: 'r4', startedAt: at(4), answers: { q3: country('EG', 'new') } }),
+        response({ id: 'r5', startedAt: at(5), flowId: 'other', answers: {} }),
+      ];
+      for (const r of records) await s.responses.save(r);
+      const page = async (query: Parameters<ResponseStore['page']>[0], skip = 0, limit = 10) => {
+        const found = await s.responses.page(query, { skip, limit });
+        return [found.records.map((r) => r.id).join(','), found.total];
+      };
+      assert.deepEqual(await page({}), ['r5,r4,r3,r2,r1', 5]);
+      assert.deepEqual(await page({ flowId: 'advocacy' }, 1, 2), ['r3,r2', 4]);
+      assert.deepEqual(await page({ flowId: 'advocacy' }, 10, 2), ['', 4], 'past the end: empty');
+      assert.deepEqual(await page({ status: 'partial' }), ['r4', 1]);
+      assert.deepEqual(await page({ channel: 'discord' }), ['r3', 1]);
+      assert.deepEqual(await page({ locale: 'ru' }), ['r2', 1]);
+      assert.deepEqual(await page({ invitations: ['X-1', 'Y-2'] }), ['r3', 1]);
+      assert.deepEqual(await page({ invitations: [] }), ['', 0]);
+      assert.deepEqual(await page({ country: { question: 'q3', codes: ['EG'] } }), ['r4,r1', 2]);
+      assert.deepEqual(await page({ country: { question: 'q3', codes: ['RU', 'EG'] } }, 1, 1), ['r2', 3]);
+      assert.deepEqual(await page({ startedFrom: at(2), startedBefore: at(4) }), ['r3,r2', 2]);
+      assert.deepEqual(
+        (await s.responses.page({ flowId: 'advocacy' }, { skip: 0, limit: 1 })).records,
+        [records[3]],
+        'records come whole',
+      );
+      // Values of the wrong type (a forged query) match nothing rather than something else.
+      assert.deepEqual(await page({ locale: { $ne: '' } as never }), ['', 0]);
+    });
+
     test('scanHeads gives each scanned response without its answers, in the same order', async (t) => {
       const s = await open(t);
       if (!s) return;

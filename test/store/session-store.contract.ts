@@ -158,6 +158,19 @@ export function sessionStoreContract(name: string, open: OpenSessionStore): void
       );
     });
 
+    test('sessions in progress are counted until archived or removed', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      assert.equal(await s.store.countActive(), 0);
+      await s.store.put('advocacy:t:one', session({ updatedAt: 1000 }), null);
+      await s.store.put('advocacy:t:two', session({ updatedAt: 1000 }), null);
+      await s.store.put('advocacy:t:three', session({ updatedAt: 1000 }), null);
+      assert.equal(await s.store.countActive(), 3);
+      await s.store.markArchived('advocacy:t:one', 1);
+      await s.store.delete('advocacy:t:two');
+      assert.equal(await s.store.countActive(), 1);
+    });
+
     test('deleted sessions are not idle', async (t) => {
       const s = await open(t);
       if (!s) return;

@@ -9,7 +9,8 @@ import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/channel.ts';
 import { sharedPromptMessages } from '../../src/channels/telegram/start.ts';
-import { parseConfig } from '../../src/config.ts';
+import { parseConfig, type Config } from '../../src/config.ts';
+import { signInLinksFor } from '../dashboard/harness.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import type { Flow } from '../../src/engine/flow.ts';
 import { HttpServer } from '../../src/http/server.ts';
@@ -51,6 +52,8 @@ export interface TestStores {
   mongoUri?: string;
   /** The test's own Redis key prefix. */
   redisPrefix: string;
+  /** The configuration the stores were opened with (data folder, Redis prefix...). */
+  config: Config;
   /** Opens the same stores again, as a restarted process would. */
   reopen(): Promise<Stores>;
   /** Removes the test's data (key prefix, database, folder); call once the stores are closed. */
@@ -83,6 +86,7 @@ export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): 
   return {
     stores,
     kind: servers ? 'servers' : 'embedded',
+    config,
     ...(servers ? { mongoUri: config.MONGODB_URI! } : {}),
     redisPrefix: config.REDIS_PREFIX,
     reopen: open,
@@ -113,6 +117,8 @@ export function promptsOn(stores: Stores, prefix: string) {
 export interface Harness {
   api: TelegramApiStandIn;
   stores: Stores;
+  /** The configuration the stores were opened with. */
+  config: Config;
   service: ConversationService;
   channel: TelegramChannel;
   /** The staff directory the bot checks staff commands against. */
@@ -141,6 +147,8 @@ export interface HarnessOptions {
   translator?: Translator;
   /** Keep the chats' question-message pointers in Redis, as replicas share them (servers only). */
   sharedPrompts?: boolean;
+  /** The dashboard's address: `/dashboard` answers with sign-in links to it. */
+  dashboardUrl?: string;
 }
 
 /**
@@ -183,7 +191,12 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
       ...(options.bulkIntervalMs !== undefined ? { bulkIntervalMs: options.bulkIntervalMs } : {}),
-      router: new Router(directory),
+      router: new Router(
+        directory,
+        options.dashboardUrl
+          ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl)
+          : undefined,
+      ),
       ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),
     });
     return { service, channel, directory };
@@ -203,6 +216,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     log,
     http,
     stores: opened.stores,
+    config: opened.config,
     storeKind: opened.kind,
     redisPrefix: opened.redisPrefix,
     ...(opened.mongoUri ? { mongoUri: opened.mongoUri } : {}),

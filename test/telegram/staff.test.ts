@@ -52,10 +52,10 @@ test('an admin makes a code in chat, a new interviewer joins with it once, and a
     tr('ru')({ key: 'staff:join.done', params: { name: 'Boris Petrov', role: 'interviewer' } }),
   ]);
   assert.match(sent(await boris.send('/whoami'))[0]!, /Boris Petrov, интервьюер/);
-  // An interviewer's menu is the survey's: no staff command they could use is hidden from others.
+  // An interviewer's menu is the survey's and /dashboard: commands for admins stay hidden.
   assert.deepEqual(
     h.api.chatCommands.get(7003)?.map((c) => c.command),
-    [...COMMANDS],
+    [...COMMANDS, 'dashboard'],
   );
   assert.deepEqual(sent(await boris.send('/staff_invite admin')), [
     tr('ru')({ key: 'telegram:invalid.unknown_command' }),
@@ -91,4 +91,31 @@ test('an admin makes a code in chat, a new interviewer joins with it once, and a
       'staff.revoke:ok',
     ],
   );
+});
+
+test('/dashboard gives each role a one-time sign-in link in their language; a respondent gets the unknown-command answer', async (t) => {
+  const h = await startHarness(t, { admins: [7001], dashboardUrl: 'https://survey.example.org/dashboard/' });
+  if (!h) return;
+  const member = await h.directory.add('cli', {
+    name: 'Ivan',
+    role: 'interviewer',
+    principals: [{ channel: 'telegram', user: '7010' }],
+    locale: 'ru',
+  });
+  const ivan = new Respondent(h.api, 7010, 'en');
+  const [answer] = sent(await ivan.send('/dashboard'));
+  const url = /(https:\/\/survey\.example\.org\/dashboard\/signin\/[\w-]{43})\n/.exec(answer ?? '')?.[1];
+  assert.ok(url, answer);
+  assert.equal(answer, tr('ru')({ key: 'staff:dashboard.link', params: { url, minutes: 10 } }));
+  const [again] = sent(await ivan.send('/dashboard'));
+  assert.notEqual(again, answer, 'each request makes a new link');
+  // Each link made is audited, as made by the member who asked.
+  assert.equal(
+    (await h.stores.audit.list({ limit: 10, actor: member.id, action: 'dashboard.link' })).length,
+    2,
+  );
+  const stranger = new Respondent(h.api, 7099, 'fr');
+  assert.deepEqual(sent(await stranger.send('/dashboard')), [
+    tr('fr')({ key: 'telegram:invalid.unknown_command' }),
+  ]);
 });

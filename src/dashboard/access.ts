@@ -1,0 +1,69 @@
+import type { Role, StaffMember } from '../staff/staff.ts';
+
+/** Who may open a route: anyone, any signed-in staff member, or members of some roles. */
+export type Access = 'public' | 'staff' | readonly Role[];
+
+/**
+ * Every route of the dashboard and who may use it: the one permission table of the web side
+ * (README "Staff dashboard" shows it). A route missing here is not served; the server checks
+ * each request against its route's entry before any handler runs, and a test opens every route
+ * as every role and as nobody.
+ */
+export const DASHBOARD_ROUTES = [
+  { method: 'GET', path: '/dashboard', access: 'staff', what: 'overview' },
+  {
+    method: 'GET',
+    path: '/dashboard/overview/live',
+    access: 'staff',
+    what: "the overview's figures (polled)",
+  },
+  { method: 'GET', path: '/dashboard/responses', access: 'staff', what: 'responses, filtered and paged' },
+  {
+    method: 'GET',
+    path: '/dashboard/responses/:id',
+    access: 'staff',
+    what: 'one response (contact details: admins)',
+  },
+  { method: 'GET', path: '/dashboard/staff', access: ['admin'], what: 'staff members' },
+  { method: 'POST', path: '/dashboard/staff/invite', access: ['admin'], what: 'a code for a new member' },
+  { method: 'POST', path: '/dashboard/staff/:id', access: ['admin'], what: "a member's role and scope" },
+  { method: 'POST', path: '/dashboard/staff/:id/revoke', access: ['admin'], what: 'revoke a member' },
+  { method: 'GET', path: '/dashboard/audit', access: ['admin'], what: 'audit log' },
+  { method: 'GET', path: '/dashboard/signin', access: 'public', what: 'how to sign in' },
+  {
+    method: 'GET',
+    path: '/dashboard/signin/:token',
+    access: 'public',
+    what: 'a sign-in link: asks to confirm',
+  },
+  { method: 'POST', path: '/dashboard/signin', access: 'public', what: 'signs in (once per link)' },
+  { method: 'POST', path: '/dashboard/signout', access: 'staff', what: 'signs this browser out' },
+  { method: 'POST', path: '/dashboard/signout/everywhere', access: 'staff', what: 'signs out every browser' },
+  { method: 'GET', path: '/dashboard/assets/:file', access: 'public', what: 'stylesheet and htmx' },
+] as const satisfies readonly { method: 'GET' | 'POST'; path: string; access: Access; what: string }[];
+
+export type RoutePath = (typeof DASHBOARD_ROUTES)[number]['path'];
+
+/** A route's access; HEAD is GET's (Fastify answers HEAD for every GET route). */
+export function accessOf(method: string, path: string): Access | undefined {
+  const asked = method === 'HEAD' ? 'GET' : method;
+  return DASHBOARD_ROUTES.find((r) => r.method === asked && r.path === path)?.access;
+}
+
+/** Whether a member (null: nobody signed in) may use a route with this access. */
+export function mayUse(access: Access, member: StaffMember | null): boolean {
+  if (access === 'public') return true;
+  if (!member || member.status !== 'active') return false;
+  return access === 'staff' || access.includes(member.role);
+}
+
+/**
+ * Whether a member may read a response's contact details: admins, and (once interviews are
+ * assigned) the interviewer assigned to that respondent, which `assigned` will answer.
+ */
+export function mayReadContact(
+  member: StaffMember,
+  assigned: (member: StaffMember) => boolean = () => false,
+): boolean {
+  return member.role === 'admin' || (member.role === 'interviewer' && assigned(member));
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DASHBOARD_ROUTES } from '../../src/dashboard/access.ts';
+import { ROOT } from '../../src/flows/load.ts';
+import { ROLES, type Role } from '../../src/staff/staff.ts';
+import { response } from '../store/response-store.contract.ts';
+import { openTestStores } from '../telegram/harness.ts';
+import { startDashboardHarness, type Client } from './harness.ts';
+
+type Who = 'anonymous' | Role;
+const WHO: Who[] = ['anonymous', 'interviewer', 'coordinator', 'admin'];
+
+/** The README's permission table: `| `METHOD path` | what | anonymous | interviewer | coordinator | admin |`. */
+function readmeTable(): Map<string, string[]> {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Who may open what'));
+  const rows = new Map<string, string[]>();
+  for (const line of section.split('\n').slice(1)) {
+    if (line.startsWith('#')) break;
+    const cells = line.split('|').map((c) => c.trim());
+    const route = /^`(GET|POST) (\/[^`]*)`$/.exec(cells[1] ?? '');
+    if (route) rows.set(`${route[1]} ${route[2]}`, cells.slice(3, 7));
+  }
+  return rows;
+}
+
+test('the README permission table lists every dashboard route, and each answers as it says for every role and for nobody', async (t) => {
+  const opened = await openTestStores(t, 'embedded');
+  if (!opened) return;
+  t.after(async () => {
+    await opened.stores.close();
+    await opened.dispose();
+  });
+  const { stores } = opened;
+  const h = await startDashboardHarness(t, { stores, config: opened.config });
+  await stores.responses.save(response({ id: 'resp-1' }));
+  const members = Object.fromEntries(
+    await Promise.all(
+      ROLES.map(async (role) => [role, await h.directory.add('cli', { name: `A ${role}`, role })] as const),
+    ),
+  );
+  const table = readmeTable();
+  assert.deepEqual(
+    [...table.keys()].sort(),
+    DASHBOARD_ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    'the README lists exactly the routes the dashboard serves',
+  );
+
+  /** One request to a route as someone, with what a browser would send; its outcome as the README writes it. */
+  const outcome = async (route: (typeof DASHBOARD_ROUTES)[number], who: Who): Promise<string> => {
+    const client: Client = who === 'anonymous' ? h.anonymous() : await h.signIn(members[who]!);
+    const csrf = who === 'anonymous' ? 'none' : await client.csrf();
+    const fresh = await h.directory.add('cli', { name: 'Target', role: 'interviewer' });
+    const link = await h.links.issue(members.admin!, 'test');
+    const path = route.path
+      .replace(':id', route.path.startsWith('/dashboard/responses') ? 'resp-1' : fresh.id)
+      .replace(':token', new URL(link).pathname.split('/').pop()!)
+      .replace(':file', 'dashboard.css');
+    let answer;
+    if (route.method === 'GET') answer = await client.get(path);
+    else if (route.path === '/dashboard/signin') answer = await client.signInWith(link);
+    else {
+      const bodies: Record<string, Record<string, string>> = {
+        '/dashboard/staff/invite': { role: 'interviewer', name: 'New' },
+        '/dashboard/staff/:id': { role: 'coordinator', campaigns: '', regions: '150' },
+      };
+      answer = await client.request('POST', path, { ...bodies[route.path], _csrf: csrf });
+    }
+    if (answer.status === 403) return '403';
+    if (answer.status === 303 && answer.location === '/dashboard/signin') return 'sign-in';
+    assert.ok(
+      [200, 303].includes(answer.status),
+      `${route.method} ${route.path} as ${who}: ${answer.status}`,
+    );
+    return '✓';
+  };
+
+  for (const route of DASHBOARD_ROUTES) {
+    const expected = table.get(`${route.method} ${route.path}`)!;
+    const actual: string[] = [];
+    for (const who of WHO) actual.push(await outcome(route, who));
+    assert.deepEqual(actual, expected, `${route.method} ${route.path} (${WHO.join(', ')})`);
+  }
+});
