@@ -128,8 +128,6 @@ export interface ConversationDeps {
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
 const MAX_ATTEMPTS = 5;
-/** Session meta key holding the ids of the last events applied, space-separated, newest last. */
-const APPLIED = 'applied';
 /** Redeliveries come soon and in order, so a short memory per respondent is enough. */
 const APPLIED_KEPT = 8;
 const notice = (key: string, params?: Text['params']): Text => (params ? { key, params } : { key });
@@ -667,10 +665,9 @@ function completedPrompt(done: ResponseRecord): Prompt {
 }
 
 function wasApplied(session: Session, event: string): boolean {
-  return (session.meta[APPLIED] ?? '').split(' ').includes(event);
+  return session.applied.includes(event);
 }
 
 function withApplied(session: Session, event: string): Session {
-  const applied = [...(session.meta[APPLIED] ?? '').split(' ').filter(Boolean), event].slice(-APPLIED_KEPT);
-  return { ...session, meta: { ...session.meta, [APPLIED]: applied.join(' ') } };
+  return { ...session, applied: [...session.applied, event].slice(-APPLIED_KEPT) };
 }

@@ -45,6 +45,7 @@ export function startSession(
     promptedAt: opts.now,
     durations: {},
     meta: opts.meta ?? {},
+    applied: [],
   };
   const events: EngineEvent[] = [];
   const session = advance(flow, empty, -1, events);

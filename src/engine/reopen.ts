@@ -52,6 +52,7 @@ export function reopenSession(
     promptedAt: opts.now,
     durations: { ...response.durations },
     meta: opts.meta,
+    applied: [],
   };
   const question = flow.questions[flow.index.get(last)!]!;
   const start = (handlers[question.type] as QuestionHandler<Question>).start?.({ flow, question, session });

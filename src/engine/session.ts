@@ -61,7 +61,8 @@ export const DraftSchema = z.strictObject({
 });
 export type Draft = z.infer<typeof DraftSchema>;
 
-export const SESSION_SCHEMA_VERSION = 1;
+/** The shape sessions are stored in now; older ones are migrated when read (MIGRATIONS). */
+export const SESSION_SCHEMA_VERSION = 2;
 
 export const SessionSchema = z.strictObject({
   schema: z.literal(SESSION_SCHEMA_VERSION),
@@ -86,14 +87,40 @@ export const SessionSchema = z.strictObject({
   durations: z.record(z.string(), z.number()),
   /** Set by the conversation service (channel, invitation...); the engine never reads it. */
   meta: z.record(z.string(), z.string()),
+  /**
+   * The ids of the last platform events applied to this session, newest last (the conversation
+   * service's; the engine never reads it): an event delivered again is applied once.
+   */
+  applied: z.array(z.string()).max(32),
 });
 export type Session = z.infer<typeof SessionSchema>;
 
+type Stored = Record<string, unknown>;
+
 /**
- * Reads stored session JSON of any known schema version. Returns null for data that cannot be
- * read or migrated, so the caller can replace it and tell the respondent.
+ * How stored session JSON of each earlier schema version becomes the next one, applied in order
+ * when it is read (grammY's session `migrations`); the next write stores the current version.
+ */
+const MIGRATIONS: Record<number, (old: Stored) => Stored> = {
+  // Version 2 keeps the events applied as a list of its own instead of a space-separated meta text.
+  1: (old) => {
+    const { applied, ...meta } = (old.meta ?? {}) as Record<string, string>;
+    return { ...old, schema: 2, meta, applied: (applied ?? '').split(' ').filter(Boolean) };
+  },
+};
+
+/**
+ * Reads stored session JSON of any known schema version, migrating older versions. Returns null
+ * for data that cannot be read or migrated, so the caller can replace it and tell the respondent.
  */
 export function parseSession(data: unknown): Session | null {
-  const parsed = SessionSchema.safeParse(data);
+  let value = data as Stored | null;
+  while (value && typeof value === 'object' && typeof value.schema === 'number') {
+    if (value.schema === SESSION_SCHEMA_VERSION) break;
+    const migrate = MIGRATIONS[value.schema];
+    if (!migrate) return null;
+    value = migrate(value);
+  }
+  const parsed = SessionSchema.safeParse(value);
   return parsed.success ? parsed.data : null;
 }

@@ -10,6 +10,7 @@ import { ROOT } from '../../src/flows/load.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { ARTIFACTS, launchChromium } from '../support/browser.ts';
 import { flow, translator } from '../support/flow.ts';
+import { SCRIPTED_INTERVIEW } from '../support/scripted-interview.ts';
 import { captureLog } from '../support/logs.ts';
 import type { ApiCall } from '../support/telegram-api.ts';
 import { SALT, startHarness } from '../telegram/harness.ts';
@@ -17,23 +18,12 @@ import { Respondent } from '../telegram/respondent.ts';
 import { startDashboardHarness } from './harness.ts';
 
 /** A whole Russian interview typed in the terminal; its example of success is markup, to be shown as text. */
-const INTERVIEW = [
-  '5',
-  '1',
-  '2',
-  '2',
-  'Россия',
-  '2',
-  '2',
-  '7',
-  '<img src=x onerror=alert(1)><script>alert(2)</script> Акции',
-  '2',
-  '/skip',
-  '1,2',
-  '/skip',
-  '1',
-  '2',
-];
+/** The scripted interview, its description of the advocacy work (q11) markup that must show as text. */
+const INTERVIEW = SCRIPTED_INTERVIEW.map((line) =>
+  line === 'Проводим акции «Библионочь» своими силами.'
+    ? '<img src=x onerror=alert(1)><script>alert(2)</script> Акции'
+    : line,
+);
 const MARKUP = '<img src=x onerror=alert(1)><script>alert(2)</script> Акции';
 
 /**
@@ -152,7 +142,7 @@ test('in a real browser: sign in with the link /dashboard gave on Telegram, watc
     0,
     'no markup of an answer became an element',
   );
-  assert.match((await page.textContent('tr[data-question="q13"] td')) ?? '', /Declined/);
+  assert.match((await page.textContent('tr[data-question="q15"] td')) ?? '', /Declined/);
   assert.match((await page.textContent('tr[data-question="q8"] td')) ?? '', /Not asked/);
   await bot.directory.add('cli', {
     name: 'سلمى',

@@ -36,6 +36,7 @@ export function session(over: Partial<Session> = {}): Session {
     promptedAt: 1_700_000_100_000,
     durations: { q1: 1200, q2: 800 },
     meta: { channel: 'telegram', respondent: 'abc123', chat: '42' },
+    applied: ['1001'],
     ...over,
   };
 }

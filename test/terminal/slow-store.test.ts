@@ -10,6 +10,7 @@ import { ConversationService } from '../../src/conversation/service.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { flow, translator } from '../support/flow.ts';
+import { SCRIPTED_INTERVIEW } from '../support/scripted-interview.ts';
 
 /** Sessions that answer after a pause, as Redis over a network does. */
 class SlowSessions extends MemorySessionStore {
@@ -37,23 +38,7 @@ test(
       await responses.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const lines = [
-      '5',
-      '1',
-      '2',
-      '2',
-      'Россия',
-      '2',
-      '2',
-      '7',
-      'Акции',
-      '2',
-      '/skip',
-      '1,2',
-      '/skip',
-      '1',
-      '2',
-    ];
+    const lines = SCRIPTED_INTERVIEW;
     const id = await runTerminal({
       service,
       translator,
