@@ -14,6 +14,7 @@ import { Metrics } from './metrics.ts';
 import { BullmqJobs } from './jobs/bullmq-jobs.ts';
 import type { Jobs } from './jobs/job-queue.ts';
 import { MemoryJobs } from './jobs/memory-jobs.ts';
+import { Outbound } from './outbound/outbound.ts';
 import { Router } from './router/router.ts';
 import { StaffDirectory } from './staff/directory.ts';
 import type { Principal } from './staff/staff.ts';
@@ -39,6 +40,11 @@ export interface App {
   router: Router;
   /** One-time sign-in links to the staff dashboard (kept in Redis, else in DATA_DIR). */
   signInLinks: SignInLinks;
+  /**
+   * The one way to send a message nobody asked for (reminders, relays): each running channel
+   * registers its sender; `sendTo` finds the respondent's address in the address book.
+   */
+  outbound: Outbound;
   close(): Promise<void>;
 }
 
@@ -122,6 +128,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     directory,
     router: new Router(directory, signInLinks),
     signInLinks,
+    outbound: new Outbound(stores.addresses, log),
     async close() {
       await sweeper?.stop();
       await service.close();

@@ -10,12 +10,12 @@ export interface Address {
 
 /** What is sent: translated texts, or the respondent's current question with live buttons. */
 export type OutboundMessage =
-  | { kind: 'text'; texts: Text[]; locale: string }
+  | { kind: 'text'; texts: readonly Text[]; locale: string }
   /**
    * The question the respondent is at, as the chat shows it after an answer, so "continue where
    * you left off" is one tap; `intro` texts go above it. The respondent is the chat's user.
    */
-  | { kind: 'prompt'; intro?: Text[] };
+  | { kind: 'prompt'; intro?: readonly Text[] };
 
 /** How a send ended; a lasting failure is recorded against the address. */
 export type SendOutcome =

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiscordAPIError, PermissionFlagsBits, RateLimitError } from 'discord.js';
 import {
+  applicationCommands,
   DESCRIPTION_MAX,
   DISCORD_LOCALES,
   NAME_PATTERN,
@@ -29,7 +30,7 @@ function walk(items: readonly Named[], visit: (n: Named) => void): void {
 }
 
 test('command names and descriptions fit Discord’s rules in every locale', () => {
-  walk(surveyCommands(translator) as Named[], (n) => {
+  walk(applicationCommands(translator) as Named[], (n) => {
     for (const name of [n.name, ...Object.values(n.name_localizations ?? {})]) {
       assert.match(name, NAME_PATTERN);
       assert.equal(name, name.toLocaleLowerCase(), name);
@@ -82,12 +83,35 @@ test('/survey works in servers and in the bot’s DM; /survey-button only in ser
   assert.equal(post!.default_member_permissions, PermissionFlagsBits.ManageGuild.toString());
 });
 
+test('/staff is for servers only and shown to server administrators alone; its names are the typed ones', () => {
+  const staff = applicationCommands(translator).find((c) => c.name === 'staff') as unknown as Named & {
+    contexts: number[];
+    default_member_permissions?: string;
+  };
+  assert.deepEqual(staff.contexts, [0]);
+  assert.equal(staff.default_member_permissions, '0');
+  assert.deepEqual(
+    staff.options!.map((o) => o.name),
+    ['join', 'whoami', 'invite', 'dashboard'],
+  );
+  walk([staff], (n) => assert.deepEqual(n.name_localizations ?? {}, {}, n.name));
+  const role = staff.options![2]!.options![0]!;
+  assert.deepEqual(
+    role.choices!.map((c) => c.value),
+    ['admin', 'coordinator', 'interviewer'],
+  );
+  assert.equal(
+    staff.description_localizations!.ru,
+    translator.translatorFor('ru')({ key: 'discord:commands.staff.description' }),
+  );
+});
+
 test('registration replaces the commands, globally or for one server', async (t) => {
   const api = await DiscordStandIn.start();
   t.after(() => api.close());
   const base = { token: api.token, applicationId: api.applicationId, apiRoot: api.apiRoot, translator };
-  assert.equal(await registerCommands(base), 2);
-  assert.equal(await registerCommands({ ...base, guildId: '123456789012345678' }), 2);
+  assert.equal(await registerCommands(base), 3);
+  assert.equal(await registerCommands({ ...base, guildId: '123456789012345678' }), 3);
   const puts = api.requests.filter((r) => r.method === 'PUT');
   assert.deepEqual(
     puts.map((r) => r.path),
@@ -96,7 +120,7 @@ test('registration replaces the commands, globally or for one server', async (t)
       `/applications/${api.applicationId}/guilds/123456789012345678/commands`,
     ],
   );
-  assert.deepEqual(puts[0]!.body, JSON.parse(JSON.stringify(surveyCommands(translator))));
+  assert.deepEqual(puts[0]!.body, JSON.parse(JSON.stringify(applicationCommands(translator))));
   await assert.rejects(registerCommands({ ...base, token: 'wrong-token-wrong-token' }), /401|Unauthorized/);
 });
 

@@ -67,8 +67,8 @@ test('npm run discord:commands registers the commands for one server, or says wh
   };
   const ok = start(t, 'src/channels/discord/register-cli.ts', ['--guild', '123456789012345678'], env);
   assert.equal((await once(ok.child, 'exit'))[0], 0, ok.output());
-  assert.match(ok.output(), /registered 2 commands for server 123456789012345678/);
-  assert.equal(api.commands.get('123456789012345678')?.length, 2);
+  assert.match(ok.output(), /registered 3 commands for server 123456789012345678/);
+  assert.equal(api.commands.get('123456789012345678')?.length, 3);
 
   const missing = start(t, 'src/channels/discord/register-cli.ts', [], {
     DISCORD_TOKEN: api.token,

@@ -7,7 +7,17 @@ import { startDiscordChannel, type DiscordChannel } from '../../src/channels/dis
 import { ConversationService } from '../../src/conversation/service.ts';
 import type { Flow } from '../../src/engine/flow.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
+import { FileLinkStore } from '../../src/dashboard/auth/link-store.ts';
+import { SignInLinks } from '../../src/dashboard/auth/sign-in-links.ts';
+import { Outbound } from '../../src/outbound/outbound.ts';
+import { Router } from '../../src/router/router.ts';
+import { StaffDirectory } from '../../src/staff/directory.ts';
+import type { AddressBook } from '../../src/store/address-book.ts';
+import { FileAddressBook } from '../../src/store/file-address-book.ts';
+import { FileAuditLog } from '../../src/store/file-audit-log.ts';
 import { FileInvitationStore } from '../../src/store/file-invitation-store.ts';
+import { FileStaffStore } from '../../src/store/file-staff-store.ts';
+import { MongoAddressBook } from '../../src/store/mongo-address-book.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import type { InvitationStore } from '../../src/store/invitation-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
@@ -26,6 +36,8 @@ export interface HarnessStores {
   responses: ResponseStore;
   contacts: ContactStore;
   invitations: InvitationStore;
+  /** Where respondents can be reached: written when a session starts. */
+  addresses: AddressBook;
   /** Which implementations, for test names and the bench. */
   kind: string;
 }
@@ -38,10 +50,16 @@ export function embeddedStores(t: TestContext): HarnessStores {
     responses: new FileResponseStore(dir),
     contacts: new FileContactStore(dir),
     invitations: new FileInvitationStore(dir),
+    addresses: new FileAddressBook(dir),
     kind: 'embedded',
   };
   t.after(async () => {
-    await Promise.all([stores.responses.close(), stores.contacts.close(), stores.invitations.close()]);
+    await Promise.all([
+      stores.responses.close(),
+      stores.contacts.close(),
+      stores.invitations.close(),
+      stores.addresses.close(),
+    ]);
     rmSync(dir, { recursive: true, force: true });
   });
   return stores;
@@ -61,6 +79,7 @@ export async function serverStores(t: TestContext): Promise<(HarnessStores & { m
     responses: new MongoResponseStore(mongo.connection),
     contacts: new MongoContactStore(mongo.connection),
     invitations: new MongoInvitationStore(mongo.connection),
+    addresses: new MongoAddressBook(mongo.connection),
     kind: 'Redis and MongoDB',
     mongo: mongo.connection,
   };
@@ -71,6 +90,10 @@ export interface Harness {
   bot: DiscordChannel;
   service: ConversationService;
   stores: HarnessStores;
+  /** The outbound port over the stores' address book, with this bot's sender registered. */
+  outbound: Outbound;
+  /** The staff directory the bot's router checks (embedded files of the test). */
+  directory: StaffDirectory;
   respondent(opts?: { locale?: string; username?: string }): DiscordRespondent;
 }
 
@@ -90,15 +113,36 @@ export async function startHarness(
     /** Another flow than the questionnaire, with a translator holding its texts. */
     flow?: Flow;
     translator?: Translator;
+    /** Discord user ids that are admins, as ADMIN_DISCORD_IDS would make them. */
+    admins?: string[];
+    /** The dashboard's address: `/dashboard` answers with sign-in links to it. */
+    dashboardUrl?: string;
+    /** Refused requests after which unasked messages wait (DiscordSender's budget). */
+    invalidRequestBudget?: number;
   } = {},
 ): Promise<Harness> {
   const stores = opts.stores ?? embeddedStores(t);
+  const staffDir = mkdtempSync(join(tmpdir(), 'discord-staff-'));
+  const [staff, audit] = [new FileStaffStore(staffDir), new FileAuditLog(staffDir)];
+  const directory = new StaffDirectory({
+    store: staff,
+    audit,
+    envAdmins: (opts.admins ?? []).map((user) => ({ channel: 'discord' as const, user })),
+  });
+  const links = opts.dashboardUrl
+    ? new SignInLinks({ store: new FileLinkStore(staffDir), directory, audit, baseUrl: opts.dashboardUrl })
+    : undefined;
+  t.after(async () => {
+    await Promise.all([staff.close(), audit.close()]);
+    rmSync(staffDir, { recursive: true, force: true });
+  });
   const service = new ConversationService({
     flow: opts.flow ?? flow,
     sessions: stores.sessions,
     responses: stores.responses,
     contacts: stores.contacts,
     invitations: stores.invitations,
+    addresses: stores.addresses,
     salt: 'discord-test-salt-0123456789',
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
@@ -113,7 +157,11 @@ export async function startHarness(
     ...(opts.ackAfterMs ? { ackAfterMs: opts.ackAfterMs } : {}),
     ...(opts.maxRateLimitWaitMs ? { maxRateLimitWaitMs: opts.maxRateLimitWaitMs } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    router: new Router(directory, links),
+    ...(opts.invalidRequestBudget !== undefined ? { invalidRequestBudget: opts.invalidRequestBudget } : {}),
   });
+  const outbound = new Outbound(stores.addresses, opts.log ?? silentLogger);
+  outbound.register('discord', bot.sender);
   t.after(async () => {
     await bot.stop();
     service.close();
@@ -124,6 +172,8 @@ export async function startHarness(
     bot,
     service,
     stores,
+    outbound,
+    directory,
     respondent: (o = {}) => new DiscordRespondent(api, bot.events, api.addUser(o)),
   };
 }

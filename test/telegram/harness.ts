@@ -14,6 +14,7 @@ import { signInLinksFor } from '../dashboard/harness.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import type { Flow } from '../../src/engine/flow.ts';
 import { HttpServer } from '../../src/http/server.ts';
+import { Outbound } from '../../src/outbound/outbound.ts';
 import { Router } from '../../src/router/router.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
@@ -130,6 +131,8 @@ export interface Harness {
   mongoUri?: string;
   /** The test's Redis key prefix. */
   redisPrefix: string;
+  /** The outbound port over the stores' address book, with this bot's sender registered. */
+  outbound: Outbound;
   /** Stops the bot and starts a new one on the same stores (a process restart). */
   restart(): Promise<void>;
 }
@@ -140,6 +143,7 @@ export interface HarnessOptions {
   clock?: () => number;
   maxRetryAfter?: number;
   bulkIntervalMs?: number;
+  bulkPerSecond?: number;
   /** Telegram user ids that are admins, as ADMIN_TELEGRAM_IDS would make them. */
   admins?: number[];
   /** Another flow than the questionnaire, with a translator holding its texts. */
@@ -191,6 +195,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
       ...(options.bulkIntervalMs !== undefined ? { bulkIntervalMs: options.bulkIntervalMs } : {}),
+      ...(options.bulkPerSecond !== undefined ? { bulkPerSecond: options.bulkPerSecond } : {}),
       router: new Router(
         directory,
         options.dashboardUrl
@@ -199,7 +204,9 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       ),
       ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),
     });
-    return { service, channel, directory };
+    const outbound = new Outbound(stores.addresses, log.log);
+    outbound.register('telegram', channel.sender);
+    return { service, channel, directory, outbound };
   };
   const botMode: TelegramMode = http
     ? {

@@ -48,7 +48,6 @@ export async function answerComponent(
   const work = ctx.service.turn({
     channel: CHANNEL,
     user,
-    chat: i.channelId,
     locale: i.locale,
     input,
     log: ctx.log,
@@ -88,7 +87,7 @@ export async function answerMessage(ctx: DiscordContext, message: Message): Prom
   const user = message.author.id;
   const dm = message.channel as DMChannel;
   const input = messageInput(message.content);
-  const result = await ctx.service.turn({ channel: CHANNEL, user, chat: dm.id, input, log: ctx.log });
+  const result = await ctx.service.turn({ channel: CHANNEL, user, input, log: ctx.log });
   const planned = plan(ctx, result, input, null);
   if (planned.notice) {
     await dm.send({

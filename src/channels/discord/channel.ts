@@ -4,6 +4,8 @@ import type { ConversationService } from '../../conversation/service.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
+import type { ChannelSender } from '../../outbound/outbound.ts';
+import type { Router } from '../../router/router.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { DEFAULT_ACK_AFTER_MS } from './acknowledge.ts';
 import { answerComponent, answerMessage, type Outcome } from './answers.ts';
@@ -18,10 +20,12 @@ import {
 } from './context.ts';
 import { CUSTOM_ID_MAX } from './custom-id.ts';
 import { describeError } from './errors.ts';
-import { commandRequest, componentRequest } from './parse.ts';
+import { commandRequest, componentRequest, STAFF_COMMAND, staffRequest, typedCommand } from './parse.ts';
 import { PromptMessages } from './prompt-messages.ts';
 import { askAgain, changeAnswers, showAnswers, startAgain } from './finished.ts';
+import { DiscordSender } from './sender.ts';
 import { askErase, confirmErase, keepData, runCommand, startSurvey } from './slash.ts';
+import { answerStaffCommand, answerTypedCommand } from './staff.ts';
 
 export interface DiscordChannelOptions extends DiscordClientOptions {
   token: string;
@@ -33,6 +37,10 @@ export interface DiscordChannelOptions extends DiscordClientOptions {
   clock?: () => number;
   /** Updates received and handled by kind and outcome, failed requests, rate-limit waits. */
   metrics?: Metrics;
+  /** Staff commands and their rights, checked against the staff directory. */
+  router?: Router;
+  /** Refused requests in ten minutes after which unasked messages wait (see DiscordSender). */
+  invalidRequestBudget?: number;
 }
 
 /** Emitted once an event has been fully handled (all replies sent): for tests and the benchmark. */
@@ -48,6 +56,8 @@ export interface DiscordChannel {
   client: Client;
   /** 'settled' events ({@link Settled}). */
   events: EventEmitter;
+  /** This channel's side of the outbound port: DMs nobody asked for, and live prompts. */
+  sender: ChannelSender;
   /** Connected to the gateway (every shard ready) and taking events; false once stopping. */
   ready(): boolean;
   /**
@@ -95,7 +105,9 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     clock: opts.clock ?? Date.now,
     translations: new Map(),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.router ? { router: opts.router } : {}),
   };
+  const sender = new DiscordSender(ctx, opts.invalidRequestBudget);
   const events = new EventEmitter();
   const settle = (kind: Settled['kind'], id: string, started: number) =>
     events.emit('settled', { kind, id, ms: performance.now() - started } satisfies Settled);
@@ -167,6 +179,7 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     name: 'discord',
     client,
     events,
+    sender,
     ready: () =>
       !stopping && client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
     async stop() {
@@ -198,14 +211,18 @@ async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<Outco
   if (!i.isRepliable()) return 'ok';
   try {
     if (i.isChatInputCommand()) {
-      const command = commandRequest({
+      const data = {
         name: i.commandName,
         subcommand: i.options.getSubcommand(false),
         options: {
           code: i.options.getString('code') ?? undefined,
           language: i.options.getString('language') ?? undefined,
+          role: i.options.getString('role') ?? undefined,
+          name: i.options.getString('name') ?? undefined,
         },
-      });
+      };
+      if (data.name === STAFF_COMMAND) return await answerStaffCommand(ctx, i, staffRequest(data));
+      const command = commandRequest(data);
       if (command) await runCommand(ctx, i, command);
       return 'ok';
     }
@@ -256,6 +273,9 @@ async function onMessage(ctx: DiscordContext, message: Message): Promise<Outcome
   if (message.author.bot || message.author.system || message.inGuild() || !message.channel.isDMBased())
     return 'ok';
   try {
+    // A command typed in the DM goes to the router, never to the survey as an answer.
+    const command = typedCommand(message.content);
+    if (command) return await answerTypedCommand(ctx, message, command);
     return await answerMessage(ctx, message);
   } catch (error) {
     await reportFailure(ctx, error, { user: message.author.id, language: languageFor(ctx, null) });

@@ -29,6 +29,9 @@ export function createDiscordClient(opts: DiscordClientOptions = {}): Client {
       ...(opts.apiRoot ? { api: opts.apiRoot } : {}),
       globalRequestsPerSecond: opts.requestsPerSecond ?? 50,
       rejectOnRateLimit: (limit: RateLimitData) => Math.max(limit.retryAfter, limit.timeToReset) > maxWait,
+      // Every refused request is told (with the count towards Discord's invalid-request limit),
+      // so unasked messages stop well before it (DiscordSender).
+      invalidRequestWarningInterval: 1,
     },
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });

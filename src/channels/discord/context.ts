@@ -11,6 +11,7 @@ import type { Text } from '../../engine/prompt.ts';
 import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
+import type { Router } from '../../router/router.ts';
 import type { InvitationStore } from '../../store/invitation-store.ts';
 import { classifyError, describeError, isPlatformError } from './errors.ts';
 import { memoizeTranslate } from './memo-translate.ts';
@@ -18,7 +19,11 @@ import type { PromptMessages } from './prompt-messages.ts';
 import type { DiscordMessage } from './render.ts';
 import type { ReplyPlan } from './reply.ts';
 
-/** The channel name stored with sessions and responses. */
+/**
+ * The channel name stored with sessions and responses. Turns name no chat of their own: a
+ * Discord respondent is reached through the user id (the DM channel is opened from it), so that
+ * is what the address book and contact details keep.
+ */
 export const CHANNEL = 'discord';
 
 /** Nothing a respondent typed (echoed in summaries) may ever ping anyone. */
@@ -39,6 +44,8 @@ export interface DiscordContext {
   translations: Map<string, Translate>;
   /** Failed requests to Discord by problem (a closed set), rate-limit waits. */
   metrics?: Metrics;
+  /** Staff commands and their rights; without it, every command is unknown. */
+  router?: Router;
 }
 
 /** The survey language for a Discord locale such as "es-ES" or "pt-BR": its base language, else the first. */

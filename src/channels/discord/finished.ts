@@ -44,7 +44,6 @@ export async function changeAnswers(ctx: DiscordContext, i: ButtonInteraction): 
   const result = await ctx.service.reopen({
     channel: CHANNEL,
     user: i.user.id,
-    chat: dm.id,
     locale: i.locale,
     log: ctx.log,
   });
@@ -84,7 +83,6 @@ export async function startAgain(ctx: DiscordContext, i: ButtonInteraction): Pro
   const result = await ctx.service.turn({
     channel: CHANNEL,
     user: i.user.id,
-    chat: dm.id,
     locale: i.locale,
     again: true,
     input,

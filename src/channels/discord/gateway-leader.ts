@@ -17,6 +17,8 @@ export function connectAsLeader(
   options: DiscordChannelOptions,
   redis: Redis,
   prefix: string,
+  /** The channel connected (this replica leads); returns what to undo when it disconnects. */
+  onConnected: (channel: DiscordChannel) => () => void = () => () => {},
 ): { name: string; ready(): boolean; stop(): Promise<void> } {
   const log: Logger = options.log.child({ channel: CHANNEL });
   // Named by a hash of the token, never the token, so several bots can share a prefix.
@@ -29,8 +31,10 @@ export function connectAsLeader(
     onLead: async () => {
       const started = await startDiscordChannel(options);
       channel = started;
+      const disconnected = onConnected(started);
       return async () => {
         channel = null;
+        disconnected();
         await started.stop();
       };
     },

@@ -102,3 +102,50 @@ export function commandRequest(data: CommandData): SurveyCommand | null {
       return null;
   }
 }
+
+/** `/staff` and its subcommands, by their names (the same in every locale). */
+export const STAFF_COMMAND = 'staff';
+export const STAFF_SUBCOMMANDS = {
+  join: 'join',
+  whoami: 'whoami',
+  invite: 'invite',
+  dashboard: 'dashboard',
+} as const;
+
+/** A command as the router takes it: its name as typed in a chat, and the rest of the line. */
+export interface TypedCommand {
+  name: string;
+  args: string;
+}
+
+/**
+ * `/staff <subcommand>` as the chat command it stands for (`/staff join code:x` is `/staff x`,
+ * `/staff invite role:coordinator name:Amina` is `/staff_invite coordinator Amina`); null for
+ * one we do not know.
+ */
+export function staffRequest(data: CommandData): TypedCommand | null {
+  if (data.name !== STAFF_COMMAND) return null;
+  const option = (name: string) => data.options[name]?.trim() ?? '';
+  switch (data.subcommand) {
+    case STAFF_SUBCOMMANDS.join:
+      return { name: 'staff', args: option('code') };
+    case STAFF_SUBCOMMANDS.whoami:
+      return { name: 'whoami', args: '' };
+    case STAFF_SUBCOMMANDS.invite:
+      return { name: 'staff_invite', args: `${option('role')} ${option('name')}`.trim() };
+    case STAFF_SUBCOMMANDS.dashboard:
+      return { name: 'dashboard', args: '' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * A DM that reads as a command: a slash, a name of letters, digits and _ (as Telegram's), then
+ * a space or the end ("/whoami", "/staff_invite coordinator Amina"). Anything else is an answer;
+ * "/usr/lib" or "/ unsure" are not commands.
+ */
+export function typedCommand(content: string): TypedCommand | null {
+  const match = /^\/([A-Za-z][A-Za-z0-9_]{0,31})(?:\s+([\s\S]*))?$/.exec(content.trim());
+  return match ? { name: match[1]!.toLowerCase(), args: (match[2] ?? '').trim() } : null;
+}

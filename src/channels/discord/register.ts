@@ -1,6 +1,6 @@
 import { REST, Routes } from 'discord.js';
 import type { Translator } from '../../i18n/translator.ts';
-import { surveyCommands } from './commands.ts';
+import { applicationCommands } from './commands.ts';
 
 export interface RegisterOptions {
   token: string;
@@ -20,6 +20,6 @@ export async function registerCommands(opts: RegisterOptions): Promise<number> {
   const route = opts.guildId
     ? Routes.applicationGuildCommands(opts.applicationId, opts.guildId)
     : Routes.applicationCommands(opts.applicationId);
-  const registered = (await rest.put(route, { body: surveyCommands(opts.translator) })) as unknown[];
+  const registered = (await rest.put(route, { body: applicationCommands(opts.translator) })) as unknown[];
   return registered.length;
 }

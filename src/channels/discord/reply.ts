@@ -13,6 +13,7 @@ import {
   renderQuestion,
   type DiscordMessage,
   type QuestionPrompt,
+  type RenderContext,
 } from './render.ts';
 
 /** What to do on Discord after a turn; carried out by the transport, decided here without I/O. */
@@ -60,11 +61,20 @@ export function planReply(flow: Flow, t: Translate, result: TurnResult, input: I
   }
   // A start or resume shows where the respondent is; nothing was answered.
   const answered = before && input.type !== 'start' ? answeredView(flow, t, result, input, before) : null;
+  if (!next) return { notice: null, update: answered, messages: pack(notices, null), showing: null };
+  return { ...askQuestion(ctx, next, notices), update: answered };
+}
+
+/**
+ * A question sent as new messages in the DM, `notices` above it: the one way a question is
+ * asked anew, after a turn (planReply) and unasked (the outbound port's live prompt).
+ */
+export function askQuestion(ctx: RenderContext, prompt: QuestionPrompt, notices: string[]): ReplyPlan {
   return {
     notice: null,
-    update: answered,
-    messages: pack(notices, next ? renderQuestion(ctx, next) : null),
-    showing: next ? { question: next.question, version: next.version, in: 'last' } : null,
+    update: null,
+    messages: pack(notices, renderQuestion(ctx, prompt)),
+    showing: { question: prompt.question, version: prompt.version, in: 'last' },
   };
 }
 

@@ -61,7 +61,6 @@ export async function startSurvey(ctx: DiscordContext, i: Starter, code?: string
   const result = await ctx.service.turn({
     channel: CHANNEL,
     user,
-    chat: dm.id,
     locale: i.locale,
     ...(code !== undefined ? { invitation: code } : {}),
     input,
@@ -126,7 +125,6 @@ export async function changeLanguage(
   const result = await ctx.service.turn({
     channel: CHANNEL,
     user,
-    chat: dm.id,
     locale: i.locale,
     input,
     log: ctx.log,

@@ -1,6 +1,7 @@
 import type { App } from '../../app.ts';
 import type { RunningChannel } from '../running.ts';
-import { startDiscordChannel, type DiscordChannelOptions } from './channel.ts';
+import { startDiscordChannel, type DiscordChannel, type DiscordChannelOptions } from './channel.ts';
+import { CHANNEL } from './context.ts';
 import { connectAsLeader } from './gateway-leader.ts';
 
 /**
@@ -18,8 +19,19 @@ export async function startDiscord(app: App): Promise<RunningChannel> {
     invitations: app.stores.invitations,
     log: app.log,
     metrics: app.metrics,
+    router: app.router,
   };
-  if (app.stores.redis) return connectAsLeader(options, app.stores.redis, config.REDIS_PREFIX);
+  // The replica connected to the gateway sends: Discord's limits are per bot, kept by its client.
+  const onConnected = (channel: DiscordChannel) => app.outbound.register(CHANNEL, channel.sender);
+  if (app.stores.redis) return connectAsLeader(options, app.stores.redis, config.REDIS_PREFIX, onConnected);
   const channel = await startDiscordChannel(options);
-  return { name: channel.name, ready: () => channel.ready(), stop: () => channel.stop() };
+  const unregister = onConnected(channel);
+  return {
+    name: channel.name,
+    ready: () => channel.ready(),
+    async stop() {
+      unregister();
+      await channel.stop();
+    },
+  };
 }

@@ -17,8 +17,8 @@ import { BotApi } from './bot-api.ts';
 import { CHANNEL, UpdateHandler } from './handle-update.ts';
 import { TelegramOutbox } from './outbox.ts';
 import { SendPacer } from './pacer.ts';
+import { TelegramSender } from './sender.ts';
 import { PromptMessages, type PromptMessageStore } from './prompt-messages.ts';
-import type { OutgoingMessage } from './render.ts';
 import { toInput, withUpdateId } from './to-input.ts';
 import { checkUpdate, updateIdOf } from './update-shape.ts';
 import { readLimitedBody } from './webhook-body.ts';
@@ -51,8 +51,10 @@ export interface TelegramChannelOptions {
   clock?: () => number;
   /** A 429 asking to wait longer than this many seconds is given up. */
   maxRetryAfter?: number;
-  /** Least time between two bulk messages to one chat (ms). */
+  /** Messages nobody asked for (the outbound port): least time between two to one chat (ms). */
   bulkIntervalMs?: number;
+  /** Messages nobody asked for: at most this many in any one second, all chats together. */
+  bulkPerSecond?: number;
   /** Called when polling stops by itself (token revoked, another instance polling). */
   onFatal?: (error: unknown) => void;
   /** Where each chat's question message is; shared in Redis by replicas (in memory by default). */
@@ -80,7 +82,8 @@ export class TelegramChannel {
   private readonly prompts: PromptMessageStore;
   /** Set while polling is being stopped on purpose: its errors then are not failures. */
   private pollingStopping = false;
-  private readonly pacer: SendPacer;
+  /** This channel's side of the outbound port: paced texts and live prompts. */
+  readonly sender: TelegramSender;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
   private handler: UpdateHandler | null = null;
@@ -120,7 +123,24 @@ export class TelegramChannel {
       ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
-    this.pacer = new SendPacer(options.bulkIntervalMs ?? 1000);
+    // The outbound port's calls are paced, and a refusal is recorded by the port on the address
+    // rather than on the session, as the update path's hook does: once, in one place.
+    const paced = new TelegramOutbox(this.api, {
+      log: this.log,
+      describe: (chat) => service.respondentOf(CHANNEL, String(chat)),
+      pacer: new SendPacer({
+        ...(options.bulkIntervalMs !== undefined ? { perChatMs: options.bulkIntervalMs } : {}),
+        ...(options.bulkPerSecond !== undefined ? { perSecond: options.bulkPerSecond } : {}),
+      }),
+      ...(options.maxRetryAfter !== undefined ? { maxRetryAfter: options.maxRetryAfter } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
+    this.sender = new TelegramSender({
+      service,
+      translator: options.translator,
+      outbox: paced,
+      prompts: this.prompts,
+    });
     this.bot.use((ctx) => this.receive(ctx.update));
     // Never rethrow: telegraf would stop polling for everyone.
     this.bot.catch((error, ctx) =>
@@ -238,12 +258,6 @@ export class TelegramChannel {
     this.unmount = null;
     this.agent.destroy();
     await this.api.close();
-  }
-
-  /** A message from bulk work (reminders, follow-ups): paced per chat and overall. */
-  async sendBulk(chat: number, message: OutgoingMessage): Promise<number | null> {
-    await this.pacer.wait(chat);
-    return this.outbox.send(chat, message);
   }
 
   private receive(raw: unknown): Promise<void> {

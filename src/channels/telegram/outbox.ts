@@ -4,6 +4,7 @@ import type { InlineKeyboardMarkup } from 'telegraf/types';
 import type { Logger } from '../../log.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { BotApiCaller } from './bot-api.ts';
+import type { ChatTurn, SendPacer } from './pacer.ts';
 import { fitText, LIMITS, type OutgoingMessage } from './render.ts';
 
 /** Why a chat cannot be reached any more; recorded on the respondent. */
@@ -46,7 +47,15 @@ export interface OutboxOptions {
   maxAttempts?: number;
   /** Counts failed calls (by a closed set of codes) and rate-limit waits. */
   metrics?: Metrics;
+  /**
+   * Paces every call to a chat (messages nobody asked for): within Telegram's limits, and a 429
+   * holds every paced call, not only the refused one.
+   */
+  pacer?: SendPacer;
 }
+
+/** A call's result, or its failure as the caller can act on it. */
+export type Attempted<T> = { ok: true; result: T } | { ok: false; failure: CallFailure };
 
 /** A failed call as a metric label: never a text, only one of a few codes. */
 function failureCode(failure: CallFailure, error: unknown): string {
@@ -87,15 +96,29 @@ export class TelegramOutbox {
    * A call, and how it ended: its result, or the failure as the caller can act on it (rate
    * limited beyond what is waited out, unreachable, gone...). Never throws.
    */
-  async attempt<T>(
+  async attempt<T>(method: string, payload: Record<string, unknown>, chat?: number): Promise<Attempted<T>> {
+    const pacer = this.options.pacer;
+    if (!pacer || chat === undefined) return this.tries(method, payload, chat, null);
+    // The chat's turn is held across retries, so its messages keep their order.
+    const turn = await pacer.chat(chat);
+    try {
+      return await this.tries(method, payload, chat, turn);
+    } finally {
+      turn.release();
+    }
+  }
+
+  private async tries<T>(
     method: string,
     payload: Record<string, unknown>,
-    chat?: number,
-  ): Promise<{ ok: true; result: T } | { ok: false; failure: CallFailure }> {
+    chat: number | undefined,
+    turn: ChatTurn | null,
+  ): Promise<Attempted<T>> {
     const maxAttempts = this.options.maxAttempts ?? 4;
+    const send = () => this.api.call<T>(method, payload);
     for (let attempt = 1; ; attempt++) {
       try {
-        return { ok: true, result: await this.api.call<T>(method, payload) };
+        return { ok: true, result: await (turn ? turn.call(send) : send()) };
       } catch (error) {
         const failure = classifyFailure(error);
         const metrics = this.options.metrics;
@@ -116,7 +139,9 @@ export class TelegramOutbox {
           if (waits) {
             metrics?.rateLimitWaits.inc({ channel: 'telegram' });
             this.log.warn({ ...context, retryAfter: failure.retryAfter }, 'telegram rate limit: waiting');
-            await sleep(failure.retryAfter * 1000);
+            // Paced: every paced call waits, this one too (its turn waits out the pause).
+            if (turn) this.options.pacer!.pause(failure.retryAfter * 1000);
+            else await sleep(failure.retryAfter * 1000);
             continue;
           }
           this.log.error({ ...context, retryAfter: failure.retryAfter }, 'telegram rate limit: call dropped');
@@ -140,8 +165,18 @@ export class TelegramOutbox {
 
   /** Sends a message; returns its id, or null when it could not be delivered. */
   async send(chat: number, message: OutgoingMessage): Promise<number | null> {
-    const sent = await this.call<{ message_id: number }>('sendMessage', { chat_id: chat, ...message }, chat);
-    return sent?.message_id ?? null;
+    const sent = await this.deliver(chat, message);
+    return sent.ok ? sent.result : null;
+  }
+
+  /** Sends a message; its id, or why it was not delivered. */
+  async deliver(chat: number, message: OutgoingMessage): Promise<Attempted<number>> {
+    const sent = await this.attempt<{ message_id: number }>(
+      'sendMessage',
+      { chat_id: chat, ...message },
+      chat,
+    );
+    return sent.ok ? { ok: true, result: sent.result.message_id } : sent;
   }
 
   async edit(chat: number, messageId: number, message: OutgoingMessage): Promise<void> {

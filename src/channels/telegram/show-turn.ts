@@ -7,8 +7,9 @@ import type { TelegramOutbox } from './outbox.ts';
 import type { EngineEvent, Prompt } from '../../engine/prompt.ts';
 import type { PromptMessage, PromptMessageStore } from './prompt-messages.ts';
 import type { Session } from '../../engine/session.ts';
+import { pointAt, pointerTo, showQuestion } from './live-question.ts';
 import { completedOffer } from './messages.ts';
-import { fitText, render, renderAnswered, type QuestionPrompt } from './render.ts';
+import { render, renderAnswered, type QuestionPrompt } from './render.ts';
 import type { Origin, Press } from './to-input.ts';
 
 export interface ShowContext {
@@ -120,13 +121,12 @@ export async function showTurn(
   if (events.some((e) => e.type === 'language')) notices.push(t({ key: 'common:language.changed' }));
 
   if (prompt?.kind === 'question' && session) {
-    const message = render(flow, prompt, t);
-    // Notices go above the question in the same message: one message, and the question stays last.
-    const text = notices.length > 0 ? fitText([...notices, '', message.text].join('\n')) : message.text;
     calls.push(
-      outbox.send(chat, { ...message, text }).then(async (id) => {
-        if (id !== null)
-          await pointAt(deps, chat, pointerTo(id, prompt, session, update), target, view.resend === true);
+      showQuestion(deps, chat, prompt, session, t, {
+        notices,
+        ...(target !== undefined ? { keep: target } : {}),
+        resent: view.resend === true,
+        ...(update !== undefined ? { update } : {}),
       }),
     );
   } else {
@@ -140,23 +140,6 @@ export async function showTurn(
   await Promise.all(calls);
 }
 
-/** The pointer to a message showing `prompt` of `session`. */
-function pointerTo(
-  message: number,
-  prompt: QuestionPrompt,
-  session: Session,
-  update?: number,
-): PromptMessage {
-  return {
-    message,
-    question: prompt.question,
-    version: prompt.version,
-    session: session.id,
-    started: session.startedAt,
-    ...(update !== undefined ? { update } : {}),
-  };
-}
-
 /** The pointer of a chat whose session ended (completed or withdrawn) at its version. */
 function ended(session: Session, update?: number): PromptMessage {
   return {
@@ -167,30 +150,6 @@ function ended(session: Session, update?: number): PromptMessage {
     started: session.startedAt,
     ...(update !== undefined ? { update } : {}),
   };
-}
-
-/**
- * Points the chat at a message already live (sent or edited with its keyboard). The message
- * pointed at before loses its keyboard, unless it is `keep` (this turn's own edit takes care of
- * it); when the pointer held keeps its place, this message is the outdated one instead.
- */
-async function pointAt(
-  deps: { outbox: TelegramOutbox; prompts: PromptMessageStore },
-  chat: number,
-  shown: PromptMessage,
-  keep?: number,
-  resent = false,
-): Promise<void> {
-  const { accepted, previous } = await deps.prompts.show(chat, shown, resent);
-  if (accepted) {
-    const old = previous?.message;
-    if (old && old !== shown.message && old !== keep) await deps.outbox.setKeyboard(chat, old);
-    return;
-  }
-  // Another message holds the place (a later question, or an earlier copy of this one), so this
-  // one is outdated as it arrives; the same message pointed at with a later version stays live.
-  if (shown.message && shown.message !== previous?.message)
-    await deps.outbox.setKeyboard(chat, shown.message);
 }
 
 /**
@@ -210,8 +169,7 @@ async function showAgain(
     shown &&
     (shown.session === session.id ? shown.version >= prompt.version : shown.started >= session.startedAt);
   if (current) return;
-  const id = await deps.outbox.send(chat, render(deps.flow, prompt, t));
-  if (id !== null) await pointAt(deps, chat, pointerTo(id, prompt, session, update));
+  await showQuestion(deps, chat, prompt, session, t, update !== undefined ? { update } : {});
 }
 
 /** Whether the chat's survey ended with the turn of `update` or a later one (a redelivery). */

@@ -35,9 +35,23 @@ export async function startTelegram(
   });
   const mode = modeOf(app, http);
   // Several replicas may share this bot: only the holder of the polling lock asks for updates.
-  if (mode.mode === 'polling' && redis) return pollAsLeader(app, channel, redis);
-  await channel.start(mode);
-  return { name: 'telegram', ready: () => channel.ready(), stop: () => channel.stop() };
+  const running =
+    mode.mode === 'polling' && redis
+      ? await pollAsLeader(app, channel, redis)
+      : await channel.start(mode).then(() => ({
+          name: 'telegram',
+          ready: () => channel.ready(),
+          stop: () => channel.stop(),
+        }));
+  // Every replica sends (the Bot API takes calls from any of them), polling leader or not.
+  const unregister = app.outbound.register('telegram', channel.sender);
+  return {
+    ...running,
+    async stop() {
+      unregister();
+      await running.stop();
+    },
+  };
 }
 
 /** Replicas share where each chat's question is, so any of them can tidy it after an answer. */
