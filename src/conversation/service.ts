@@ -600,7 +600,7 @@ export class ConversationService {
     return { archived, completed };
   }
 
-  /** Erases everything kept about a platform user: session, responses, their codes and contact details. */
+  /** Erases everything kept about a platform user: session, responses, codings, contact details and addresses. */
   async erase(
     channel: string,
     user: string,
@@ -611,6 +611,8 @@ export class ConversationService {
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
     await this.deps.codings?.deleteByRespondent(respondent);
+    // The chat to reach them is personal data too: nothing may write to them after this.
+    await this.deps.addresses?.deleteByRespondent(respondent);
     return { session, responses, contacts };
   }
 

@@ -69,6 +69,21 @@ test('a live prompt for someone with no survey under way is "no prompt", and not
   assert.equal(h.api.callsOf('sendMessage').length, before);
 });
 
+test('after the respondent erases their data, the address is gone and nothing reaches them through the port', async (t) => {
+  const h = await startHarness(t);
+  if (!h) return;
+  const r = new Respondent(h.api, 8803, 'en');
+  await atFirstQuestion(r);
+  assert.equal((await h.stores.addresses.get(respondentOf(r.id), 'telegram'))?.chat, String(r.id));
+  await h.service.erase('telegram', String(r.id));
+  assert.deepEqual(await h.stores.addresses.byRespondent(respondentOf(r.id)), []);
+  const before = h.api.callsOf('sendMessage').length;
+  assert.deepEqual(await h.outbound.sendTo(respondentOf(r.id), 'telegram', reminder()), {
+    status: 'no_address',
+  });
+  assert.equal(h.api.callsOf('sendMessage').length, before);
+});
+
 test('a blocked user and a missing chat come back as their outcome and are recorded on the address, once', async (t) => {
   const h = await startHarness(t);
   if (!h) return;
