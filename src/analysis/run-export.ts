@@ -20,6 +20,8 @@ export interface ExportRequest {
   campaign?: string;
   where?: readonly string[];
   lang: string;
+  /** Who may be exported besides the filters asked for (a staff member's scope on the dashboard). */
+  scope?: Condition;
 }
 
 /** Everything an export needs, read once: the layout, labels, and the respondents to stream. */
@@ -40,6 +42,7 @@ export async function prepareExport(
   const context = await loadContext(stores, flow);
   const where: Condition[] = (request.where ?? []).map((w) => parseWhere(flow, w, context.invitations));
   if (request.campaign) where.push(parseWhere(flow, `campaign=${request.campaign}`, context.invitations));
+  if (request.scope) where.push(request.scope);
   const layout = wideLayout(flow, codeKeys(context), context);
   const labels = new Labels(translator, flow, request.lang, codeLabels(context));
   return {

@@ -1,14 +1,14 @@
 import type { Flow } from '../engine/flow.ts';
 import type { Translator } from '../i18n/translator.ts';
-import { parseDimension, parseWhere, type Condition } from './dimensions.ts';
+import { parseDimension, parseWhere, type Condition, type Dimension } from './dimensions.ts';
 import type { Report } from './model.ts';
-import { renderHtml, type Sink } from './render/html.ts';
+import { renderHtml, renderHtmlBody, type Sink } from './render/html.ts';
 import { renderJson } from './render/json.ts';
 import { Labels } from './render/labels.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { buildReport } from './report.ts';
 import { onePerRespondent, type ReadCounts } from './respondents.ts';
-import { codeKeys, codeLabels, loadContext, type AnalysisStores } from './sources.ts';
+import { codeKeys, codeLabels, loadContext, type AnalysisContext, type AnalysisStores } from './sources.ts';
 import { TextListing } from './texts.ts';
 
 export const REPORT_FORMATS = ['html', 'md', 'json'] as const;
@@ -24,26 +24,33 @@ export interface ReportRequest {
   /** Pairs to cross-tabulate: `q2a,q9a`. */
   cross?: readonly string[];
   lang: string;
-  format: ReportFormat;
+  /** `body`: the HTML report's body alone, for a page that mounts it. */
+  format: ReportFormat | 'body';
   /** List every typed answer (default) or leave the texts out. */
   texts?: boolean;
   generatedAt?: Date;
+  /** Who may be counted besides the filters asked for (a staff member's scope on the dashboard). */
+  scope?: Condition;
 }
 
-/**
- * Reads the flow's responses once (one per respondent), builds every table and writes the report
- * in the format asked for. Bad names in the request throw a DimensionError before anything is read.
- */
-export async function runReport(
+/** A request read against the flow and its invitations: what the report will filter and split by. */
+export interface ReportPlan {
+  context: AnalysisContext;
+  where: Condition[];
+  by?: Dimension;
+  crosses: (readonly [Dimension, Dimension])[];
+}
+
+/** Reads the request's names against the flow; a bad one throws a DimensionError, nothing read yet. */
+export async function planReport(
   stores: AnalysisStores,
   flow: Flow,
-  translator: Translator,
   request: ReportRequest,
-  write: Sink,
-): Promise<Report> {
+): Promise<ReportPlan> {
   const context = await loadContext(stores, flow);
   const where: Condition[] = (request.where ?? []).map((w) => parseWhere(flow, w, context.invitations));
   if (request.campaign) where.unshift(parseWhere(flow, `campaign=${request.campaign}`, context.invitations));
+  if (request.scope) where.unshift(request.scope);
   const by = request.by ? parseDimension(flow, request.by, context.invitations) : undefined;
   const crosses = (request.cross ?? []).map((pair) => {
     const [a, b, ...rest] = pair.split(',').map((s) => s.trim());
@@ -53,6 +60,22 @@ export async function runReport(
       parseDimension(flow, b, context.invitations),
     ] as const;
   });
+  return { context, where, ...(by ? { by } : {}), crosses };
+}
+
+/**
+ * Reads the flow's responses once (one per respondent), builds every table and writes the report
+ * in the format asked for (planned here unless the caller planned it already).
+ */
+export async function runReport(
+  stores: AnalysisStores,
+  flow: Flow,
+  translator: Translator,
+  request: ReportRequest,
+  write: Sink,
+  plan?: ReportPlan,
+): Promise<Report> {
+  const { context, where, by, crosses } = plan ?? (await planReport(stores, flow, request));
   const counts: ReadCounts = { records: 0, superseded: 0 };
   const texts = request.texts === false ? null : new TextListing();
   try {
@@ -73,6 +96,8 @@ export async function runReport(
     const labels = new Labels(translator, flow, request.lang, codeLabels(context));
     if (request.format === 'json') await renderJson(report, texts, write, request.generatedAt);
     else if (request.format === 'md') await renderMarkdown(report, labels, texts, write, request.generatedAt);
+    else if (request.format === 'body')
+      await renderHtmlBody(report, labels, texts, write, request.generatedAt);
     else await renderHtml(report, labels, texts, write, request.generatedAt);
     return report;
   } finally {

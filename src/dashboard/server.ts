@@ -17,6 +17,7 @@ import type { ResponseTally } from './overview/tally.ts';
 import { mountAssets } from './routes/assets.ts';
 import { mountAudit } from './routes/audit.ts';
 import { mountOverview } from './routes/overview.ts';
+import { mountReports } from './routes/reports.ts';
 import { mountResponses } from './routes/responses.ts';
 import { mountSignIn } from './routes/sign-in.ts';
 import { mountStaff } from './routes/staff.ts';
@@ -25,7 +26,7 @@ import { Views, type PageContext } from './view.ts';
 export const SESSION_COOKIE = 'dashboard_session';
 
 export interface DashboardDeps {
-  stores: Pick<Stores, 'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit'>;
+  stores: Pick<Stores, 'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit' | 'codings'>;
   directory: StaffDirectory;
   flows: FlowRegistry;
   translator: Translator;
@@ -183,6 +184,7 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
   mountSignIn(app, dashboard);
   mountOverview(app, dashboard);
   mountResponses(app, dashboard);
+  mountReports(app, dashboard);
   mountStaff(app, dashboard);
   mountAudit(app, dashboard);
   await app.ready();
