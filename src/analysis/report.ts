@@ -65,6 +65,16 @@ function knownKeys(flow: Flow, dimension: Dimension): string[] {
   return [];
 }
 
+/** A dimension a cross-tab can use: one group per respondent, else a DimensionError. */
+export function checkCrossable(d: Dimension): void {
+  if (d.multiple) {
+    throw new DimensionError(
+      `${d.name} allows several answers, so one respondent would count in several cells; ` +
+        `cross-tabulate one option against the rest instead (${d.name}=<option>)`,
+    );
+  }
+}
+
 /**
  * Builds every table in one pass over the responses, holding counts (and the numbers medians
  * need), never the responses: a report over 100,000 responses holds what its tables hold.
@@ -75,16 +85,7 @@ export async function buildReport(
   counts: ReadCounts,
   opts: ReportOptions = {},
 ): Promise<Report> {
-  for (const [a, b] of opts.crosses ?? []) {
-    for (const d of [a, b]) {
-      if (d.multiple) {
-        throw new DimensionError(
-          `${d.name} allows several answers, so one respondent would count in several cells; ` +
-            `cross-tabulate one option against the rest instead (${d.name}=<option>)`,
-        );
-      }
-    }
-  }
+  for (const pair of opts.crosses ?? []) pair.forEach(checkCrossable);
   const questions = surveyQuestions(flow);
   const newTallies = () => questions.map((q) => tallyFor(flow, q, opts.codebooks));
   const total = newTallies();

@@ -6,7 +6,7 @@ import { renderHtml, renderHtmlBody, type Sink } from './render/html.ts';
 import { renderJson } from './render/json.ts';
 import { Labels } from './render/labels.ts';
 import { renderMarkdown } from './render/markdown.ts';
-import { buildReport } from './report.ts';
+import { buildReport, checkCrossable } from './report.ts';
 import { onePerRespondent, type ReadCounts } from './respondents.ts';
 import { codeKeys, codeLabels, loadContext, type AnalysisContext, type AnalysisStores } from './sources.ts';
 import { TextListing } from './texts.ts';
@@ -55,10 +55,12 @@ export async function planReport(
   const crosses = (request.cross ?? []).map((pair) => {
     const [a, b, ...rest] = pair.split(',').map((s) => s.trim());
     if (!a || !b || rest.length) throw new Error(`--cross "${pair}": name two questions, as q2a,q9a`);
-    return [
+    const dimensions = [
       parseDimension(flow, a, context.invitations),
       parseDimension(flow, b, context.invitations),
     ] as const;
+    dimensions.forEach(checkCrossable);
+    return dimensions;
   });
   return { context, where, ...(by ? { by } : {}), crosses };
 }

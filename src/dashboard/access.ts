@@ -35,7 +35,7 @@ export const DASHBOARD_ROUTES = [
     method: 'GET',
     path: '/dashboard/exports/file',
     access: ['admin', 'coordinator'],
-    what: 'one row per respondent: CSV, XLSX, JSON lines',
+    what: 'one row per respondent: CSV, XLSX, SPSS, R, JSON lines',
   },
   { method: 'GET', path: '/dashboard/staff', access: ['admin'], what: 'staff members' },
   { method: 'POST', path: '/dashboard/staff/invite', access: ['admin'], what: 'a code for a new member' },

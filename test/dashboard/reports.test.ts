@@ -40,7 +40,7 @@ test('the Reports page shows the report npm run report writes, with the same fil
   const f = await withFixture(t);
   if (!f) return;
   const admin = await f.h.signIn(await f.member('admin'));
-  const page = await admin.get('/dashboard/reports?by=language&lang=es&campaign=pilot');
+  const page = await admin.get('/dashboard/reports?by=language&lang=es&campaign=pilot&cross=q2a%2Cq9a');
   assert.equal(page.status, 200, page.text);
   assert.match(page.text, /<link rel="stylesheet" href="\/dashboard\/assets\/report.css">/);
 
@@ -54,6 +54,7 @@ test('the Reports page shows the report npm run report writes, with the same fil
       format: 'body',
       by: 'language',
       campaign: 'pilot',
+      cross: ['q2a,q9a'],
       texts: false,
       generatedAt: new Date(NOW),
     },
@@ -61,6 +62,9 @@ test('the Reports page shows the report npm run report writes, with the same fil
   );
   assert.equal(reportBody(page.text), expected.trimEnd());
   assert.ok(expected.includes('lang="es"'));
+  // Its cross-tab is there, with its test: the section's heading and the chi-square line.
+  assert.ok(expected.includes('Tablas cruzadas'), 'a cross-tab section');
+  assert.match(expected, /Chi cuadrado = [\d,.]+, gl = \d+, p = /);
 
   // The same report as a file: the JSON counts the pilot campaign's 35 respondents (r000–r034).
   const json = await admin.get('/dashboard/reports/file?campaign=pilot&format=json');
@@ -107,6 +111,12 @@ test('a member scoped to a campaign is reported and exported that campaign’s r
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   );
 
+  // SPSS syntax and the R script read the CSV downloaded beside them, by the name it was given.
+  const sps = await client.get('/dashboard/exports/file?format=spss');
+  assert.match(sps.headers.get('content-disposition') ?? '', /filename="advocacy-responses-2026-06-01.sps"/);
+  assert.match(sps.text, /GET DATA[\s\S]*advocacy-responses-2026-06-01\.csv/);
+  const r = await client.get('/dashboard/exports/file?format=r');
+  assert.match(r.text, /advocacy-responses-2026-06-01\.csv/);
   const interviewer = await f.h.signIn(await f.member('interviewer'));
   assert.equal((await interviewer.get('/dashboard/exports/file?format=csv')).status, 403);
   assert.equal((await interviewer.get('/dashboard/reports')).status, 200);
@@ -114,6 +124,8 @@ test('a member scoped to a campaign is reported and exported that campaign’s r
   const audited = await f.stores.audit.list({ limit: 20, action: 'export.download' });
   assert.deepEqual(audited.map((e) => [e.actor, e.target, e.details?.format]).sort(), [
     [coordinator.id, 'advocacy', 'csv'],
+    [coordinator.id, 'advocacy', 'r'],
+    [coordinator.id, 'advocacy', 'spss'],
     [coordinator.id, 'advocacy', 'xlsx'],
   ]);
   assert.equal((await f.stores.audit.list({ limit: 20, action: 'report.download' })).length, 1);
@@ -131,6 +143,9 @@ test('filters the report cannot read get a translated notice and no report; junk
     { where: '<script>alert(1)</script>=1' },
     { by: 'nonsense' },
     { lang: 'de' },
+    { cross: 'q2a' },
+    { cross: 'q1,q6' },
+    { cross: 'q2a,q99' },
     { flow: 'missing' },
     { where: Array.from({ length: 11 }, () => 'q3=RU').join('\n') },
   ];
@@ -144,11 +159,11 @@ test('filters the report cannot read get a translated notice and no report; junk
   const file = await client.get('/dashboard/reports/file?where=q99%3D1&format=json');
   assert.equal(file.status, 400);
   assert.equal((await client.get('/dashboard/reports/file?format=pdf')).status, 400);
-  assert.equal((await client.get('/dashboard/exports/file?format=spss')).status, 400);
+  assert.equal((await client.get('/dashboard/exports/file?format=sav')).status, 400);
   assert.equal((await f.stores.audit.list({ limit: 20, action: 'report.download' })).length, 0);
 });
 
-test('in a real browser: an Arabic-speaking coordinator opens Reports, splits by language, reads it right to left with its style, and downloads the CSV', async (t) => {
+test('in a real browser: an Arabic-speaking coordinator opens Reports, filters, splits and cross-tabulates, reads it right to left with its style, and downloads each export', async (t) => {
   const browser = await launchChromium(t);
   if (!browser) return;
   const f = await withFixture(t);
@@ -167,8 +182,15 @@ test('in a real browser: an Arabic-speaking coordinator opens Reports, splits by
   await page.waitForURL(/\/dashboard$/);
   await page.click('nav a[href="/dashboard/reports"]');
   await page.selectOption('select[name="by"]', 'language');
+  await page.selectOption('select[name="campaign"]', 'pilot');
+  await page.fill('textarea[name="cross"]', 'q2a,q9a');
   await page.click('#show-report');
   await page.waitForURL(/by=language/);
+  assert.match(page.url(), /campaign=pilot/);
+  assert.match(page.url(), /cross=q2a%2Cq9a/);
+  // 35 of the fixture's respondents came through the pilot campaign; the cross-tab has its test line.
+  assert.match((await page.textContent('.survey-report')) ?? '', /35/);
+  assert.equal(await page.locator('.survey-report h2', { hasText: 'الجداول المتقاطعة' }).count(), 1);
   const report = page.locator('.survey-report');
   assert.equal(await report.getAttribute('dir'), 'rtl');
   assert.equal(
@@ -183,13 +205,23 @@ test('in a real browser: an Arabic-speaking coordinator opens Reports, splits by
   assert.ok((await page.locator('.survey-report table').count()) > 10);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard', 'reports-ar.png'), fullPage: false });
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click('a[href*="/dashboard/exports/file"][href$="format=csv"]'),
-  ]);
-  assert.equal(download.suggestedFilename(), 'advocacy-responses-2026-06-01.csv');
-  const rows = parse(readFileSync((await download.path())!, 'utf8'), { columns: true }) as unknown[];
-  assert.equal(rows.length, 100);
+  const downloaded = new Map<string, string>();
+  for (const format of ['csv', 'xlsx', 'spss', 'r', 'jsonl']) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click(`a[href*="/dashboard/exports/file"][href$="format=${format}"]`),
+    ]);
+    downloaded.set(format, download.suggestedFilename());
+    const file = readFileSync((await download.path())!);
+    if (format === 'csv') assert.equal((parse(file, { columns: true }) as unknown[]).length, 35);
+    if (format === 'xlsx') assert.equal(file.subarray(0, 2).toString(), 'PK', 'a zip, as workbooks are');
+    if (format === 'jsonl') assert.ok(file.toString().split('\n').filter(Boolean).length > 35);
+    if (format === 'spss') assert.match(file.toString(), /VALUE LABELS/);
+  }
+  assert.deepEqual(
+    [...downloaded.values()],
+    ['csv', 'xlsx', 'sps', 'R', 'jsonl'].map((ext) => `advocacy-responses-2026-06-01.${ext}`),
+  );
   // The browser's own favicon request is the only 404 it may meet; nothing is blocked by the CSP.
   assert.deepEqual(
     errors.filter((m) => /Content Security Policy/i.test(m)),

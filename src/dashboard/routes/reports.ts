@@ -3,6 +3,8 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Condition } from '../../analysis/dimensions.ts';
 import { DimensionError } from '../../analysis/dimensions.ts';
+import { writeRScript } from '../../analysis/export/r-script.ts';
+import { writeSps } from '../../analysis/export/spss.ts';
 import type { Sink } from '../../analysis/render/html.ts';
 import { Labels } from '../../analysis/render/labels.ts';
 import {
@@ -30,8 +32,9 @@ type Query = { Querystring: Record<string, unknown> };
 
 /** Splits the page offers besides the flow's own choice questions. */
 const SPLITS = ['region', 'subregion', 'arab', 'language', 'channel', 'campaign', 'coordinator'] as const;
-/** Exports a browser can take as one file; SPSS and R come with a CSV beside them (CLI). */
-const WEB_EXPORTS = ['csv', 'xlsx', 'jsonl'] as const satisfies readonly ExportFormat[];
+/** Exports a browser downloads; SPSS syntax and the R script read the CSV download beside them. */
+const WEB_EXPORTS = ['csv', 'xlsx', 'spss', 'r', 'jsonl'] as const satisfies readonly ExportFormat[];
+const MAX_CROSSES = 3;
 const MAX_FILTERS = 10;
 const FILTER = /^[\p{L}\p{N}_.,:+\- ]{1,80}(!?=)[\p{L}\p{N}_.,:+\- ]{1,80}$/u;
 
@@ -42,6 +45,8 @@ const FILES: Record<ReportFormat | (typeof WEB_EXPORTS)[number], { type: string;
   csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
   xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
   jsonl: { type: 'application/x-ndjson; charset=utf-8', ext: 'jsonl' },
+  spss: { type: 'text/plain; charset=utf-8', ext: 'sps' },
+  r: { type: 'text/plain; charset=utf-8', ext: 'R' },
 };
 
 /** What the filter form asked for, read strictly: anything else is a bad request, never guessed. */
@@ -50,6 +55,8 @@ interface Asked {
   campaign: string;
   where: string[];
   by: string;
+  /** Pairs to cross-tabulate, `q2a,q9a`. */
+  cross: string[];
   lang: string;
   texts: boolean;
   invalid: boolean;
@@ -81,6 +88,10 @@ export function mountReports(app: FastifyInstance, dashboard: Dashboard): void {
       .filter(Boolean);
     const campaign = text(q.campaign);
     const by = text(q.by);
+    const cross = text(q.cross)
+      .split(/\r?\n/)
+      .map((l) => l.replace(/\s+/g, ''))
+      .filter(Boolean);
     const lang = text(q.lang) || dashboard.views.languageOf(req, req.staff!.member);
     const invalid =
       (requested !== '' && requested !== flow.id) ||
@@ -88,12 +99,15 @@ export function mountReports(app: FastifyInstance, dashboard: Dashboard): void {
       where.some((w) => !FILTER.test(w)) ||
       (campaign !== '' && !/^[\p{L}\p{N}_.:\- ]{1,80}$/u.test(campaign)) ||
       (by !== '' && !/^[\p{L}\p{N}_]{1,40}(=[\p{L}\p{N}_.\-]{1,40})?$/u.test(by)) ||
+      cross.length > MAX_CROSSES ||
+      cross.some((c) => !/^[\p{L}\p{N}_]{1,40},[\p{L}\p{N}_]{1,40}$/u.test(c)) ||
       !deps.translator.languages.includes(lang);
     return {
       flow,
       campaign,
       where,
       by,
+      cross,
       lang: deps.translator.languages.includes(lang) ? lang : 'en',
       texts: q.texts === '1',
       invalid,
@@ -128,6 +142,7 @@ export function mountReports(app: FastifyInstance, dashboard: Dashboard): void {
       format,
       texts: a.texts,
       where: a.where,
+      cross: a.cross,
       ...(a.campaign ? { campaign: a.campaign } : {}),
       ...(a.by ? { by: a.by } : {}),
       ...(scope ? { scope } : {}),
@@ -152,6 +167,7 @@ export function mountReports(app: FastifyInstance, dashboard: Dashboard): void {
       campaign: a.campaign,
       where: a.where.join('\n'),
       by: a.by,
+      cross: a.cross.join('\n'),
       lang: a.lang,
       texts: a.texts ? '1' : '',
     });
@@ -160,7 +176,7 @@ export function mountReports(app: FastifyInstance, dashboard: Dashboard): void {
       'reports',
       dashboard.context(req, 'reports'),
       {
-        asked: { ...a, flow: a.flow.id, where: a.where.join('\n') },
+        asked: { ...a, flow: a.flow.id, where: a.where.join('\n'), cross: a.cross.join('\n') },
         flows: deps.flows.ids(),
         campaigns,
         splits: [...SPLITS.map((s) => ({ value: s, name: labels.t(`dimension.${s}`) })), ...questions],
@@ -268,16 +284,20 @@ export function mountReports(app: FastifyInstance, dashboard: Dashboard): void {
       return dashboard.message(req, reply, 400, 'refused.bad_request');
     }
     await dashboard.audit(req, 'export.download', 'ok', a.flow.id, { format });
+    const name = fileName(a, 'responses');
+    // The syntax and the script read the CSV downloaded beside them, under the name it is given.
+    const csvFile = `${name}.csv`;
     return download(
       reply,
-      fileName(a, 'responses'),
+      name,
       format,
-      (sink, stream) =>
-        format === 'csv'
-          ? exportCsv(prepared, sink)
-          : format === 'jsonl'
-            ? exportJsonl(prepared, sink)
-            : exportXlsx(prepared, { stream }),
+      async (sink, stream) => {
+        if (format === 'csv') return exportCsv(prepared, sink);
+        if (format === 'jsonl') return exportJsonl(prepared, sink);
+        if (format === 'spss') return sink(writeSps(prepared.layout, prepared.labels, csvFile));
+        if (format === 'r') return sink(writeRScript(prepared.layout, prepared.labels, csvFile));
+        return exportXlsx(prepared, { stream });
+      },
       format === 'xlsx',
     );
   });
