@@ -17,6 +17,7 @@ import type { ResponseTally } from './overview/tally.ts';
 import { mountAssets } from './routes/assets.ts';
 import { mountAudit } from './routes/audit.ts';
 import { mountOverview } from './routes/overview.ts';
+import { mountCoding } from './routes/coding.ts';
 import { mountReports } from './routes/reports.ts';
 import { mountResponses } from './routes/responses.ts';
 import { mountSignIn } from './routes/sign-in.ts';
@@ -185,6 +186,7 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
   mountOverview(app, dashboard);
   mountResponses(app, dashboard);
   mountReports(app, dashboard);
+  mountCoding(app, dashboard);
   mountStaff(app, dashboard);
   mountAudit(app, dashboard);
   await app.ready();

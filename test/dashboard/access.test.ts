@@ -36,6 +36,12 @@ test('the README permission table lists every dashboard route, and each answers 
   const { stores } = opened;
   const h = await startDashboardHarness(t, { stores, config: opened.config });
   await stores.responses.save(response({ id: 'resp-1' }));
+  await stores.codings.saveCodebook({
+    flowId: 'advocacy',
+    question: 'q11',
+    codes: [{ code: 'events', labels: { en: 'Events' } }],
+    updatedAt: new Date(),
+  });
   const members = Object.fromEntries(
     await Promise.all(
       ROLES.map(async (role) => [role, await h.directory.add('cli', { name: `A ${role}`, role })] as const),
@@ -57,7 +63,8 @@ test('the README permission table lists every dashboard route, and each answers 
     const path = route.path
       .replace(':id', route.path.startsWith('/dashboard/responses') ? 'resp-1' : fresh.id)
       .replace(':token', new URL(link).pathname.split('/').pop()!)
-      .replace(':file', 'dashboard.css');
+      .replace(':file', 'dashboard.css')
+      .replace(':question', 'q11');
     let answer;
     if (route.method === 'GET') answer = await client.get(path);
     else if (route.path === '/dashboard/signin') answer = await client.signInWith(link);
@@ -65,6 +72,7 @@ test('the README permission table lists every dashboard route, and each answers 
       const bodies: Record<string, Record<string, string>> = {
         '/dashboard/staff/invite': { role: 'interviewer', name: 'New' },
         '/dashboard/staff/:id': { role: 'coordinator', campaigns: '', regions: '150' },
+        '/dashboard/coding/:question': { at: '0', response: 'resp-1', action: 'save', codes: 'events' },
       };
       answer = await client.request('POST', path, { ...bodies[route.path], _csrf: csrf });
     }

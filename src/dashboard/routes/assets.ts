@@ -14,6 +14,10 @@ const FILES: Record<string, { type: string; body: Buffer }> = {
   },
   // The report's own style, the one the standalone report inlines (the page's CSP allows no inline style).
   'report.css': { type: 'text/css; charset=utf-8', body: Buffer.from(REPORT_CSS) },
+  'coding.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(join(import.meta.dirname, '..', 'assets', 'coding.js')),
+  },
   'htmx.min.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
