@@ -78,6 +78,19 @@ export async function run(): Promise<void> {
   console.log(`engine: ${pairs.length} steps of 2000 random complete interviews in ${seconds.toFixed(3)} s`);
   console.log(`engine: ${Math.round(perSecond).toLocaleString('en')} steps/s on one core (target ≥ 50,000)`);
 
+  // The same sessions only serialised and parsed again (what any session store does per turn): a
+  // baseline measured in this run, so the ratio means something across machines.
+  const encoded = pairs.map((p) => JSON.stringify(p.session));
+  let kept = 0;
+  for (const text of encoded.slice(0, 5000)) kept += JSON.stringify(JSON.parse(text)).length; // warm-up
+  const baselineStart = performance.now();
+  for (const text of encoded) kept += JSON.stringify(JSON.parse(text)).length;
+  const baselinePerSecond = pairs.length / ((performance.now() - baselineStart) / 1000);
+  console.log(
+    `engine: baseline (parse and serialise each session) ${Math.round(baselinePerSecond).toLocaleString('en')}/s; ` +
+      `engine steps ÷ baseline = ${(perSecond / baselinePerSecond).toFixed(2)} (${kept > 0 ? 'checked' : 'empty'})`,
+  );
+
   // Step time answering q1 against answering q17, with every answer before it in the session.
   const atQ1 = pairs.find((p) => p.session.current === 'q1' && p.input.type === 'choose')!;
   const atQ17 = pairs.find(
