@@ -21,6 +21,10 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'dashboard:channel.discord',
     'dashboard:response.seconds_one',
     'dashboard:response.seconds_other',
+    // Patterns of names, codes and someone's own words.
+    'interviews:line',
+    'interviews:list.item',
+    'interviews:relay.from',
   ],
   es: [
     'common:answer.no',
