@@ -79,14 +79,24 @@ export class Router {
   }
 
   /** A respondent's typed text (no command): an open conversation takes it unless a question waits. */
-  async respondentText(channel: string, user: string, text: string): Promise<Route> {
+  async respondentText(channel: string, user: string, text: string, locale: string): Promise<Route> {
     const interviews = this.interviews?.interviews;
     const open = interviews ? await interviews.takesText(channel, user) : null;
     if (!interviews || !open) return { to: 'survey' };
     const outcome = await interviews.fromRespondent(open, text);
     return outcome.status === 'delivered'
       ? { to: 'conversation' }
-      : { to: 'conversation', reply: { texts: [{ key: 'interviews:relay.not_delivered' }], locale: 'en' } };
+      : { to: 'conversation', reply: { texts: [{ key: 'interviews:relay.not_delivered' }], locale } };
+  }
+
+  /** Whether a respondent has a conversation open (what they send that is not text is refused there). */
+  async inConversation(channel: string, user: string): Promise<boolean> {
+    return !!(await this.interviews?.interviews.takesText(channel, user));
+  }
+
+  /** The platform refused delivery to the respondent for good (they blocked the bot). */
+  async respondentUnreachable(channel: string, user: string): Promise<void> {
+    await this.interviews?.interviews.unreachable(channel, user);
   }
 
   /** A button whose data is an invitation's: the answer, else null (not an invitation button). */
