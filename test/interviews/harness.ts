@@ -12,7 +12,9 @@ import type { Stores } from '../../src/store/open.ts';
 import type { ResponseRecord } from '../../src/store/response-store.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
+import assert from 'node:assert/strict';
 import { TelegramApiStandIn, TelegramUser } from '../support/telegram-api.ts';
+import type { Respondent } from '../telegram/respondent.ts';
 import { openTestStores } from '../telegram/harness.ts';
 
 export const SALT = 'interview-test-salt-0123456789';
@@ -67,7 +69,8 @@ export async function startInterviews(t: TestContext): Promise<InterviewHarness 
     log: log.log,
   });
   service = new ConversationService({
-    flow,
+    // A second response may be started (/restart), so a respondent can be mid-survey in a conversation.
+    flow: { ...flow, responses: { ...flow.responses, perRespondent: 'many' } },
     sessions: stores.sessions,
     responses: stores.responses,
     contacts: stores.contacts,
@@ -205,4 +208,32 @@ export class StaffUser extends TelegramUser {
   async say(thread: number, text: string): Promise<void> {
     await this.api.deliver(this.topicText(FORUM, thread, text));
   }
+}
+
+/** Amina holds the respondent and has invited them; returns the conversation's forum topic. */
+export async function invited(
+  h: InterviewHarness,
+  respondent: Respondent,
+  amina: StaffUser,
+): Promise<number> {
+  const handle = (await h.respondent(respondent.id)).slice(0, 8);
+  assert.match((await amina.command(`/claim ${handle}`)).join('\n'), /is yours now/);
+  const said = await amina.command(`/invite ${handle}`);
+  assert.match(said.join('\n'), /Invitation sent/);
+  const topic = h.api.callsOf('createForumTopic').at(-1)!;
+  assert.equal(topic.body.chat_id, FORUM);
+  return h.api.chat(FORUM).findLast((m) => m.thread !== undefined)!.thread!;
+}
+
+export async function accept(respondent: Respondent): Promise<void> {
+  const invitation = respondent.last;
+  const buttons = invitation.reply_markup!.inline_keyboard.flat() as {
+    text: string;
+    callback_data: string;
+  }[];
+  assert.deepEqual(
+    buttons.map((b) => b.text),
+    ['Accept', 'Not now', 'No, thank you'],
+  );
+  await respondent.deliver(respondent.user.press(invitation.message_id, buttons[0]!.callback_data));
 }

@@ -2,36 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { translator } from '../support/flow.ts';
 import { Respondent } from '../telegram/respondent.ts';
-import { FORUM, StaffUser, startInterviews, type InterviewHarness } from './harness.ts';
+import { accept, FORUM, invited, StaffUser, startInterviews } from './harness.ts';
 
 const en = translator.translatorFor('en');
 const RESPONDENT = 7001;
 const AMINA = 9001;
 const BORIS = 9002;
-
-/** Amina holds the respondent and has invited them; returns the conversation's forum topic. */
-async function invited(h: InterviewHarness, respondent: Respondent, amina: StaffUser): Promise<number> {
-  const handle = (await h.respondent(respondent.id)).slice(0, 8);
-  assert.match((await amina.command(`/claim ${handle}`)).join('\n'), /is yours now/);
-  const said = await amina.command(`/invite ${handle}`);
-  assert.match(said.join('\n'), /Invitation sent/);
-  const topic = h.api.callsOf('createForumTopic').at(-1)!;
-  assert.equal(topic.body.chat_id, FORUM);
-  return h.api.chat(FORUM).findLast((m) => m.thread !== undefined)!.thread!;
-}
-
-async function accept(respondent: Respondent): Promise<void> {
-  const invitation = respondent.last;
-  const buttons = invitation.reply_markup!.inline_keyboard.flat() as {
-    text: string;
-    callback_data: string;
-  }[];
-  assert.deepEqual(
-    buttons.map((b) => b.text),
-    ['Accept', 'Not now', 'No, thank you'],
-  );
-  await respondent.deliver(respondent.user.press(invitation.message_id, buttons[0]!.callback_data));
-}
 
 test('an interviewer finds, claims and invites a consenting respondent; 50 messages each way arrive in order; the transcript holds all 100 with their sides; no platform id crosses', async (t) => {
   const h = await startInterviews(t);
@@ -42,14 +18,14 @@ test('an interviewer finds, claims and invites a consenting respondent; 50 messa
   const boris = new StaffUser(h.api, BORIS);
   const r = new Respondent(h.api, RESPONDENT, 'en');
   const pseudonym = await h.respondent(RESPONDENT);
-  await h.respondent(7002, { agreed: false });
+  const declined = await h.respondent(7002, { agreed: false });
   await h.respondent(7003, { answers: { q3: { status: 'answered', value: 'FR' } } });
 
   // Only those who agreed, with a summary in the interviewer's language; filters narrow it.
   const listed = (await amina.command('/followups')).join('\n');
   assert.match(listed, /agreed to a follow-up: 2/);
   assert.ok(listed.includes(pseudonym.slice(0, 8)));
-  assert.ok(!listed.includes(h.interviews && (await h.respondent(7002, { agreed: false })).slice(0, 8)));
+  assert.ok(!listed.includes(declined.slice(0, 8)));
   assert.match(listed, /Russia/);
   assert.match((await amina.command('/followups country=FR')).join('\n'), /follow-up: 1/);
   assert.match((await amina.command('/followups region=150 q1=public')).join('\n'), /follow-up: 2/);
