@@ -1,5 +1,7 @@
 import type { TestContext } from 'node:test';
+import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { TelegramChannel } from '../../src/channels/telegram/channel.ts';
+import { DiscordStandIn } from '../support/discord-api.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { InterviewCommands } from '../../src/interviews/commands.ts';
 import { Interviews } from '../../src/interviews/interviews.ts';
@@ -23,6 +25,8 @@ export const FORUM = -1001234567890;
 
 export interface InterviewHarness {
   api: TelegramApiStandIn;
+  /** The Discord stand-in and bot, when started with `discord`. */
+  discord: { api: DiscordStandIn; bot: DiscordChannel } | null;
   stores: Stores;
   service: ConversationService;
   interviews: Interviews;
@@ -34,8 +38,13 @@ export interface InterviewHarness {
   staff(id: string, name: string, role: Role, user: number, locale?: string): Promise<StaffMember>;
   /** A respondent who completed the survey on Telegram; `agreed` answers the contact question. */
   respondent(
-    user: number,
-    opts?: { agreed?: boolean; locale?: string; answers?: ResponseRecord['answers'] },
+    user: number | string,
+    opts?: {
+      agreed?: boolean;
+      locale?: string;
+      answers?: ResponseRecord['answers'];
+      channel?: 'telegram' | 'discord';
+    },
   ): Promise<string>;
 }
 
@@ -45,7 +54,10 @@ export interface InterviewHarness {
  * as in production, except the per-chat interval, which is a millisecond so a test of a hundred
  * messages takes seconds, not minutes.
  */
-export async function startInterviews(t: TestContext): Promise<InterviewHarness | null> {
+export async function startInterviews(
+  t: TestContext,
+  opts: { discord?: boolean } = {},
+): Promise<InterviewHarness | null> {
   const opened = await openTestStores(t);
   if (!opened) return null;
   const { stores } = opened;
@@ -107,7 +119,26 @@ export async function startInterviews(t: TestContext): Promise<InterviewHarness 
   outbound.register('telegram', channel.sender);
   interviews.registerSpace('telegram', channel.staffSpace!);
   await channel.start({ mode: 'polling' });
+  let discord: InterviewHarness['discord'] = null;
+  if (opts.discord) {
+    const dapi = await DiscordStandIn.start({ heartbeatInterval: 1000 });
+    const bot = await startDiscordChannel({
+      token: dapi.token,
+      apiRoot: dapi.apiRoot,
+      service,
+      translator,
+      invitations: stores.invitations,
+      log: log.log,
+      router,
+    });
+    outbound.register('discord', bot.sender);
+    discord = { api: dapi, bot };
+  }
   t.after(async () => {
+    if (discord) {
+      await discord.bot.stop();
+      await discord.api.close();
+    }
     await channel.stop();
     await service.close();
     await api.close();
@@ -117,6 +148,7 @@ export async function startInterviews(t: TestContext): Promise<InterviewHarness 
   const now = new Date('2026-11-20T10:00:00Z');
   return {
     api,
+    discord,
     stores,
     service,
     interviews,
@@ -140,7 +172,8 @@ export async function startInterviews(t: TestContext): Promise<InterviewHarness 
       return member;
     },
     async respondent(user, opts = {}) {
-      const respondent = pseudonym(SALT, 'telegram', String(user));
+      const on = opts.channel ?? 'telegram';
+      const respondent = pseudonym(SALT, on, String(user));
       const id = `resp-${user}`;
       const locale = opts.locale ?? 'en';
       const agreed = opts.agreed ?? true;
@@ -149,7 +182,7 @@ export async function startInterviews(t: TestContext): Promise<InterviewHarness 
         flowId: flow.id,
         flowVersion: flow.version,
         locale,
-        channel: 'telegram',
+        channel: on,
         respondent,
         status: 'complete',
         answers: {
@@ -169,7 +202,7 @@ export async function startInterviews(t: TestContext): Promise<InterviewHarness 
           id,
           flowId: flow.id,
           respondent,
-          channel: 'telegram',
+          channel: on,
           chat: String(user),
           name: `Librarian ${user}`,
           viaChat: true,
@@ -178,7 +211,7 @@ export async function startInterviews(t: TestContext): Promise<InterviewHarness 
         });
       await stores.addresses.put({
         respondent,
-        channel: 'telegram',
+        channel: on,
         chat: String(user),
         locale,
         updatedAt: now,

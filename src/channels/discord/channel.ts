@@ -25,6 +25,7 @@ import { PromptMessages } from './prompt-messages.ts';
 import { askAgain, changeAnswers, showAnswers, startAgain } from './finished.ts';
 import { DiscordSender } from './sender.ts';
 import { askErase, confirmErase, keepData, runCommand, startSurvey } from './slash.ts';
+import { answerInvitation, FOLLOWUP_PREFIX, relayToInterviewer } from './followup.ts';
 import { answerStaffCommand, answerTypedCommand } from './staff.ts';
 
 export interface DiscordChannelOptions extends DiscordClientOptions {
@@ -227,6 +228,7 @@ async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<Outco
       return 'ok';
     }
     if (!i.isButton() && !i.isStringSelectMenu()) return 'ok';
+    if (i.isButton() && i.customId.startsWith(FOLLOWUP_PREFIX)) return await answerInvitation(ctx, i);
     const request = componentRequest(i.customId, i.isStringSelectMenu() ? i.values : []);
     switch (request.kind) {
       case 'input':
@@ -276,6 +278,7 @@ async function onMessage(ctx: DiscordContext, message: Message): Promise<Outcome
     // A command typed in the DM goes to the router, never to the survey as an answer.
     const command = typedCommand(message.content);
     if (command) return await answerTypedCommand(ctx, message, command);
+    if (await relayToInterviewer(ctx, message)) return 'ok';
     return await answerMessage(ctx, message);
   } catch (error) {
     await reportFailure(ctx, error, { user: message.author.id, language: languageFor(ctx, null) });
