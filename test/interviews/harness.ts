@@ -1,7 +1,8 @@
 import type { TestContext } from 'node:test';
 import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { TelegramChannel } from '../../src/channels/telegram/channel.ts';
-import { DiscordStandIn } from '../support/discord-api.ts';
+import { DiscordStandIn, type StandInUser } from '../support/discord-api.ts';
+import { DiscordRespondent } from '../support/discord-user.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { InterviewCommands } from '../../src/interviews/commands.ts';
 import { Interviews } from '../../src/interviews/interviews.ts';
@@ -26,7 +27,7 @@ export const FORUM = -1001234567890;
 export interface InterviewHarness {
   api: TelegramApiStandIn;
   /** The Discord stand-in and bot, when started with `discord`. */
-  discord: { api: DiscordStandIn; bot: DiscordChannel } | null;
+  discord: { api: DiscordStandIn; bot: DiscordChannel; staffChannel: string } | null;
   stores: Stores;
   service: ConversationService;
   interviews: Interviews;
@@ -35,7 +36,14 @@ export interface InterviewHarness {
   outbound: Outbound;
   log: ReturnType<typeof captureLog>;
   /** A staff member with a Telegram account. */
-  staff(id: string, name: string, role: Role, user: number, locale?: string): Promise<StaffMember>;
+  staff(
+    id: string,
+    name: string,
+    role: Role,
+    user: number | string,
+    locale?: string,
+    channel?: 'telegram' | 'discord',
+  ): Promise<StaffMember>;
   /** A respondent who completed the survey on Telegram; `agreed` answers the contact question. */
   respondent(
     user: number | string,
@@ -122,7 +130,9 @@ export async function startInterviews(
   let discord: InterviewHarness['discord'] = null;
   if (opts.discord) {
     const dapi = await DiscordStandIn.start({ heartbeatInterval: 1000 });
+    const staffChannel = dapi.addGuildChannel().id;
     const bot = await startDiscordChannel({
+      staffChannel,
       token: dapi.token,
       apiRoot: dapi.apiRoot,
       service,
@@ -132,7 +142,8 @@ export async function startInterviews(
       router,
     });
     outbound.register('discord', bot.sender);
-    discord = { api: dapi, bot };
+    interviews.registerSpace('discord', bot.staffSpace!);
+    discord = { api: dapi, bot, staffChannel };
   }
   t.after(async () => {
     if (discord) {
@@ -156,13 +167,13 @@ export async function startInterviews(
     directory,
     outbound,
     log,
-    async staff(id, name, role, user, locale = 'en') {
+    async staff(id, name, role, user, locale = 'en', channel = 'telegram') {
       const member: StaffMember = {
         id,
         name,
         role,
         scope: { campaigns: [], regions: [] },
-        principals: [{ channel: 'telegram', user: String(user) }],
+        principals: [{ channel, user: String(user) }],
         locale,
         status: 'active',
         createdAt: now,
@@ -269,4 +280,41 @@ export async function accept(respondent: Respondent): Promise<void> {
     ['Accept', 'Not now', 'No, thank you'],
   );
   await respondent.deliver(respondent.user.press(invitation.message_id, buttons[0]!.callback_data));
+}
+
+/** An interviewer on Discord: commands in the DM with the bot, messages in a private thread. */
+export class DiscordStaffUser {
+  readonly respondentView: DiscordRespondent;
+
+  constructor(
+    private readonly h: InterviewHarness,
+    readonly user: StandInUser,
+  ) {
+    this.respondentView = new DiscordRespondent(h.discord!.api, h.discord!.bot.events, user);
+  }
+
+  /** A command typed in the DM; resolves with the bot's answers. */
+  async command(text: string): Promise<string[]> {
+    const before = this.respondentView.botMessages().length;
+    await this.respondentView.type(text);
+    return this.respondentView
+      .botMessages()
+      .slice(before)
+      .map((m) => m.content);
+  }
+
+  /** Writes in a private thread; resolves once the bot handled it. */
+  async say(thread: string, text: string): Promise<void> {
+    const message = this.h.discord!.api.threadMessage(this.user.id, thread, text);
+    await this.respondentView.settled(message.id);
+  }
+
+  /** The bot's messages in a thread, in order. */
+  botTexts(thread: string): string[] {
+    const api = this.h.discord!.api;
+    return api.channels
+      .get(thread)!
+      .messages.filter((m) => m.author.id === api.bot.id)
+      .map((m) => m.content);
+  }
 }

@@ -26,6 +26,7 @@ import { askAgain, changeAnswers, showAnswers, startAgain } from './finished.ts'
 import { DiscordSender } from './sender.ts';
 import { askErase, confirmErase, keepData, runCommand, startSurvey } from './slash.ts';
 import { answerInvitation, FOLLOWUP_PREFIX, relayToInterviewer } from './followup.ts';
+import { DiscordStaffSpace } from './staff-space.ts';
 import { answerStaffCommand, answerTypedCommand } from './staff.ts';
 
 export interface DiscordChannelOptions extends DiscordClientOptions {
@@ -59,6 +60,8 @@ export interface DiscordChannel {
   events: EventEmitter;
   /** This channel's side of the outbound port: DMs nobody asked for, and live prompts. */
   sender: ChannelSender;
+  /** The interviewers' staff channel and its private threads, when one is configured. */
+  staffSpace: DiscordStaffSpace | null;
   /** Connected to the gateway (every shard ready) and taking events; false once stopping. */
   ready(): boolean;
   /**
@@ -109,6 +112,12 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     ...(opts.router ? { router: opts.router } : {}),
   };
   const sender = new DiscordSender(ctx, opts.invalidRequestBudget);
+  const staffSpace = opts.staffChannel
+    ? new DiscordStaffSpace(client, opts.staffChannel, opts.translator, ctx.log, (id, started) =>
+        settle('message', id, started),
+      )
+    : null;
+  const stopListening = staffSpace && opts.router ? staffSpace.listen(opts.router) : () => {};
   const events = new EventEmitter();
   const settle = (kind: Settled['kind'], id: string, started: number) =>
     events.emit('settled', { kind, id, ms: performance.now() - started } satisfies Settled);
@@ -181,11 +190,14 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     client,
     events,
     sender,
+    staffSpace,
     ready: () =>
       !stopping && client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
     async stop() {
       stopping = true;
+      stopListening();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await staffSpace?.settled();
       await client.destroy();
     },
   };
