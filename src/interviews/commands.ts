@@ -1,3 +1,4 @@
+import type { Flow } from '../engine/flow.ts';
 import type { Text } from '../engine/prompt.ts';
 import type { Translator } from '../i18n/translator.ts';
 import { ResponseScope } from '../dashboard/scope.ts';
@@ -6,6 +7,7 @@ import type { InvitationStore } from '../store/invitation-store.ts';
 import { byHandle, findCandidates, type Candidate, type CandidateDeps } from './candidates.ts';
 import type { InterviewCommand } from './command-names.ts';
 import { parseFilter } from './filter.ts';
+import { guideLines, loadGuide, type GuideEntry } from './guide.ts';
 import type { Interviews } from './interviews.ts';
 import { summaryLines } from './summary.ts';
 
@@ -28,7 +30,16 @@ export interface InterviewCommandDeps extends CandidateDeps {
 
 /** The chat commands of interviewers (and admins); the router checked the role already. */
 export class InterviewCommands {
+  /** Each flow's interview guide, read once. */
+  private readonly guides = new Map<string, GuideEntry[]>();
+
   constructor(private readonly deps: InterviewCommandDeps) {}
+
+  private guideOf(flow: Flow): GuideEntry[] {
+    let guide = this.guides.get(flow.id);
+    if (!guide) this.guides.set(flow.id, (guide = loadGuide(flow)));
+    return guide;
+  }
 
   async run(command: InterviewCommand, member: StaffMember, channel: string, args: string): Promise<Text[]> {
     switch (command) {
@@ -127,6 +138,7 @@ export class InterviewCommands {
     const header = [
       t(say('staff.header', { handle: c.handle, language: c.response.locale })),
       ...summaryLines(c.flow, c.response, t),
+      ...guideLines(c.flow, this.guideOf(c.flow), c.response, t),
     ];
     const result = await this.deps.interviews.invite(member, c.respondent, c.response.id, channel, header);
     if (!result.ok) return [say(`invite.${result.reason}`, { handle: c.handle })];

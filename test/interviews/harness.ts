@@ -199,6 +199,7 @@ export async function startInterviews(
         answers: {
           q1: { status: 'answered', value: { option: 'public' } },
           q3: { status: 'answered', value: { code: 'RU', region: '150', subregion: '151' } },
+          q9a: { status: 'answered', value: { option: 'partly' } },
           q17: { status: 'answered', value: { agreed: agreed ? 'yes' : 'no' } },
           ...opts.answers,
         },

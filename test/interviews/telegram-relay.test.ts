@@ -35,6 +35,12 @@ test('an interviewer finds, claims and invites a consenting respondent; 50 messa
   assert.equal(r.last.text, en({ key: 'telegram:invalid.unknown_command' }));
 
   const thread = await invited(h, r, amina);
+  // The thread opens with the respondent's summary and the guide's questions for their answers.
+  const header = h.api.topic(FORUM, thread)[0]!.text;
+  assert.match(header, /Follow-up conversation with respondent/);
+  assert.match(header, /Partly/);
+  assert.match(header, /Suggested questions:\n• What remains unresolved/);
+  assert.ok(!header.includes(String(RESPONDENT)));
   // Boris cannot take or invite someone Amina holds.
   assert.match(
     (await boris.command(`/claim ${pseudonym.slice(0, 8)}`)).join('\n'),
