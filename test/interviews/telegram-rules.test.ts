@@ -169,3 +169,31 @@ test('a staff member removed mid-conversation and a topic deleted by hand: nothi
     ['are you there?'],
   );
 });
+
+test('a flood of 100 messages at once from the respondent: all relayed, in order, none lost or doubled', async (t) => {
+  const h = await startInterviews(t);
+  if (!h) return;
+  await h.staff('amina', 'Amina Haddad', 'interviewer', 9001);
+  const amina = new StaffUser(h.api, 9001);
+  const r = new Respondent(h.api, 7001, 'en');
+  const thread = await invited(h, r, amina);
+  await accept(r);
+  const before = h.api.topic(FORUM, thread).length;
+  // One getUpdates answer holding all hundred, as Telegram hands over a burst.
+  await h.api.deliverBatch(
+    Array.from({ length: 100 }, (_, i) => h.api.numbered(r.user.text(`burst ${i + 1}`))),
+  );
+  const expected = Array.from({ length: 100 }, (_, i) => `burst ${i + 1}`);
+  assert.deepEqual(
+    h.api
+      .topic(FORUM, thread)
+      .slice(before)
+      .map((m) => m.text.replace(/^Respondent:\n/, '')),
+    expected,
+  );
+  const [conversation] = await h.stores.conversations.byFlow('advocacy');
+  assert.deepEqual(
+    (await h.stores.conversations.transcript(conversation!.id)).map((m) => m.text),
+    expected,
+  );
+});
