@@ -78,15 +78,20 @@ export class Router {
     return { to: 'staff', reply: await this.commands.run(command, member, sender, args) };
   }
 
-  /** A respondent's typed text (no command): an open conversation takes it unless a question waits. */
-  async respondentText(channel: string, user: string, text: string, locale: string): Promise<Route> {
+  /**
+   * A respondent's typed text (no command): an open conversation takes it unless a question
+   * waits. `undelivered`: kept in the transcript, but the interviewer's thread did not take it.
+   */
+  async respondentText(
+    channel: string,
+    user: string,
+    text: string,
+  ): Promise<{ to: 'survey' } | { to: 'conversation'; undelivered: boolean }> {
     const interviews = this.interviews?.interviews;
     const open = interviews ? await interviews.takesText(channel, user) : null;
     if (!interviews || !open) return { to: 'survey' };
     const outcome = await interviews.fromRespondent(open, text);
-    return outcome.status === 'delivered'
-      ? { to: 'conversation' }
-      : { to: 'conversation', reply: { texts: [{ key: 'interviews:relay.not_delivered' }], locale } };
+    return { to: 'conversation', undelivered: outcome.status !== 'delivered' };
   }
 
   /** Whether a respondent has a conversation open (what they send that is not text is refused there). */
@@ -112,7 +117,7 @@ export class Router {
    * else (a removed staff member, a stranger) is refused and nothing is relayed. Null when the
    * thread belongs to no conversation.
    */
-  async staffThread(principal: Principal, where: StaffThread, text: string): Promise<Said | null> {
+  async staffThread(principal: Principal, where: StaffThread, text: string | null): Promise<Said | null> {
     const interviews = this.interviews?.interviews;
     const conversation = interviews ? await interviews.byThread(where) : null;
     if (!interviews || !conversation) return null;
@@ -120,6 +125,8 @@ export class Router {
     const locale = member?.locale ?? 'en';
     if (!member || !['interviewer', 'admin'].includes(member.role))
       return { texts: [thread('not_staff')], locale };
+    // A photo, file or sticker: not relayed, and said so.
+    if (text === null) return { texts: [{ key: 'interviews:relay.unsupported' }], locale };
     const command = /^\/(note|close)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
     if (command?.[1]?.toLowerCase() === 'note') {
       const note = (command[2] ?? '').trim();

@@ -15,9 +15,10 @@ export async function relayToInterviewer(ctx: DiscordContext, message: Message):
   const router = ctx.router;
   if (!router) return false;
   const user = message.author.id;
-  const t = translatorFor(ctx, await respondentLanguage(ctx, user, null));
   const channel = message.channel;
+  // The respondent's language is looked up only when they are told something.
   const say = async (key: string) => {
+    const t = translatorFor(ctx, await respondentLanguage(ctx, user, null));
     if (channel.isSendable()) await channel.send({ content: t({ key }), allowedMentions: NO_MENTIONS });
   };
   if (message.attachments.size > 0 || message.stickers.size > 0 || !message.content.trim()) {
@@ -25,14 +26,9 @@ export async function relayToInterviewer(ctx: DiscordContext, message: Message):
     await say('interviews:relay.unsupported');
     return true;
   }
-  const route = await router.respondentText(CHANNEL, user, message.content, t.lng);
+  const route = await router.respondentText(CHANNEL, user, message.content);
   if (route.to !== 'conversation') return false;
-  if (route.reply) {
-    const said = translatorFor(ctx, route.reply.locale);
-    for (const text of route.reply.texts)
-      if (channel.isSendable())
-        await channel.send({ content: fit(said(text)), allowedMentions: NO_MENTIONS });
-  }
+  if (route.undelivered) await say('interviews:relay.not_delivered');
   return true;
 }
 

@@ -106,11 +106,7 @@ export class DiscordStaffSpace implements StaffSpace {
     const principal = { channel: CHANNEL, user: message.author!.id } as const;
     const text = message.content ?? '';
     const notText = !text.trim() || !!message.attachments?.length || !!message.sticker_items?.length;
-    const said = notText
-      ? (await router.interviews?.interviews.byThread(where))
-        ? { texts: [{ key: 'interviews:relay.unsupported' }], locale: 'en' }
-        : null
-      : await router.staffThread(principal, where, text);
+    const said = await router.staffThread(principal, where, notText ? null : text);
     if (!said) return;
     const t = this.translator.translatorFor(said.locale);
     for (const line of said.texts) await this.post(where, t(line));

@@ -146,10 +146,12 @@ export class UpdateHandler {
   private async relayed(origin: Origin, text: string): Promise<boolean> {
     const router = this.deps.router;
     if (!router) return false;
-    const t = await this.translatorOf(origin);
-    const route = await router.respondentText(CHANNEL, String(origin.user), text, t.lng);
+    const route = await router.respondentText(CHANNEL, String(origin.user), text);
     if (route.to !== 'conversation') return false;
-    if (route.reply) await this.sendSaid(origin.chat, route.reply);
+    if (route.undelivered) {
+      const t = await this.translatorOf(origin);
+      await this.deps.outbox.send(origin.chat, { text: t({ key: 'interviews:relay.not_delivered' }) });
+    }
     return true;
   }
 
@@ -172,12 +174,7 @@ export class UpdateHandler {
     if (!router) return 'ok';
     const where = { channel: CHANNEL, chat: String(origin.chat), thread: String(thread) } as const;
     const principal = { channel: CHANNEL, user: String(origin.user) } as const;
-    const said =
-      text === undefined
-        ? (await router.interviews?.interviews.byThread(where))
-          ? { texts: [{ key: 'interviews:relay.unsupported' }], locale: 'en' }
-          : null
-        : await router.staffThread(principal, where, text);
+    const said = await router.staffThread(principal, where, text ?? null);
     if (!said) return 'ok';
     const t = this.translate(said.locale);
     for (const line of said.texts)
