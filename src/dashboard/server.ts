@@ -16,6 +16,7 @@ import type { StaffAuth } from './auth/staff-auth.ts';
 import type { ResponseTally } from './overview/tally.ts';
 import { mountAssets } from './routes/assets.ts';
 import { mountAudit } from './routes/audit.ts';
+import { mountConversations } from './routes/conversations.ts';
 import { mountOverview } from './routes/overview.ts';
 import { mountResponses } from './routes/responses.ts';
 import { mountSignIn } from './routes/sign-in.ts';
@@ -25,7 +26,7 @@ import { Views, type PageContext } from './view.ts';
 export const SESSION_COOKIE = 'dashboard_session';
 
 export interface DashboardDeps {
-  stores: Pick<Stores, 'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit'>;
+  stores: Pick<Stores, 'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit' | 'conversations'>;
   directory: StaffDirectory;
   flows: FlowRegistry;
   translator: Translator;
@@ -185,6 +186,7 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
   mountResponses(app, dashboard);
   mountStaff(app, dashboard);
   mountAudit(app, dashboard);
+  mountConversations(app, dashboard);
   await app.ready();
   if (!handler) throw new Error('fastify did not hand over its request handler');
   const handle = handler;
