@@ -35,6 +35,12 @@ export const DASHBOARD_ROUTES = [
     access: ['admin', 'interviewer'],
     what: 'follow-up conversations (interviewers: theirs)',
   },
+  {
+    method: 'POST',
+    path: '/dashboard/conversations/:id/messages',
+    access: ['admin', 'interviewer'],
+    what: 'a message into one (its interviewer)',
+  },
   { method: 'GET', path: '/dashboard/signin', access: 'public', what: 'how to sign in' },
   {
     method: 'GET',

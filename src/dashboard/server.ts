@@ -17,6 +17,7 @@ import type { ResponseTally } from './overview/tally.ts';
 import { mountAssets } from './routes/assets.ts';
 import { mountAudit } from './routes/audit.ts';
 import { mountConversations } from './routes/conversations.ts';
+import type { Interviews } from '../interviews/interviews.ts';
 import { mountOverview } from './routes/overview.ts';
 import { mountResponses } from './routes/responses.ts';
 import { mountSignIn } from './routes/sign-in.ts';
@@ -37,6 +38,8 @@ export interface DashboardDeps {
   /** Cookies are Secure when the dashboard's public address is https. */
   secureCookies: boolean;
   clock?: () => number;
+  /** Follow-up conversations: posting into one from the conversations page. */
+  interviews?: Interviews;
 }
 
 /** What the routes share: the dependencies, the pages, and who is asking. */

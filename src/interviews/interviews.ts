@@ -244,10 +244,17 @@ export class Interviews {
     member: StaffMember,
     conversation: Conversation,
     text: string,
+    options: { fromDashboard?: boolean } = {},
   ): Promise<{ ok: true } | { ok: false; reason: WriteRefusal | 'undelivered' }> {
     const gate = await this.writeGate(member, conversation);
     if (gate) return this.refuse(member.id, conversation.respondent, gate);
     await this.record(conversation, 'interviewer', member.id, text);
+    // Written on the dashboard: the staff thread shows it too, so it stays the whole conversation.
+    if (options.fromDashboard) {
+      const t = await this.staffT(conversation);
+      for (const chunk of splitText(text, RELAY_CHUNK))
+        await this.post(conversation, `${t(say('staff.from_dashboard', { name: member.name }))}\n${chunk}`);
+    }
     const locale = (await this.consented(conversation.response))?.locale ?? 'en';
     const header = say('relay.from', {
       name: firstName(member.name),

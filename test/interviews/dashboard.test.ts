@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { messageId, type Conversation } from '../../src/store/followup-store.ts';
 import { startDashboardHarness } from '../dashboard/harness.ts';
 import { openTestStores } from '../telegram/harness.ts';
+import { Respondent } from '../telegram/respondent.ts';
+import { accept, FORUM, invited, StaffUser, startInterviews } from './harness.ts';
 
 const at = (s: number) => new Date(Date.parse('2026-11-20T10:00:00Z') + s * 1000);
 
@@ -68,6 +70,58 @@ test('the conversations page: an interviewer sees the transcripts of their conve
     [
       [admin.id, 2],
       [amina.id, 1],
+    ],
+  );
+});
+
+test('posting into a conversation from the dashboard goes through the same gate: refused and audited before acceptance or by another interviewer; once accepted, relayed and shown in the staff thread', async (t) => {
+  const h = await startInterviews(t);
+  if (!h) return;
+  const amina = await h.staff('amina', 'Amina Haddad', 'interviewer', 9001);
+  const boris = await h.staff('boris', 'Boris Petrov', 'interviewer', 9002);
+  const web = await startDashboardHarness(t, {
+    stores: h.stores,
+    config: h.config,
+    directory: h.directory,
+    interviews: h.interviews,
+  });
+  const r = new Respondent(h.api, 7001, 'en');
+  const thread = await invited(h, r, new StaffUser(h.api, 9001));
+  const [conversation] = await h.stores.conversations.byFlow('advocacy');
+  const post = async (member: typeof amina, text: string) => {
+    const client = await web.signIn(member);
+    const csrf = await client.csrf('/dashboard/conversations');
+    return client.request('POST', `/dashboard/conversations/${conversation!.id}/messages`, {
+      text,
+      _csrf: csrf,
+    });
+  };
+
+  const seen = h.api.chat(r.id).length;
+  assert.equal(
+    (await post(amina, 'Hello from the web')).location,
+    '/dashboard/conversations?said=refused_not_accepted',
+  );
+  assert.equal(h.api.chat(r.id).length, seen);
+
+  await accept(r);
+  assert.equal((await post(boris, 'Not mine')).location, '/dashboard/conversations?said=refused_not_holder');
+  assert.equal((await post(amina, 'Hello from the web')).location, '/dashboard/conversations?said=sent');
+  assert.equal(h.api.chat(r.id).at(-1)!.text, 'Amina (interviewer):\nHello from the web');
+  assert.equal(
+    h.api.topic(FORUM, thread).at(-1)!.text,
+    'Amina Haddad, from the dashboard:\nHello from the web',
+  );
+  assert.deepEqual(
+    (await h.stores.conversations.transcript(conversation!.id)).map((m) => [m.side, m.author, m.text]),
+    [['interviewer', 'amina', 'Hello from the web']],
+  );
+  const refused = await h.stores.audit.list({ limit: 10, action: 'followup.write' });
+  assert.deepEqual(
+    refused.map((e) => [e.actor, e.details?.reason]),
+    [
+      ['boris', 'not_holder'],
+      ['amina', 'not_accepted'],
     ],
   );
 });

@@ -1,4 +1,5 @@
 import type { TestContext } from 'node:test';
+import type { Config } from '../../src/config.ts';
 import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
 import { TelegramChannel } from '../../src/channels/telegram/channel.ts';
 import { DiscordStandIn, type StandInUser } from '../support/discord-api.ts';
@@ -26,6 +27,8 @@ export const FORUM = -1001234567890;
 
 export interface InterviewHarness {
   api: TelegramApiStandIn;
+  /** The configuration the stores were opened with. */
+  config: Config;
   /** The Discord stand-in and bot, when started with `discord`. */
   discord: { api: DiscordStandIn; bot: DiscordChannel; staffChannel: string } | null;
   stores: Stores;
@@ -159,6 +162,7 @@ export async function startInterviews(
   const now = new Date('2026-11-20T10:00:00Z');
   return {
     api,
+    config: opened.config,
     discord,
     stores,
     service,

@@ -38,9 +38,43 @@ export function mountConversations(app: FastifyInstance, dashboard: Dashboard): 
       outcome: 'ok',
       details: { conversations: conversations.length },
     });
+    const said = typeof req.query.said === 'string' && SAID.test(req.query.said) ? req.query.said : null;
     return dashboard.views.send(reply, 'conversations', dashboard.context(req, 'conversations'), {
       flowId,
       conversations,
+      said,
+      memberId: member.id,
     });
   });
+
+  // A message into a conversation, through the same gate as the chat: only its interviewer,
+  // only once accepted and while open and consented; a refusal is audited there.
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/dashboard/conversations/:id/messages',
+    async (req, reply) => {
+      const member = req.staff!.member;
+      const text = typeof req.body?.text === 'string' ? req.body.text.trim() : '';
+      const back = (said: string) => reply.redirect(`/dashboard/conversations?said=${said}`, 303);
+      if (!text) return back('empty');
+      const interviews = deps.interviews;
+      if (!interviews) return back('unavailable');
+      const conversation = await deps.stores.conversations.get(req.params.id);
+      if (!conversation) {
+        await deps.stores.audit.append({
+          at: new Date(),
+          actor: member.id,
+          action: 'followup.write',
+          outcome: 'refused',
+          details: { reason: 'unknown' },
+        });
+        return back('refused_unknown');
+      }
+      const sent = await interviews.fromInterviewer(member, conversation, text.slice(0, 20_000), {
+        fromDashboard: true,
+      });
+      return back(sent.ok ? 'sent' : `refused_${sent.reason}`);
+    },
+  );
 }
+
+const SAID = /^(sent|empty|unavailable|refused_[a-z_]{1,20})$/;
