@@ -37,6 +37,9 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'dashboard:response.via_chat',
   ],
   fr: [
+    // "Conversations" and "Message" are French words too.
+    'interviews:dashboard.title',
+    'interviews:dashboard.text',
     'analysis:time.seconds',
     'analysis:time.minutes',
     'analysis:codes.title',
