@@ -15,6 +15,8 @@ import { BullmqJobs } from './jobs/bullmq-jobs.ts';
 import type { Jobs } from './jobs/job-queue.ts';
 import { MemoryJobs } from './jobs/memory-jobs.ts';
 import { Outbound } from './outbound/outbound.ts';
+import { InterviewCommands } from './interviews/commands.ts';
+import { Interviews } from './interviews/interviews.ts';
 import { Router } from './router/router.ts';
 import { StaffDirectory } from './staff/directory.ts';
 import type { Principal } from './staff/staff.ts';
@@ -45,6 +47,8 @@ export interface App {
    * registers its sender; `sendTo` finds the respondent's address in the address book.
    */
   outbound: Outbound;
+  /** Follow-up conversations with consenting respondents; channels register their staff spaces. */
+  interviews: Interviews;
   close(): Promise<void>;
 }
 
@@ -97,7 +101,23 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     audit: stores.audit,
     baseUrl: dashboardUrl(config),
   });
-  const service = new ConversationService({
+  const outbound = new Outbound(stores.addresses, log);
+  // The service is made below; the interviews ask it, at run time, whether a question is live.
+  let service: ConversationService | null = null;
+  const interviews = new Interviews({
+    claims: stores.claims,
+    conversations: stores.conversations,
+    responses: stores.responses,
+    contacts: stores.contacts,
+    audit: stores.audit,
+    outbound,
+    translator,
+    staff: directory,
+    surveyLive: async (channel, user) => (await service?.current(channel, user))?.status === 'active',
+    respondentOf: (channel, user) => service!.respondentOf(channel, user),
+    log,
+  });
+  service = new ConversationService({
     flows,
     sessions: stores.sessions,
     responses: stores.responses,
@@ -110,6 +130,21 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     jobs,
     invitations: stores.invitations,
     addresses: stores.addresses,
+    followups: {
+      claims: stores.claims,
+      conversations: stores.conversations,
+      beforeErase: (respondent) => interviews.beforeErase(respondent),
+    },
+  });
+  const interviewCommands = new InterviewCommands({
+    interviews,
+    translator,
+    flows,
+    responses: stores.responses,
+    contacts: stores.contacts,
+    invitations: stores.invitations,
+    claims: stores.claims,
+    staff: directory,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
@@ -126,9 +161,10 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     metrics,
     jobs,
     directory,
-    router: new Router(directory, signInLinks),
+    router: new Router(directory, signInLinks, { interviews, commands: interviewCommands }),
     signInLinks,
-    outbound: new Outbound(stores.addresses, log),
+    outbound,
+    interviews,
     async close() {
       await sweeper?.stop();
       await service.close();

@@ -66,6 +66,17 @@ export const ConfigSchema = z.object({
   ADMIN_TELEGRAM_IDS: idList,
   ADMIN_DISCORD_IDS: idList,
 
+  /** Interviewers: the Telegram forum supergroup whose topics hold follow-up conversations. */
+  INTERVIEW_TELEGRAM_GROUP: z
+    .string()
+    .regex(/^-100\d{5,16}$/, 'must be a supergroup id such as -1001234567890')
+    .optional(),
+  /** Interviewers: the Discord staff text channel whose private threads hold follow-up conversations. */
+  INTERVIEW_DISCORD_CHANNEL: z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be a channel id')
+    .optional(),
+
   /**
    * The staff dashboard's public address (what /dashboard on HTTP_PORT is reached at through
    * your proxy), put in sign-in links; unset: http://localhost:<HTTP_PORT>/dashboard.

@@ -21,6 +21,10 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'dashboard:channel.discord',
     'dashboard:response.seconds_one',
     'dashboard:response.seconds_other',
+    // Patterns of names, codes and someone's own words.
+    'interviews:line',
+    'interviews:list.item',
+    'interviews:relay.from',
   ],
   es: [
     'common:answer.no',
@@ -33,6 +37,9 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'dashboard:response.via_chat',
   ],
   fr: [
+    // "Conversations" and "Message" are French words too.
+    'interviews:dashboard.title',
+    'interviews:dashboard.text',
     'analysis:time.seconds',
     'analysis:time.minutes',
     'analysis:codes.title',

@@ -10,6 +10,7 @@ import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { CodingStore } from '../store/coding-store.ts';
+import type { ClaimStore, ConversationStore } from '../store/followup-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
 import type { AddressBook } from '../store/address-book.ts';
 import {
@@ -124,6 +125,15 @@ export interface ConversationDeps {
   invitations?: InvitationStore;
   /** Where to reach respondents later: written when a session starts (and the language changes). */
   addresses?: AddressBook;
+  /** Follow-up interviews: claims, conversations, transcripts and notes, erased with the respondent. */
+  followups?: FollowupErasure;
+}
+
+export interface FollowupErasure {
+  claims: Pick<ClaimStore, 'deleteByRespondent'>;
+  conversations: Pick<ConversationStore, 'deleteByRespondent'>;
+  /** Ends the respondent's open conversation first, telling the interviewer why. */
+  beforeErase?: (respondent: string) => Promise<void>;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -600,20 +610,33 @@ export class ConversationService {
     return { archived, completed };
   }
 
-  /** Erases everything kept about a platform user: session, responses, codings, contact details and addresses. */
+  /**
+   * Erases everything kept about a platform user: session, responses, their codes, contact
+   * details and addresses, and their follow-up conversations (ended first, the interviewer told),
+   * transcripts, notes and claims.
+   */
   async erase(
     channel: string,
     user: string,
-  ): Promise<{ session: boolean; responses: number; contacts: number }> {
+  ): Promise<{ session: boolean; responses: number; contacts: number; followups?: number }> {
     const respondent = this.respondentOf(channel, user);
     const key = sessionKey(channel, user);
+    const followups = this.deps.followups;
+    let followupRecords = 0;
+    if (followups) {
+      await followups.beforeErase?.(respondent).catch((error: unknown) => {
+        this.log.warn({ err: error }, 'follow-up conversation not ended before erasure');
+      });
+      followupRecords += await followups.conversations.deleteByRespondent(respondent);
+      followupRecords += await followups.claims.deleteByRespondent(respondent);
+    }
     const session = await this.sessions.delete(key);
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
     await this.deps.codings?.deleteByRespondent(respondent);
     // The chat to reach them is personal data too: nothing may write to them after this.
     await this.deps.addresses?.deleteByRespondent(respondent);
-    return { session, responses, contacts };
+    return { session, responses, contacts, ...(followups ? { followups: followupRecords } : {}) };
   }
 
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */

@@ -56,6 +56,18 @@ export const DASHBOARD_ROUTES = [
   { method: 'POST', path: '/dashboard/staff/:id', access: ['admin'], what: "a member's role and scope" },
   { method: 'POST', path: '/dashboard/staff/:id/revoke', access: ['admin'], what: 'revoke a member' },
   { method: 'GET', path: '/dashboard/audit', access: ['admin'], what: 'audit log' },
+  {
+    method: 'GET',
+    path: '/dashboard/conversations',
+    access: ['admin', 'interviewer'],
+    what: 'follow-up conversations (interviewers: theirs)',
+  },
+  {
+    method: 'POST',
+    path: '/dashboard/conversations/:id/messages',
+    access: ['admin', 'interviewer'],
+    what: 'a message into one (its interviewer)',
+  },
   { method: 'GET', path: '/dashboard/signin', access: 'public', what: 'how to sign in' },
   {
     method: 'GET',

@@ -16,6 +16,8 @@ import type { StaffAuth } from './auth/staff-auth.ts';
 import type { ResponseTally } from './overview/tally.ts';
 import { mountAssets } from './routes/assets.ts';
 import { mountAudit } from './routes/audit.ts';
+import { mountConversations } from './routes/conversations.ts';
+import type { Interviews } from '../interviews/interviews.ts';
 import { mountOverview } from './routes/overview.ts';
 import { mountCoding } from './routes/coding.ts';
 import { mountReports } from './routes/reports.ts';
@@ -27,7 +29,10 @@ import { Views, type PageContext } from './view.ts';
 export const SESSION_COOKIE = 'dashboard_session';
 
 export interface DashboardDeps {
-  stores: Pick<Stores, 'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit' | 'codings'>;
+  stores: Pick<
+    Stores,
+    'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit' | 'codings' | 'conversations'
+  >;
   directory: StaffDirectory;
   flows: FlowRegistry;
   translator: Translator;
@@ -38,6 +43,8 @@ export interface DashboardDeps {
   /** Cookies are Secure when the dashboard's public address is https. */
   secureCookies: boolean;
   clock?: () => number;
+  /** Follow-up conversations: posting into one from the conversations page. */
+  interviews?: Interviews;
 }
 
 /** What the routes share: the dependencies, the pages, and who is asking. */
@@ -189,6 +196,7 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
   mountCoding(app, dashboard);
   mountStaff(app, dashboard);
   mountAudit(app, dashboard);
+  mountConversations(app, dashboard);
   await app.ready();
   if (!handler) throw new Error('fastify did not hand over its request handler');
   const handle = handler;

@@ -47,6 +47,7 @@ export async function startDashboard(app: App, http: HttpServer): Promise<Runnin
     tally,
     log: app.log,
     secureCookies: url.startsWith('https:'),
+    interviews: app.interviews,
   });
   const unmount = http.mount('/dashboard', (req, res) => dashboard.handle(req, res));
   return {

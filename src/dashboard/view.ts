@@ -15,7 +15,7 @@ export interface PageContext {
   member: StaffMember | null;
   csrf: string | null;
   /** The navigation entry to mark as current. */
-  section?: 'overview' | 'responses' | 'reports' | 'coding' | 'staff' | 'audit';
+  section?: 'overview' | 'responses' | 'reports' | 'coding' | 'conversations' | 'staff' | 'audit';
 }
 
 /**

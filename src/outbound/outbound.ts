@@ -8,9 +8,26 @@ export interface Address {
   chat: string;
 }
 
+/** A button under a text message: its label, and the data the channel hands back when pressed. */
+export interface OutboundButton {
+  text: Text;
+  /** At most 64 bytes (Telegram's callback data limit). */
+  data: string;
+}
+
 /** What is sent: translated texts, or the respondent's current question with live buttons. */
 export type OutboundMessage =
-  | { kind: 'text'; texts: readonly Text[]; locale: string }
+  | {
+      kind: 'text';
+      texts: readonly Text[];
+      locale: string;
+      /**
+       * Someone's own words shown under the texts as they are (a relayed message), never run
+       * through the translator; the caller keeps it within the platform's length.
+       */
+      body?: string;
+      buttons?: readonly OutboundButton[];
+    }
   /**
    * The question the respondent is at, as the chat shows it after an answer, so "continue where
    * you left off" is one tap; `intro` texts go above it. The respondent is the chat's user.

@@ -3,6 +3,7 @@ import { ROLES, type Principal, type Role, type StaffMember } from './staff.ts';
 import { LINK_LIFE_MS, type SignInLinks } from '../dashboard/auth/sign-in-links.ts';
 import type { StaffDirectory } from './directory.ts';
 import type { StaffCommand } from './permissions.ts';
+import type { InterviewCommand } from '../interviews/command-names.ts';
 
 /** Who sent a staff command, as the channel read it. */
 export interface Sender {
@@ -38,7 +39,7 @@ export class StaffCommands {
   ) {}
 
   async run(
-    command: StaffCommand,
+    command: Exclude<StaffCommand, InterviewCommand>,
     member: StaffMember | null,
     sender: Sender,
     args: string,

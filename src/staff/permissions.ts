@@ -1,3 +1,4 @@
+import { isInterviewCommand } from '../interviews/command-names.ts';
 import type { Role, StaffMember } from './staff.ts';
 
 /**
@@ -13,6 +14,16 @@ export const STAFF_COMMANDS = {
   staff_invite: ['admin'],
   /** `/dashboard`: a one-time link that signs in to the web dashboard. */
   dashboard: ['admin', 'coordinator', 'interviewer'],
+  /** `/followups [filters]`: respondents who agreed to a follow-up interview. */
+  followups: ['admin', 'interviewer'],
+  /** `/claim <code>`: take a respondent for an interview (one interviewer each). */
+  claim: ['admin', 'interviewer'],
+  /** `/release <code>`: let go of a respondent one holds. */
+  release: ['admin', 'interviewer'],
+  /** `/invite <code>`: ask a held respondent to talk, in a new staff thread. */
+  invite: ['admin', 'interviewer'],
+  /** `/reassign <code> <staff id>`: give a respondent to another interviewer. */
+  reassign: ['admin'],
 } as const satisfies Record<string, readonly Role[] | null>;
 
 export type StaffCommand = keyof typeof STAFF_COMMANDS;
@@ -26,6 +37,11 @@ export function mayUse(member: StaffMember | null, command: StaffCommand): boole
   const roles: readonly Role[] | null = STAFF_COMMANDS[command];
   if (roles === null) return true;
   return member !== null && member.status === 'active' && roles.includes(member.role);
+}
+
+/** The key of a command's description in menus: the interview commands keep theirs apart. */
+export function menuKey(command: StaffCommand): string {
+  return isInterviewCommand(command) ? `interviews:commands.${command}` : `staff:commands.${command}`;
 }
 
 /** The staff commands a member's command menu lists (the public ones are not listed). */

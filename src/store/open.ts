@@ -6,6 +6,8 @@ import type { AuditLog } from './audit-log.ts';
 import { FileAddressBook } from './file-address-book.ts';
 import { FileAuditLog } from './file-audit-log.ts';
 import { FileFlowSnapshots } from './file-flow-snapshots.ts';
+import { FileClaimStore, FileConversationStore } from './file-followup-store.ts';
+import type { ClaimStore, ConversationStore } from './followup-store.ts';
 import type { CodingStore } from './coding-store.ts';
 import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
@@ -14,6 +16,7 @@ import type { FlowSnapshotStore } from './flow-snapshots.ts';
 import { addressModel, MongoAddressBook } from './mongo-address-book.ts';
 import { auditModel, MongoAuditLog } from './mongo-audit-log.ts';
 import { MongoFlowSnapshots, snapshotModel } from './mongo-flow-snapshots.ts';
+import { followupModelsOf, MongoClaimStore, MongoConversationStore } from './mongo-followup-store.ts';
 import { ensureCollections } from './mongo-model.ts';
 import { MongoStaffStore, staffModelsOf } from './mongo-staff.ts';
 import type { StaffStore } from './staff-store.ts';
@@ -47,6 +50,10 @@ export interface Stores {
   flowVersions: FlowSnapshotStore;
   /** Codebooks and the codes coders gave open answers. */
   codings: CodingStore;
+  /** Which interviewer holds which respondent for a follow-up. */
+  claims: ClaimStore;
+  /** Follow-up conversations, their transcripts and the interviewers' notes (personal data). */
+  conversations: ConversationStore;
   /**
    * The Redis connection of the session store, when sessions are in Redis: replicas also share
    * their leader locks and channel state through it. Null with embedded sessions (one process).
@@ -107,6 +114,8 @@ export async function openStores(
   let addresses: AddressBook;
   let flowVersions: FlowSnapshotStore;
   let codings: CodingStore;
+  let claims: ClaimStore;
+  let conversations: ConversationStore;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
@@ -123,6 +132,8 @@ export async function openStores(
     addresses = new MongoAddressBook(mongo.connection);
     flowVersions = new MongoFlowSnapshots(mongo.connection);
     codings = new MongoCodingStore(mongo.connection);
+    claims = new MongoClaimStore(mongo.connection);
+    conversations = new MongoConversationStore(mongo.connection);
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
     parts.push(
@@ -137,7 +148,20 @@ export async function openStores(
     addresses = new FileAddressBook(config.DATA_DIR);
     flowVersions = new FileFlowSnapshots(config.DATA_DIR);
     codings = new FileCodingStore(config.DATA_DIR);
-    const files = [responses, contacts, invitations, staff, audit, addresses, flowVersions, codings];
+    claims = new FileClaimStore(config.DATA_DIR);
+    conversations = new FileConversationStore(config.DATA_DIR);
+    const files = [
+      responses,
+      contacts,
+      invitations,
+      staff,
+      audit,
+      addresses,
+      flowVersions,
+      codings,
+      claims,
+      conversations,
+    ];
     closers.push(() => Promise.all(files.map((f) => f.close())).then(() => {}));
     parts.push(`responses, contacts, invitations, codings and staff data in ${config.DATA_DIR}`);
     embedded.push('MONGODB_URI');
@@ -156,6 +180,8 @@ export async function openStores(
     addresses,
     flowVersions,
     codings,
+    claims,
+    conversations,
     redis,
     description: parts.join(', ') + note,
     servers,
@@ -173,5 +199,6 @@ async function createAllIndexes(connection: Connection): Promise<void> {
     auditModel(connection),
     addressModel(connection),
     snapshotModel(connection),
+    ...Object.values(followupModelsOf(connection)),
   ]);
 }

@@ -1,3 +1,4 @@
+import type { Interviews } from '../../src/interviews/interviews.ts';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import type { Config } from '../../src/config.ts';
@@ -122,6 +123,8 @@ export async function startDashboardHarness(
     /** A server already listening on `port` (shared with a Telegram webhook, say). */
     http?: { server: HttpServer; port: number };
     clock?: () => number;
+    /** Follow-up conversations, for posting into one from the dashboard. */
+    interviews?: Interviews;
   },
 ): Promise<DashboardHarness> {
   const log = captureLog();
@@ -165,6 +168,7 @@ export async function startDashboardHarness(
     log: log.log,
     secureCookies: false,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.interviews ? { interviews: opts.interviews } : {}),
   });
   const unmount = http.mount('/dashboard', (req, res) => dashboard.handle(req, res));
   t.after(async () => {

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DIRECT_MESSAGES_INTENT, GatewayStandIn } from './discord-gateway.ts';
+import {
+  GUILD_MESSAGES_INTENT,
+  MESSAGE_CONTENT_INTENT,
+  DIRECT_MESSAGES_INTENT,
+  GatewayStandIn,
+} from './discord-gateway.ts';
 import { checkMessageBody } from './discord-limits.ts';
 
 /**
@@ -69,7 +74,13 @@ export interface Component {
 
 export interface StandInChannel {
   id: string;
-  type: 0 | 1;
+  /** 0 a server text channel, 1 a DM, 12 a private thread. */
+  type: 0 | 1 | 12;
+  /** A thread's channel. */
+  parentId?: string;
+  name?: string;
+  /** Who is in a private thread (only they see it). */
+  members?: Set<string>;
   /** The user at the other end of a DM. */
   recipient?: string;
   guildId?: string;
@@ -192,6 +203,39 @@ export class DiscordStandIn {
     const channel: StandInChannel = { id: snowflake(), type: 0, guildId: snowflake(), messages: [] };
     this.channels.set(channel.id, channel);
     return channel;
+  }
+
+  /**
+   * A staff member writes in a private thread (they must be in it). Dispatched as Discord does:
+   * only with the server-messages intent, and with its content only with the message-content intent.
+   */
+  threadMessage(userId: string, threadId: string, content: string): ApiMessage {
+    const thread = this.channels.get(threadId);
+    if (!thread || thread.type !== 12) throw new Error('no such thread');
+    if (!thread.members?.has(userId)) throw new Error('not a member of the private thread');
+    const user = this.users.get(userId)!;
+    const message = this.newMessage(thread.id, this.publicUser(user), { content });
+    thread.messages.push(message);
+    if (this.gateway.intents & GUILD_MESSAGES_INTENT) {
+      const readable = this.gateway.intents & MESSAGE_CONTENT_INTENT;
+      this.gateway.dispatch('MESSAGE_CREATE', {
+        ...message,
+        content: readable ? content : '',
+        guild_id: thread.guildId,
+        channel_type: 12,
+      });
+    }
+    return message;
+  }
+
+  /** The private threads made in a channel, oldest first. */
+  threadsOf(channelId: string): StandInChannel[] {
+    return [...this.channels.values()].filter((c) => c.type === 12 && c.parentId === channelId);
+  }
+
+  /** Someone deletes a thread by hand. */
+  deleteChannel(id: string): void {
+    this.channels.delete(id);
   }
 
   /** The DM channel between the bot and a user (one per user, as on Discord). */
@@ -381,6 +425,32 @@ export class DiscordStandIn {
       channel.messages.push(message);
       this.echo('MESSAGE_CREATE', channel, message);
       return [200, message];
+    }
+    if ((m = /^\/channels\/(\d+)\/threads$/.exec(path)) && method === 'POST') {
+      const parent = this.channels.get(m[1]!);
+      if (!parent) return [404, { code: 10003, message: 'Unknown Channel' }];
+      if (parent.type !== 0 || Number(body?.type) !== 12)
+        return [400, { code: 50024, message: 'Cannot execute action on this channel type' }];
+      const name = String(body?.name ?? '');
+      if (name.length < 1 || name.length > 100) return [400, { code: 50035, message: 'Invalid Form Body' }];
+      const thread: StandInChannel = {
+        id: snowflake(),
+        type: 12,
+        guildId: parent.guildId!,
+        parentId: parent.id,
+        name,
+        members: new Set([this.bot.id]),
+        messages: [],
+      };
+      this.channels.set(thread.id, thread);
+      return [201, { id: thread.id, type: 12, guild_id: thread.guildId, parent_id: parent.id, name }];
+    }
+    if ((m = /^\/channels\/(\d+)\/thread-members\/(\d+)$/.exec(path)) && method === 'PUT') {
+      const thread = this.channels.get(m[1]!);
+      if (!thread || thread.type !== 12) return [404, { code: 10003, message: 'Unknown Channel' }];
+      if (!this.users.has(m[2]!)) return [404, { code: 10013, message: 'Unknown User' }];
+      thread.members!.add(m[2]!);
+      return [204, null];
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path)) && method === 'PATCH') {
       const channel = this.channels.get(m[1]!);

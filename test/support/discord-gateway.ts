@@ -14,6 +14,8 @@ const OP = {
   ack: 11,
 };
 export const DIRECT_MESSAGES_INTENT = 1 << 12;
+export const GUILD_MESSAGES_INTENT = 1 << 9;
+export const MESSAGE_CONTENT_INTENT = 1 << 15;
 
 interface Frame {
   op: number;

@@ -30,6 +30,8 @@ export interface StoredMessage {
   chat: number;
   text: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** The forum topic it was posted in. */
+  thread?: number;
   deleted: boolean;
 }
 
@@ -89,6 +91,9 @@ export class TelegramApiStandIn {
   /** Calls that reached the stand-in, by method, counted on arrival (before any delay). */
   readonly arrivals = new Map<string, number>();
   private readonly unreachable = new Map<number, ApiFault>();
+  /** Forum topics by `<chat>:<thread>`, with their names; deleted ones are gone. */
+  readonly topics = new Map<string, string>();
+  private nextThreadId = 500;
   private callWaiters: { test: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
 
   /** Calls counted by method when `keepCalls` is off (a benchmark keeps no bodies). */
@@ -345,6 +350,14 @@ export class TelegramApiStandIn {
         return { result: this.commands.get(String(body.language_code ?? '')) ?? [] };
       case 'sendMessage':
         return { result: this.sendMessage(chat, body) };
+      case 'createForumTopic': {
+        if (!String(chat).startsWith('-100')) throw bad('the chat is not a forum');
+        const name = typeof body.name === 'string' ? body.name : '';
+        if (name.length < 1 || name.length > 128) throw bad('TOPIC_NAME_INVALID');
+        const thread = this.nextThreadId++;
+        this.topics.set(`${chat}:${thread}`, name);
+        return { result: { message_thread_id: thread, name, icon_color: 7322096 } };
+      }
       case 'editMessageText':
         return { result: this.edit(chat, body, true) };
       case 'editMessageReplyMarkup':
@@ -438,11 +451,14 @@ export class TelegramApiStandIn {
     if (!Number.isFinite(chat)) throw bad('chat not found');
     const text = checkText(body.text);
     const markup = checkMarkup(body.reply_markup);
+    const thread = body.message_thread_id === undefined ? undefined : Number(body.message_thread_id);
+    if (thread !== undefined && !this.topics.has(`${chat}:${thread}`)) throw bad('message thread not found');
     const message: StoredMessage = {
       message_id: this.nextMessageId++,
       chat,
       text,
       ...(markup ? { reply_markup: markup } : {}),
+      ...(thread !== undefined ? { thread } : {}),
       deleted: false,
     };
     this.messages.set(`${chat}:${message.message_id}`, message);
@@ -477,6 +493,16 @@ export class TelegramApiStandIn {
       text: message.text,
       ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
     };
+  }
+
+  /** The messages posted in one forum topic, in order. */
+  topic(chat: number, thread: number): StoredMessage[] {
+    return this.chat(chat).filter((m) => m.thread === thread && !m.deleted);
+  }
+
+  /** Someone deletes a forum topic by hand: later posts to it fail as Telegram's do. */
+  deleteTopic(chat: number, thread: number): void {
+    this.topics.delete(`${chat}:${thread}`);
   }
 
   /** A callback query id the bot must answer, as Telegram issues one per press. */
@@ -603,6 +629,25 @@ export class TelegramUser {
           text: stored?.text ?? '',
           ...(stored?.reply_markup ? { reply_markup: stored.reply_markup } : {}),
         },
+      },
+    } as NewUpdate;
+  }
+
+  /** A text message in a topic of a forum supergroup (the user is a member of `forum`). */
+  topicText(forum: number, thread: number, text: string): NewUpdate {
+    const command = /^\/[A-Za-z0-9_]+(@\w+)?/.exec(text);
+    return {
+      message: {
+        message_id: this.messageIds++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: forum, type: 'supergroup' as const, title: 'Interviewers', is_forum: true },
+        from: this.from,
+        message_thread_id: thread,
+        is_topic_message: true,
+        text,
+        ...(command
+          ? { entities: [{ type: 'bot_command' as const, offset: 0, length: command[0].length }] }
+          : {}),
       },
     } as NewUpdate;
   }

@@ -52,10 +52,11 @@ test('an admin makes a code in chat, a new interviewer joins with it once, and a
     tr('ru')({ key: 'staff:join.done', params: { name: 'Boris Petrov', role: 'interviewer' } }),
   ]);
   assert.match(sent(await boris.send('/whoami'))[0]!, /Boris Petrov, интервьюер/);
-  // An interviewer's menu is the survey's and /dashboard: commands for admins stay hidden.
+  // An interviewer's menu is the survey's, /dashboard and the interview commands: commands for
+  // admins (/staff_invite, /reassign) stay hidden.
   assert.deepEqual(
     h.api.chatCommands.get(7003)?.map((c) => c.command),
-    [...COMMANDS, 'dashboard'],
+    [...COMMANDS, 'dashboard', 'followups', 'claim', 'release', 'invite'],
   );
   assert.deepEqual(sent(await boris.send('/staff_invite admin')), [
     tr('ru')({ key: 'telegram:invalid.unknown_command' }),

@@ -25,6 +25,8 @@ import { PromptMessages } from './prompt-messages.ts';
 import { askAgain, changeAnswers, showAnswers, startAgain } from './finished.ts';
 import { DiscordSender } from './sender.ts';
 import { askErase, confirmErase, keepData, runCommand, startSurvey } from './slash.ts';
+import { answerInvitation, FOLLOWUP_PREFIX, relayToInterviewer } from './followup.ts';
+import { DiscordStaffSpace } from './staff-space.ts';
 import { answerStaffCommand, answerTypedCommand } from './staff.ts';
 
 export interface DiscordChannelOptions extends DiscordClientOptions {
@@ -58,6 +60,8 @@ export interface DiscordChannel {
   events: EventEmitter;
   /** This channel's side of the outbound port: DMs nobody asked for, and live prompts. */
   sender: ChannelSender;
+  /** The interviewers' staff channel and its private threads, when one is configured. */
+  staffSpace: DiscordStaffSpace | null;
   /** Connected to the gateway (every shard ready) and taking events; false once stopping. */
   ready(): boolean;
   /**
@@ -108,6 +112,12 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     ...(opts.router ? { router: opts.router } : {}),
   };
   const sender = new DiscordSender(ctx, opts.invalidRequestBudget);
+  const staffSpace = opts.staffChannel
+    ? new DiscordStaffSpace(client, opts.staffChannel, opts.translator, ctx.log, (id, started) =>
+        settle('message', id, started),
+      )
+    : null;
+  const stopListening = staffSpace && opts.router ? staffSpace.listen(opts.router) : () => {};
   const events = new EventEmitter();
   const settle = (kind: Settled['kind'], id: string, started: number) =>
     events.emit('settled', { kind, id, ms: performance.now() - started } satisfies Settled);
@@ -180,11 +190,14 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     client,
     events,
     sender,
+    staffSpace,
     ready: () =>
       !stopping && client.isReady() && client.ws.shards.every((shard) => shard.status === Status.Ready),
     async stop() {
       stopping = true;
+      stopListening();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await staffSpace?.settled();
       await client.destroy();
     },
   };
@@ -227,6 +240,7 @@ async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<Outco
       return 'ok';
     }
     if (!i.isButton() && !i.isStringSelectMenu()) return 'ok';
+    if (i.isButton() && i.customId.startsWith(FOLLOWUP_PREFIX)) return await answerInvitation(ctx, i);
     const request = componentRequest(i.customId, i.isStringSelectMenu() ? i.values : []);
     switch (request.kind) {
       case 'input':
@@ -276,6 +290,7 @@ async function onMessage(ctx: DiscordContext, message: Message): Promise<Outcome
     // A command typed in the DM goes to the router, never to the survey as an answer.
     const command = typedCommand(message.content);
     if (command) return await answerTypedCommand(ctx, message, command);
+    if (await relayToInterviewer(ctx, message)) return 'ok';
     return await answerMessage(ctx, message);
   } catch (error) {
     await reportFailure(ctx, error, { user: message.author.id, language: languageFor(ctx, null) });

@@ -7,6 +7,11 @@ export interface DiscordClientOptions {
   requestsPerSecond?: number;
   /** Rate-limit waits longer than this fail the request (reported to the user) instead of stalling. */
   maxRateLimitWaitMs?: number;
+  /**
+   * The interviewers' staff channel (INTERVIEW_DISCORD_CHANNEL): its private threads' messages
+   * are read, which needs the server-messages and (privileged) message-content intents.
+   */
+  staffChannel?: string;
 }
 
 /**
@@ -18,7 +23,10 @@ export interface DiscordClientOptions {
 export function createDiscordClient(opts: DiscordClientOptions = {}): Client {
   const maxWait = opts.maxRateLimitWaitMs ?? 5_000;
   return new Client({
-    intents: [GatewayIntentBits.DirectMessages],
+    intents: [
+      GatewayIntentBits.DirectMessages,
+      ...(opts.staffChannel ? [GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent] : []),
+    ],
     // Every shard Discord recommends, in this one process: one gateway connection per shard (one
     // below 2,500 servers). DMs always arrive on shard 0; replicas do not split the shards but
     // take turns holding all of them (see gateway-leader.ts), as Discord's global limit of 50

@@ -254,3 +254,15 @@ function navigationRow(ctx: RenderContext, prompt: QuestionPrompt): Row | null {
   if (prompt.declinable) add('decline', 'common:action.decline');
   return nav.length > 0 ? row(nav) : null;
 }
+
+/** One row of plain buttons (at most five), each handing back its id when pressed. */
+export function buttonRow(items: readonly { label: string; id: string }[]): Row {
+  return row(
+    items.slice(0, LIMITS.buttonsPerRow).map((b) => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: shorten(b.label, LIMITS.buttonLabel),
+      custom_id: b.id,
+    })),
+  );
+}

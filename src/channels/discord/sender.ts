@@ -3,7 +3,7 @@ import type { ChannelSender, OutboundMessage, SendOutcome } from '../../outbound
 import { currentQuestion } from '../current-question.ts';
 import { CHANNEL, NO_MENTIONS, sendPlanned, translatorFor, type DiscordContext } from './context.ts';
 import { classifyError, describeError, isPlatformError } from './errors.ts';
-import { disable, fit, renderQuestion } from './render.ts';
+import { buttonRow, disable, fit, renderQuestion } from './render.ts';
 import { askQuestion } from './reply.ts';
 
 /**
@@ -55,8 +55,16 @@ export class DiscordSender implements ChannelSender {
       const dm = await this.ctx.client.users.createDM(user);
       if (message.kind === 'text') {
         const t = translatorFor(this.ctx, message.locale);
-        const content = fit(message.texts.map((text) => t(text)).join('\n'));
-        await dm.send({ content, allowedMentions: NO_MENTIONS });
+        const lines = message.texts.map((text) => t(text));
+        if (message.body !== undefined) lines.push(message.body);
+        const buttons = message.buttons ?? [];
+        await dm.send({
+          content: fit(lines.join('\n')),
+          allowedMentions: NO_MENTIONS,
+          ...(buttons.length
+            ? { components: [buttonRow(buttons.map((b) => ({ label: t(b.text), id: b.data })))] }
+            : {}),
+        });
         return { status: 'delivered' };
       }
       const { flow, prompt, session } = current!;

@@ -29,6 +29,10 @@ async function routed(ctx: DiscordContext, sender: Sender, command: TypedCommand
   const route = ctx.router
     ? await ctx.router.command(sender, command.name, command.args)
     : ({ to: 'unknown_command' } as const);
+  if (route.to === 'conversation') {
+    const said = translatorFor(ctx, route.reply?.locale ?? sender.locale);
+    return { texts: (route.reply?.texts ?? []).map((text) => fit(said(text))), outcome: 'ok' };
+  }
   if (route.to !== 'staff') {
     const t = translatorFor(ctx, sender.locale);
     return { texts: [t({ key: 'discord:unknown_command' })], outcome: 'refused' };

@@ -20,9 +20,19 @@ export async function startDiscord(app: App): Promise<RunningChannel> {
     log: app.log,
     metrics: app.metrics,
     router: app.router,
+    ...(config.INTERVIEW_DISCORD_CHANNEL ? { staffChannel: config.INTERVIEW_DISCORD_CHANNEL } : {}),
   };
   // The replica connected to the gateway sends: Discord's limits are per bot, kept by its client.
-  const onConnected = (channel: DiscordChannel) => app.outbound.register(CHANNEL, channel.sender);
+  const onConnected = (channel: DiscordChannel) => {
+    const unregister = app.outbound.register(CHANNEL, channel.sender);
+    const unregisterSpace = channel.staffSpace
+      ? app.interviews.registerSpace(CHANNEL, channel.staffSpace)
+      : () => {};
+    return () => {
+      unregister();
+      unregisterSpace();
+    };
+  };
   if (app.stores.redis) return connectAsLeader(options, app.stores.redis, config.REDIS_PREFIX, onConnected);
   const channel = await startDiscordChannel(options);
   const unregister = onConnected(channel);

@@ -18,6 +18,7 @@ import { CHANNEL, UpdateHandler } from './handle-update.ts';
 import { TelegramOutbox } from './outbox.ts';
 import { SendPacer } from './pacer.ts';
 import { TelegramSender } from './sender.ts';
+import { TelegramStaffSpace } from './staff-space.ts';
 import { PromptMessages, type PromptMessageStore } from './prompt-messages.ts';
 import { toInput, withUpdateId } from './to-input.ts';
 import { checkUpdate, updateIdOf } from './update-shape.ts';
@@ -65,6 +66,8 @@ export interface TelegramChannelOptions {
   api?: BotApi;
   /** Staff commands and their rights, checked against the staff directory. */
   router?: Router;
+  /** The interviewers' forum supergroup (INTERVIEW_TELEGRAM_GROUP): its topics hold follow-up conversations. */
+  staffGroup?: number;
 }
 
 export type TelegramMode =
@@ -84,6 +87,8 @@ export class TelegramChannel {
   private pollingStopping = false;
   /** This channel's side of the outbound port: paced texts and live prompts. */
   readonly sender: TelegramSender;
+  /** The interviewers' forum, when one is configured. */
+  readonly staffSpace: TelegramStaffSpace | null;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
   private handler: UpdateHandler | null = null;
@@ -141,6 +146,8 @@ export class TelegramChannel {
       outbox: paced,
       prompts: this.prompts,
     });
+    this.staffSpace =
+      options.staffGroup !== undefined ? new TelegramStaffSpace(paced, options.staffGroup) : null;
     this.bot.use((ctx) => this.receive(ctx.update));
     // Never rethrow: telegraf would stop polling for everyone.
     this.bot.catch((error, ctx) =>
@@ -274,7 +281,10 @@ export class TelegramChannel {
       return Promise.resolve();
     }
     const update = checked.update;
-    const event = withUpdateId(toInput(update, this.bot.botInfo!.username), update.update_id);
+    const event = withUpdateId(
+      toInput(update, this.bot.botInfo!.username, this.options.staffGroup),
+      update.update_id,
+    );
     const { kind } = event;
     metrics?.updatesReceived.inc({ channel: CHANNEL, kind });
     if (kind === 'ignore') return Promise.resolve();

@@ -1,6 +1,6 @@
 import type { BotCommand } from 'telegraf/types';
 import type { Translate } from '../../i18n/translator.ts';
-import { commandsOf } from '../../staff/permissions.ts';
+import { commandsOf, menuKey } from '../../staff/permissions.ts';
 import type { StaffMember } from '../../staff/staff.ts';
 
 /** The bot's commands, in the order Telegram's menu shows them. */
@@ -33,7 +33,7 @@ export function staffMenuFor(member: StaffMember, t: Translate): BotCommand[] {
     ...commandsFor(t),
     ...commandsOf(member).map((command) => ({
       command,
-      description: [...t({ key: `staff:commands.${command}` })].slice(0, MAX_DESCRIPTION).join(''),
+      description: [...t({ key: menuKey(command) })].slice(0, MAX_DESCRIPTION).join(''),
     })),
   ];
 }

@@ -2,6 +2,7 @@ import type { ConversationService, Turn, TurnResult } from '../../conversation/s
 import { pickLocale, promptFor } from '../../engine/engine.ts';
 import type { Flow } from '../../engine/flow.ts';
 import type { Input } from '../../engine/input.ts';
+import type { Text } from '../../engine/prompt.ts';
 import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { Router } from '../../router/router.ts';
@@ -97,7 +98,13 @@ export class UpdateHandler {
     const { origin } = event;
     switch (event.kind) {
       case 'input':
+        if (event.input.type === 'text' && !event.press && (await this.relayed(origin, event.input.text)))
+          return;
         return this.turn({ origin, ...(event.press ? { press: event.press } : {}) }, event.input);
+      case 'followup_button':
+        return this.followupButton(origin, event.data, event.press);
+      case 'staff_thread':
+        return this.staffThread(origin, event.thread, event.text);
       case 'command':
         return this.command(origin, event.command, event.arg);
       case 'other_command':
@@ -106,7 +113,13 @@ export class UpdateHandler {
         return this.action(origin, event.action, event.press);
       case 'invalid': {
         const t = await this.translatorOf(origin);
-        const text = t({ key: `telegram:invalid.${event.reason}` });
+        const inConversation =
+          event.reason === 'unsupported' &&
+          !event.press &&
+          !!(await this.deps.router?.inConversation(CHANNEL, String(origin.user)));
+        const text = t({
+          key: inConversation ? 'interviews:relay.unsupported' : `telegram:invalid.${event.reason}`,
+        });
         if (event.press) await outbox.answer(event.press.id, text);
         else await outbox.send(origin.chat, { text });
         return 'refused';
@@ -121,8 +134,57 @@ export class UpdateHandler {
         await this.deps.prompts.forget(origin.chat);
         this.deps.log.info({ respondent: this.respondent(origin) }, 'telegram user blocked the bot');
         await this.deps.service.noteUnreachable(CHANNEL, String(origin.user), 'blocked');
+        await this.deps.router?.respondentUnreachable(CHANNEL, String(origin.user));
         return;
     }
+  }
+
+  /**
+   * A respondent's typed text, taken by their open follow-up conversation when no survey question
+   * waits for them (the router's rule); false when it is the survey's.
+   */
+  private async relayed(origin: Origin, text: string): Promise<boolean> {
+    const router = this.deps.router;
+    if (!router) return false;
+    const route = await router.respondentText(CHANNEL, String(origin.user), text);
+    if (route.to !== 'conversation') return false;
+    if (route.undelivered) {
+      const t = await this.translatorOf(origin);
+      await this.deps.outbox.send(origin.chat, { text: t({ key: 'interviews:relay.not_delivered' }) });
+    }
+    return true;
+  }
+
+  /** A press on a follow-up invitation: answered once; its buttons go, whatever the answer. */
+  private async followupButton(origin: Origin, data: string, press: Press): Promise<Outcome> {
+    const said = await this.deps.router?.invitationButton(CHANNEL, String(origin.user), data);
+    await this.deps.outbox.answer(press.id);
+    if (press.message !== undefined) await this.deps.outbox.setKeyboard(origin.chat, press.message);
+    const t = await this.translatorOf(origin);
+    await this.sendSaid(
+      origin.chat,
+      said ?? { texts: [{ key: 'interviews:invitation.stale' }], locale: t.lng },
+    );
+    return said ? 'ok' : 'refused';
+  }
+
+  /** A message in a topic of the interviewers' forum: the router relays it, keeps a note, or refuses. */
+  private async staffThread(origin: Origin, thread: number, text: string | undefined): Promise<Outcome> {
+    const router = this.deps.router;
+    if (!router) return 'ok';
+    const where = { channel: CHANNEL, chat: String(origin.chat), thread: String(thread) } as const;
+    const principal = { channel: CHANNEL, user: String(origin.user) } as const;
+    const said = await router.staffThread(principal, where, text ?? null);
+    if (!said) return 'ok';
+    const t = this.translate(said.locale);
+    for (const line of said.texts)
+      await this.deps.outbox.send(origin.chat, { text: t(line), message_thread_id: thread });
+    return 'refused';
+  }
+
+  private async sendSaid(chat: number, said: { texts: Text[]; locale: string }): Promise<void> {
+    const t = this.translate(said.locale);
+    for (const line of said.texts) await this.deps.outbox.send(chat, { text: t(line) });
   }
 
   private async command(
@@ -173,6 +235,10 @@ export class UpdateHandler {
           arg,
         )
       : ({ to: 'unknown_command' } as const);
+    if (route.to === 'conversation') {
+      if (route.reply) await this.sendSaid(origin.chat, route.reply);
+      return 'ok';
+    }
     if (route.to !== 'staff') {
       const t = await this.translatorOf(origin);
       await outbox.send(origin.chat, { text: t({ key: 'telegram:invalid.unknown_command' }) });

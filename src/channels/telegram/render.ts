@@ -14,6 +14,8 @@ export type QuestionPrompt = Extract<Prompt, { kind: 'question' }>;
 export interface OutgoingMessage {
   text: string;
   reply_markup?: InlineKeyboardMarkup;
+  /** The forum topic to post in (the interviewers' forum). */
+  message_thread_id?: number;
 }
 
 /** Labels longer than this are cut on phone screens, so the message lists the choices in full. */

@@ -6,7 +6,7 @@ import { CHANNEL } from './handle-update.ts';
 import { showQuestion } from './live-question.ts';
 import type { Attempted, TelegramOutbox } from './outbox.ts';
 import type { PromptMessageStore } from './prompt-messages.ts';
-import { fitText } from './render.ts';
+import { fitText, keyboard } from './render.ts';
 
 export interface TelegramSenderDeps {
   service: ConversationService;
@@ -37,7 +37,17 @@ export class TelegramSender implements ChannelSender {
     const { outbox, prompts, service, translator } = this.deps;
     if (message.kind === 'text') {
       const t = translator.translatorFor(message.locale);
-      return outcomeOf(await outbox.deliver(id, { text: fitText(message.texts.map(t).join('\n')) }));
+      const lines = message.texts.map(t);
+      if (message.body !== undefined) lines.push(message.body);
+      const buttons = message.buttons ?? [];
+      return outcomeOf(
+        await outbox.deliver(id, {
+          text: fitText(lines.join('\n')),
+          ...(buttons.length
+            ? { reply_markup: keyboard(buttons.map((b) => [{ text: t(b.text), data: b.data }])) }
+            : {}),
+        }),
+      );
     }
     const current = await currentQuestion(service, CHANNEL, chat);
     if (!current) return { status: 'no_prompt' };

@@ -32,6 +32,7 @@ export async function startTelegram(
     ...(redis ? { prompts: sharedPromptMessages(redis, config, app.log) } : {}),
     metrics: app.metrics,
     router: app.router,
+    ...(config.INTERVIEW_TELEGRAM_GROUP ? { staffGroup: Number(config.INTERVIEW_TELEGRAM_GROUP) } : {}),
   });
   const mode = modeOf(app, http);
   // Several replicas may share this bot: only the holder of the polling lock asks for updates.
@@ -45,10 +46,14 @@ export async function startTelegram(
         }));
   // Every replica sends (the Bot API takes calls from any of them), polling leader or not.
   const unregister = app.outbound.register('telegram', channel.sender);
+  const unregisterSpace = channel.staffSpace
+    ? app.interviews.registerSpace('telegram', channel.staffSpace)
+    : () => {};
   return {
     ...running,
     async stop() {
       unregister();
+      unregisterSpace();
       await running.stop();
     },
   };

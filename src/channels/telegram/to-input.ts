@@ -38,13 +38,20 @@ export type TelegramEvent =
   | { kind: 'group'; origin: Origin; press?: Press }
   /** The user blocked the bot. */
   | { kind: 'blocked'; origin: Origin }
+  /** A press on a follow-up invitation's button (Accept / Not now / No). */
+  | { kind: 'followup_button'; origin: Origin; data: string; press: Press }
+  /**
+   * A message in a topic of the interviewers' forum (INTERVIEW_TELEGRAM_GROUP): the staff side of
+   * a follow-up conversation. `text` is absent for what is not text (a photo, a sticker).
+   */
+  | { kind: 'staff_thread'; origin: Origin; thread: number; text?: string }
   | { kind: 'ignore' };
 
 /**
  * Reads one update. Pure: no network, no session. Commands count only with a `bot_command`
  * entity at the start (as Telegram marks them), optionally addressed to this bot by @username.
  */
-export function toInput(update: Update, botUsername: string): TelegramEvent {
+export function toInput(update: Update, botUsername: string, staffGroup?: number): TelegramEvent {
   if ('callback_query' in update) {
     const query = update.callback_query;
     const chat = query.message?.chat;
@@ -53,6 +60,7 @@ export function toInput(update: Update, botUsername: string): TelegramEvent {
     const press: Press = { id: query.id, ...(query.message ? { message: query.message.message_id } : {}) };
     if (chat.type !== 'private') return { kind: 'group', origin, press };
     const data = 'data' in query ? query.data : undefined;
+    if (data?.startsWith(FOLLOWUP_PREFIX)) return { kind: 'followup_button', origin, data, press };
     const parsed = parseCallbackData(data);
     if (!parsed) return { kind: 'invalid', origin, reason: 'malformed', press };
     if ('command' in parsed) {
@@ -74,6 +82,13 @@ export function toInput(update: Update, botUsername: string): TelegramEvent {
   if (!message.from || message.from.is_bot) return { kind: 'ignore' };
   const origin = originOf(message.chat.id, message.from);
   const isPrivate = message.chat.type === 'private';
+  const thread = (message as { message_thread_id?: unknown }).message_thread_id;
+  if (staffGroup !== undefined && message.chat.id === staffGroup) {
+    // Only topics hold conversations; the forum's General chat is the staff's own.
+    if (typeof thread !== 'number' || !(message as { is_topic_message?: boolean }).is_topic_message)
+      return { kind: 'ignore' };
+    return { kind: 'staff_thread', origin, thread, ...('text' in message ? { text: message.text } : {}) };
+  }
   if (!('text' in message))
     return isPrivate ? { kind: 'invalid', origin, reason: 'unsupported' } : { kind: 'ignore' };
 
@@ -91,6 +106,9 @@ export function toInput(update: Update, botUsername: string): TelegramEvent {
   const arg = command.arg;
   return { kind: 'command', origin, command: command.name as CommandName, ...(arg ? { arg } : {}) };
 }
+
+/** Callback data of a follow-up invitation's buttons. */
+const FOLLOWUP_PREFIX = '!fu:';
 
 /** Whether the pressed message, as Telegram sends it with the press, has a button with this data. */
 function carries(message: unknown, data: string): boolean {
