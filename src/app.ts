@@ -79,6 +79,12 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
       return 0;
     });
     if (moved > 0) log.info({ moved }, 'sessions moved to their respondent keys');
+    // Sessions stored in clear before sealing was on are sealed under their keyed names.
+    const sealed = await stores.sessions.reseal(500, true).catch((error: unknown) => {
+      log.warn({ err: error }, 'sessions stored in clear not sealed yet (Redis did not answer)');
+      return { resealed: 0 };
+    });
+    if (sealed.resealed > 0) log.info({ sealed: sealed.resealed }, 'sessions stored in clear sealed');
   }
   const metrics = new Metrics({ defaults: true });
   const jobs: Jobs = config.REDIS_URL
@@ -110,6 +116,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     jobs,
     invitations: stores.invitations,
     addresses: stores.addresses,
+    keyring: stores.keyring,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0

@@ -116,6 +116,8 @@ function secretsOf(config: Config): (string | undefined)[] {
     config.TELEGRAM_WEBHOOK_SECRET,
     config.DISCORD_TOKEN,
     config.RESPONDENT_SALT,
+    ...(config.DATA_KEYS ?? []).map((k) => k.key.toString('base64')),
+    config.DATA_HASH_KEY?.toString('base64'),
     password(config.REDIS_URL),
     password(config.MONGODB_URI),
   ];

@@ -9,6 +9,7 @@ import type { Jobs } from '../jobs/job-queue.ts';
 import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Keyring } from '../privacy/keyring.ts';
 import type { CodingStore } from '../store/coding-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
 import type { AddressBook } from '../store/address-book.ts';
@@ -124,6 +125,8 @@ export interface ConversationDeps {
   invitations?: InvitationStore;
   /** Where to reach respondents later: written when a session starts (and the language changes). */
   addresses?: AddressBook;
+  /** Seals what queued jobs carry that names a person (a session key). */
+  keyring?: Keyring;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -164,6 +167,7 @@ export class ConversationService {
       flowOf: async (session) => (await this.flowOf(session)).flow,
       retryAfter: deps.retryAfter ?? 500,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(deps.keyring ? { keyring: deps.keyring } : {}),
     });
   }
 

@@ -30,9 +30,24 @@ import { connectRedis, pingRedis, type RedisConnectOptions } from './redis-conne
 import { RedisSessionStore } from './redis-session-store.ts';
 import type { ContactStore, ResponseStore } from './response-store.ts';
 import { serverName } from './server-name.ts';
+import { loadKeyring } from '../privacy/key-source.ts';
+import type { Keyring } from '../privacy/keyring.ts';
+import {
+  SealedAddressBook,
+  SealedContactStore,
+  SealedStaffStore,
+  type ReportUnreadable,
+  type Resealable,
+} from '../privacy/sealed-stores.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface Stores {
+  /** The data keys personal data is sealed with (see src/privacy). */
+  keyring: Keyring;
+  /** Where the keys came from: `DATA_KEYS` or the key file's path (for start-up). */
+  keySource: string;
+  /** The stores holding sealed data, each able to seal it again with the current key. */
+  sealed: Resealable[];
   sessions: SessionStore;
   responses: ResponseStore;
   contacts: ContactStore;
@@ -62,7 +77,8 @@ export interface Stores {
 export type StoreConfig = Pick<
   Config,
   'DATA_DIR' | 'REDIS_URL' | 'REDIS_PREFIX' | 'MONGODB_URI' | 'SESSION_TTL_DAYS'
->;
+> &
+  Partial<Pick<Config, 'DATA_KEYS' | 'DATA_KEY_CURRENT' | 'DATA_HASH_KEY'>>;
 
 /**
  * Opens the stores the configuration selects, each on its own: Redis for sessions when
@@ -79,6 +95,10 @@ export async function openStores(
   const parts: string[] = [];
   const embedded: string[] = [];
   const servers: Stores['servers'] = [];
+  const { keyring, source: keySource } = loadKeyring(config);
+  // A value sealed with a key that is gone is named (store, record, key), never its content.
+  const onUnreadable: ReportUnreadable = (problem) =>
+    log.warn(problem, 'personal data not readable: its key is gone');
 
   let sessions: SessionStore;
   let redis: Redis | null = null;
@@ -88,6 +108,8 @@ export async function openStores(
       prefix: config.REDIS_PREFIX,
       ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
       ownsClient: true,
+      keyring,
+      onUnreadable,
     });
     const client = redis;
     servers.push({ name: 'redis', ping: () => pingRedis(client) });
@@ -143,17 +165,25 @@ export async function openStores(
     embedded.push('MONGODB_URI');
   }
 
+  const sealedContacts = new SealedContactStore(contacts, keyring, onUnreadable);
+  const sealedAddresses = new SealedAddressBook(addresses, keyring, onUnreadable);
+  const sealedStaff = new SealedStaffStore(staff, keyring, onUnreadable);
+  const sealed: Resealable[] = [sealedContacts, sealedAddresses, sealedStaff];
+  if (sessions instanceof RedisSessionStore) sealed.push(sessions);
   const note = embedded.length
     ? ` (embedded: ${embedded.join(' and ')} ${embedded.length > 1 ? 'are' : 'is'} not set)`
     : '';
   return {
+    keyring,
+    keySource,
+    sealed,
     sessions,
     responses,
-    contacts,
+    contacts: sealedContacts,
     invitations,
-    staff,
+    staff: sealedStaff,
     audit,
-    addresses,
+    addresses: sealedAddresses,
     flowVersions,
     codings,
     redis,

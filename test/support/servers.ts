@@ -39,3 +39,9 @@ export async function needServer(t: TestContext, name: 'redis' | 'mongodb'): Pro
   t.skip(`${message}: start it or set ${name === 'redis' ? 'REDIS_URL' : 'MONGODB_URI'}`);
   return null;
 }
+
+/** Data keys for tests with servers: the configuration refuses REDIS_URL or MONGODB_URI without them. */
+export const TEST_DATA_KEYS: Record<'DATA_KEYS' | 'DATA_HASH_KEY', string> = {
+  DATA_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
+  DATA_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
+};

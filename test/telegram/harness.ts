@@ -21,7 +21,7 @@ import { openStores, type Stores } from '../../src/store/open.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
-import { MONGODB_URI, REDIS_URL, needServer } from '../support/servers.ts';
+import { MONGODB_URI, REDIS_URL, TEST_DATA_KEYS, needServer } from '../support/servers.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
 
 /**
@@ -79,6 +79,7 @@ export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): 
       REDIS_URL: redis,
       REDIS_PREFIX: `telegram-test:${run}:`,
       MONGODB_URI: uri.toString(),
+      ...TEST_DATA_KEYS,
     });
   }
   const config = parseConfig(env);
