@@ -55,6 +55,14 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   const stores = await openStores(config, log);
   let flows: FlowRegistry;
   try {
+    // A wrong key stops start-up before anything is sealed or read with it. A server still
+    // connecting does not: the check goes on, and a wrong key found later stops the process.
+    const checked = stores.verifyKeys();
+    if (!(await within(checked, 10_000)))
+      checked.catch((error: unknown) => {
+        log.fatal({ err: error }, 'data keys refused');
+        process.kill(process.pid, 'SIGTERM');
+      });
     flows = FlowRegistry.open({
       resources,
       translator,
@@ -80,7 +88,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     });
     if (moved > 0) log.info({ moved }, 'sessions moved to their respondent keys');
     // Sessions stored in clear before sealing was on are sealed under their keyed names.
-    const sealed = await stores.sessions.reseal(500, true).catch((error: unknown) => {
+    const sealed = await stores.sessions.sealClearKeys().catch((error: unknown) => {
       log.warn({ err: error }, 'sessions stored in clear not sealed yet (Redis did not answer)');
       return { resealed: 0 };
     });

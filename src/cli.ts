@@ -27,6 +27,7 @@ import { within } from './store/within.ts';
 import { createLogger } from './log.ts';
 import { neutralizeBidi } from './safe-text.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
+import { keysCli } from './privacy/keys-cli.ts';
 import { CODE_USAGE, codeCommand } from './analysis/cli/code-command.ts';
 import { EXPORT_USAGE, exportCommand } from './analysis/cli/export-command.ts';
 import { IMPORT_USAGE, importCommand } from './analysis/cli/import-command.ts';
@@ -55,7 +56,8 @@ const USAGE = `usage: npm run <command> --
   import <file.csv>         responses from a wide CSV, checked against the flow (--help)
   code <command>            codebooks and coding of open answers (--help)
   staff <command>           manage staff (npm run staff -- help)
-  dashboard                 serve the staff dashboard and print a sign-in link for a local admin`;
+  dashboard                 serve the staff dashboard and print a sign-in link for a local admin
+  keys <new|rotate|check>   data keys of personal data at rest (npm run keys -- help)`;
 
 const ANALYSIS: Record<string, (args: string[]) => Promise<number>> = {
   report: reportCommand,
@@ -205,6 +207,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'staff' && (args.length === 0 || args[0] === 'help')) {
     console.log(STAFF_USAGE);
     return 0;
+  }
+  if (command === 'keys') {
+    const config = loadConfigOrReport((line) => console.error(line));
+    return config ? keysCli(config, args, (line) => console.log(line)) : 1;
   }
   if (!['chat', 'responses', 'staff', 'dashboard'].includes(command ?? '')) {
     console.error(USAGE);

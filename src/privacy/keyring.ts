@@ -56,12 +56,14 @@ export class Keyring {
     return [...this.keys.keys()];
   }
 
-  seal(plain: string, context: string): string {
+  seal(plain: string, context: string, keyId = this.currentId): string {
+    const key = this.keys.get(keyId);
+    if (!key) throw new Error(`no key ${keyId}`);
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(context));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return `${PREFIX}${this.currentId}:${iv.toString('base64url')}:${body.toString('base64url')}`;
+    return `${PREFIX}${keyId}:${iv.toString('base64url')}:${body.toString('base64url')}`;
   }
 
   /**

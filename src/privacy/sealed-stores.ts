@@ -84,7 +84,8 @@ class Fields<T extends object> {
 
 /** A store whose sealed records can be sealed again with the current key. */
 export interface Resealable {
-  reseal(batch?: number): Promise<RotationResult>;
+  /** With `dryRun`, only counts what would be sealed again (and what cannot be opened). */
+  reseal(dryRun?: boolean): Promise<RotationResult>;
 }
 
 /**
@@ -120,7 +121,7 @@ export class SealedContactStore implements ContactStore, Resealable {
   }
 
   /** Every contact not sealed with the current key, sealed again; running it again goes on where it stopped. */
-  async reseal(): Promise<RotationResult> {
+  async reseal(dryRun = false): Promise<RotationResult> {
     const result = { store: 'contacts', resealed: 0, unreadable: 0 };
     for (const stored of await this.inner.list()) {
       if (!this.fields.stale(stored)) continue;
@@ -128,7 +129,7 @@ export class SealedContactStore implements ContactStore, Resealable {
         result.unreadable++;
         continue;
       }
-      await this.inner.save(this.fields.seal(this.fields.open(stored, stored.id)));
+      if (!dryRun) await this.inner.save(this.fields.seal(this.fields.open(stored, stored.id)));
       result.resealed++;
     }
     return result;
@@ -180,12 +181,16 @@ export class SealedAddressBook implements AddressBook, Resealable {
     return this.inner.deleteByRespondent(respondent);
   }
 
-  async reseal(): Promise<RotationResult> {
+  async reseal(dryRun = false): Promise<RotationResult> {
     const result = { store: 'addresses', resealed: 0, unreadable: 0 };
     for await (const stored of this.inner.list()) {
       if (!this.fields.stale(stored)) continue;
       if (!this.fields.readable(stored)) {
         result.unreadable++;
+        continue;
+      }
+      if (dryRun) {
+        result.resealed++;
         continue;
       }
       const open = this.open(stored);
@@ -260,7 +265,7 @@ export class SealedStaffStore implements StaffStore, Resealable {
     return result.ok ? { ok: true, invite: this.invites.open(result.invite, 'invite') } : result;
   }
 
-  async reseal(): Promise<RotationResult> {
+  async reseal(dryRun = false): Promise<RotationResult> {
     const result = { store: 'staff', resealed: 0, unreadable: 0 };
     for (const stored of await this.inner.list()) {
       if (!this.members.stale(stored)) continue;
@@ -268,7 +273,7 @@ export class SealedStaffStore implements StaffStore, Resealable {
         result.unreadable++;
         continue;
       }
-      await this.inner.update(this.members.seal(this.members.open(stored, stored.id)));
+      if (!dryRun) await this.inner.update(this.members.seal(this.members.open(stored, stored.id)));
       result.resealed++;
     }
     return result;

@@ -31,6 +31,13 @@ import { RedisSessionStore } from './redis-session-store.ts';
 import type { ContactStore, ResponseStore } from './response-store.ts';
 import { serverName } from './server-name.ts';
 import { loadKeyring } from '../privacy/key-source.ts';
+import {
+  FileKeyChecks,
+  MongoKeyChecks,
+  RedisKeyChecks,
+  verifyKeys,
+  type KeyChecks,
+} from '../privacy/key-check.ts';
 import type { Keyring } from '../privacy/keyring.ts';
 import {
   SealedAddressBook,
@@ -48,6 +55,11 @@ export interface Stores {
   keySource: string;
   /** The stores holding sealed data, each able to seal it again with the current key. */
   sealed: Resealable[];
+  /**
+   * Checks each configured key against the check value stored with the data (made on first use):
+   * rejects with WrongKeyError naming the variable when a key is not the one its id sealed with.
+   */
+  verifyKeys(): Promise<void>;
   sessions: SessionStore;
   responses: ResponseStore;
   contacts: ContactStore;
@@ -129,6 +141,7 @@ export async function openStores(
   let addresses: AddressBook;
   let flowVersions: FlowSnapshotStore;
   let codings: CodingStore;
+  let mongoConnection: Connection | null = null;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
@@ -137,6 +150,7 @@ export async function openStores(
       { ...(namesDatabase(uri) ? {} : { dbName: 'survey' }), ...tuning.mongo },
       createAllIndexes,
     );
+    mongoConnection = mongo.connection;
     responses = new MongoResponseStore(mongo.connection);
     contacts = new MongoContactStore(mongo.connection);
     invitations = new MongoInvitationStore(mongo.connection);
@@ -170,6 +184,10 @@ export async function openStores(
   const sealedStaff = new SealedStaffStore(staff, keyring, onUnreadable);
   const sealed: Resealable[] = [sealedContacts, sealedAddresses, sealedStaff];
   if (sessions instanceof RedisSessionStore) sealed.push(sessions);
+  let keyChecks: KeyChecks;
+  if (mongoConnection) keyChecks = new MongoKeyChecks(mongoConnection);
+  else if (redis) keyChecks = new RedisKeyChecks(redis, config.REDIS_PREFIX);
+  else keyChecks = new FileKeyChecks(config.DATA_DIR);
   const note = embedded.length
     ? ` (embedded: ${embedded.join(' and ')} ${embedded.length > 1 ? 'are' : 'is'} not set)`
     : '';
@@ -177,6 +195,7 @@ export async function openStores(
     keyring,
     keySource,
     sealed,
+    verifyKeys: () => verifyKeys(keyring, keyChecks, keySource),
     sessions,
     responses,
     contacts: sealedContacts,

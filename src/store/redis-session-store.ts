@@ -266,7 +266,23 @@ export class RedisSessionStore implements SessionStore {
    * Each is replaced only if no turn changed it meanwhile (a changed one is sealed anew by that
    * turn's write); running it again goes on where it stopped.
    */
-  async reseal(batch = 500, clearOnly = false): Promise<RotationResult> {
+  async reseal(dryRun = false): Promise<RotationResult> {
+    return this.resealing({ dryRun, clearOnly: false });
+  }
+
+  /** Moves sessions stored in clear under a platform user id (before sealing was on) to their keyed names. */
+  sealClearKeys(): Promise<RotationResult> {
+    return this.resealing({ dryRun: false, clearOnly: true });
+  }
+
+  private async resealing({
+    dryRun,
+    clearOnly,
+  }: {
+    dryRun: boolean;
+    clearOnly: boolean;
+  }): Promise<RotationResult> {
+    const batch = 500;
     const keyring = this.options.keyring;
     const result = { store: 'sessions', resealed: 0, unreadable: 0 };
     if (!keyring) return result;
@@ -286,6 +302,10 @@ export class RedisSessionStore implements SessionStore {
         if (version == null || json == null) continue;
         if (!HASHED.test(member)) {
           // Stored in clear before sealing was on (`<channel>:<user>`): moved to its keyed name.
+          if (dryRun) {
+            result.resealed++;
+            continue;
+          }
           const session = read(json);
           if (session && (await this.put(member, session, null))) result.resealed++;
           await this.redis.sessionDelete(name, this.index, version, member);
@@ -303,6 +323,10 @@ export class RedisSessionStore implements SessionStore {
         }
         if (key === null) {
           result.unreadable++;
+          continue;
+        }
+        if (dryRun) {
+          result.resealed++;
           continue;
         }
         const done = await this.redis.sessionReseal(

@@ -82,7 +82,12 @@ export function startReplica(t: TestContext, name: string, env: Record<string, s
 
 /** The Redis and MongoDB that all replicas of a test share, in the test's own prefix and database. */
 export interface SharedServers {
-  env: { REDIS_URL: string; REDIS_PREFIX: string; MONGODB_URI: string; RESPONDENT_SALT: string } & typeof TEST_DATA_KEYS;
+  env: {
+    REDIS_URL: string;
+    REDIS_PREFIX: string;
+    MONGODB_URI: string;
+    RESPONDENT_SALT: string;
+  } & typeof TEST_DATA_KEYS;
   redis: Redis;
   db: mongoose.Connection;
 }

@@ -113,7 +113,12 @@ async function removeServerData(redisUrl: string, prefix: string, mongoUri: stri
 /** The question-message pointers in the stores' Redis, as every replica of a deployment reads them. */
 export function promptsOn(stores: Stores, prefix: string) {
   assert.ok(stores.redis, 'shared question-message pointers need Redis');
-  return sharedPromptMessages(stores.redis, { REDIS_PREFIX: prefix, SESSION_TTL_DAYS: 1 }, captureLog().log);
+  return sharedPromptMessages(
+    stores.redis,
+    { REDIS_PREFIX: prefix, SESSION_TTL_DAYS: 1 },
+    captureLog().log,
+    stores.keyring,
+  );
 }
 
 export interface Harness {
@@ -183,6 +188,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       contacts: stores.contacts,
       invitations: stores.invitations,
       addresses: stores.addresses,
+      keyring: stores.keyring,
       salt: SALT,
       log: log.log,
       ...(options.clock ? { clock: options.clock } : {}),
