@@ -10,6 +10,7 @@ import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Keyring } from '../privacy/keyring.ts';
+import type { Erased, PersonalData, PersonalDataHolder } from '../privacy/personal-data.ts';
 import type { CodingStore } from '../store/coding-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
 import type { AddressBook } from '../store/address-book.ts';
@@ -127,6 +128,11 @@ export interface ConversationDeps {
   addresses?: AddressBook;
   /** Seals what queued jobs carry that names a person (a session key). */
   keyring?: Keyring;
+  /**
+   * Stores holding respondents' data beyond responses, contacts, addresses and codings: shown by
+   * /my_data and erased by /delete_my_data with the rest.
+   */
+  holders?: PersonalDataHolder[];
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -604,18 +610,58 @@ export class ConversationService {
     return { archived, completed };
   }
 
-  /** Erases everything kept about a platform user: session, responses, their codes and contact details. */
-  async erase(
-    channel: string,
-    user: string,
-  ): Promise<{ session: boolean; responses: number; contacts: number }> {
-    const respondent = this.respondentOf(channel, user);
-    const key = sessionKey(channel, user);
-    const session = await this.sessions.delete(key);
+  /**
+   * Erases everything kept about a platform user: session, responses, their codes, contact
+   * details, address book entries, and what every other holder keeps. The session goes first, so
+   * no turn of theirs writes anything again meanwhile.
+   */
+  async erase(channel: string, user: string): Promise<Erased> {
+    const session = await this.sessions.delete(sessionKey(channel, user));
+    return { session, ...(await this.eraseRespondent(this.respondentOf(channel, user))) };
+  }
+
+  /** Erases what the stores keep under a pseudonym (an admin's erasure on request, by pseudonym). */
+  async eraseRespondent(respondent: string): Promise<Omit<Erased, 'session'>> {
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
-    await this.deps.codings?.deleteByRespondent(respondent);
-    return { session, responses, contacts };
+    const addresses = (await this.deps.addresses?.deleteByRespondent(respondent)) ?? 0;
+    const codings = (await this.deps.codings?.deleteByRespondent(respondent)) ?? 0;
+    const more = [{ name: 'codings', count: codings }];
+    for (const holder of this.deps.holders ?? [])
+      more.push({ name: holder.name, count: await holder.deleteByRespondent(respondent) });
+    return { responses, contacts, addresses, more };
+  }
+
+  /** Everything kept about a platform user, for /my_data: exactly what the stores hold. */
+  async dataOf(channel: string, user: string): Promise<PersonalData> {
+    const respondent = this.respondentOf(channel, user);
+    const session = await this.current(channel, user);
+    const flowIds = new Set([...this.flows.ids(), ...(session ? [session.flowId] : [])]);
+    const responses = [];
+    for (const flowId of flowIds)
+      responses.push(...(await this.deps.responses.byRespondent(respondent, flowId)));
+    // A response names its contact (same id): read those, not every contact.
+    const contacts = [];
+    for (const r of responses) {
+      const contact = r.contactId ? await this.deps.contacts.get(r.contactId) : null;
+      if (contact) contacts.push(contact);
+    }
+    const more: Record<string, unknown[]> = {};
+    for (const holder of this.deps.holders ?? []) more[holder.name] = await holder.dataOf(respondent);
+    return {
+      respondent,
+      channel,
+      session: session && {
+        flowId: session.flowId,
+        flowVersion: session.flowVersion,
+        locale: session.locale,
+        answers: session.answers,
+      },
+      responses,
+      contacts,
+      addresses: (await this.deps.addresses?.byRespondent(respondent)) ?? [],
+      more,
+    };
   }
 
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import mongoose from 'mongoose';
+import type { Step } from '../telegram/respondent.ts';
 
 /**
  * Everything a test's MongoDB database and Redis key prefix hold, read directly (no store code):
@@ -48,3 +49,24 @@ export function found(dump: string[], values: string[]): string[] {
   }
   return hits;
 }
+
+/** Everything up to the contact question, answered the same way by each respondent. */
+export const BEFORE_CONTACT: Record<string, Step[]> = {
+  language: [{ choose: 'en' }],
+  consent: [{ choose: 'yes' }],
+  q1: [{ choose: 'other' }, { type: 'Museum library' }],
+  q2: [{ choose: 'no' }],
+  q3: [{ type: 'Egypt' }],
+  q4: [{ choose: '25000_49999' }],
+  q5: [{ choose: 'no' }],
+  q6: [{ choose: 'none' }, 'done'],
+  q9: [{ type: 'Too little time.' }],
+  q10: [{ type: 'More staff.' }],
+  q11: ['skip'],
+  q11b: ['skip'],
+  q12: [{ choose: 'no' }],
+  q13: ['skip'],
+  q14: ['skip'],
+  q15: ['skip'],
+  q16: [{ choose: 'face_to_face' }, 'done'],
+};

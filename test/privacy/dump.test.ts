@@ -4,29 +4,8 @@ import { rotate } from '../../src/privacy/rotate.ts';
 import { openStores } from '../../src/store/open.ts';
 import { captureLog } from '../support/logs.ts';
 import { startHarness } from '../telegram/harness.ts';
-import { Respondent, type Step } from '../telegram/respondent.ts';
-import { dumpMongo, dumpRedis, found } from './dump-support.ts';
-
-/** Everything up to the contact question, answered the same way by each respondent. */
-const BEFORE_CONTACT: Record<string, Step[]> = {
-  language: [{ choose: 'en' }],
-  consent: [{ choose: 'yes' }],
-  q1: [{ choose: 'other' }, { type: 'Museum library' }],
-  q2: [{ choose: 'no' }],
-  q3: [{ type: 'Egypt' }],
-  q4: [{ choose: '25000_49999' }],
-  q5: [{ choose: 'no' }],
-  q6: [{ choose: 'none' }, 'done'],
-  q9: [{ type: 'Too little time.' }],
-  q10: [{ type: 'More staff.' }],
-  q11: ['skip'],
-  q11b: ['skip'],
-  q12: [{ choose: 'no' }],
-  q13: ['skip'],
-  q14: ['skip'],
-  q15: ['skip'],
-  q16: [{ choose: 'face_to_face' }, 'done'],
-};
+import { Respondent } from '../telegram/respondent.ts';
+import { BEFORE_CONTACT, dumpMongo, dumpRedis, found } from './dump-support.ts';
 
 // Distinct values: a platform id or a name found anywhere in a dump is a leak, never a coincidence.
 const PEOPLE = {

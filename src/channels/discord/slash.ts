@@ -26,6 +26,7 @@ import { encodeComponentId } from './custom-id.ts';
 import type { SurveyCommand } from './parse.ts';
 import type { Row } from './render.ts';
 import { planReply } from './reply.ts';
+import { nothingErased } from '../../privacy/personal-data.ts';
 
 export type Starter = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -227,7 +228,7 @@ export async function confirmErase(
   const deferred = await deferIfSlow(work, ctx.ackAfterMs, () => i.deferUpdate());
   const erased = await work;
   ctx.prompts.forget(i.user.id);
-  const any = erased.session || erased.responses > 0 || erased.contacts > 0;
+  const any = !nothingErased(erased);
   const body = { content: t({ key: any ? 'discord:erase.done' : 'discord:erase.nothing' }), components: [] };
   await (deferred ? i.editReply(body) : i.update(body));
 }
