@@ -27,6 +27,8 @@ import type { SurveyCommand } from './parse.ts';
 import type { Row } from './render.ts';
 import { planReply } from './reply.ts';
 import { nothingErased } from '../../privacy/personal-data.ts';
+import { holdsAnything, myDataJson, myDataLines } from '../../privacy/render.ts';
+import { neutralizeBidi } from '../../safe-text.ts';
 
 export type Starter = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -233,6 +235,24 @@ export async function confirmErase(
   await (deferred ? i.editReply(body) : i.update(body));
 }
 
+/** `/survey my-data`: what is kept, as a message only the respondent sees, with every record as a JSON file. */
+async function showMyData(ctx: DiscordContext, i: ChatInputCommandInteraction): Promise<void> {
+  // Reading every store may take longer than Discord's three seconds: acknowledged first.
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const t = translatorFor(ctx, await respondentLanguage(ctx, i.user.id, i.locale));
+  const data = await ctx.service.dataOf(CHANNEL, i.user.id);
+  if (!holdsAnything(data)) {
+    await i.editReply({ content: t({ key: 'common:privacy.my_data.nothing' }) });
+    return;
+  }
+  const lines = [t({ key: 'common:privacy.my_data.intro' }), ...myDataLines(data, t).map((l) => `- ${l}`)];
+  lines.push(t({ key: 'common:privacy.my_data.file' }));
+  await i.editReply({
+    content: neutralizeBidi(lines.join('\n')).slice(0, 2000),
+    files: [{ attachment: Buffer.from(myDataJson(data)), name: 'my-data.json' }],
+  });
+}
+
 export async function keepData(ctx: DiscordContext, i: ButtonInteraction): Promise<void> {
   const t = translatorFor(ctx, languageFor(ctx, i.locale));
   await i.update({ content: t({ key: 'discord:erase.kept' }), components: [] });
@@ -305,6 +325,8 @@ export async function runCommand(
       return showProgress(ctx, i);
     case 'erase':
       return askErase(ctx, i);
+    case 'my_data':
+      return showMyData(ctx, i);
     case 'post':
       return postButton(ctx, i, command.code);
   }
