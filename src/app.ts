@@ -125,6 +125,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     invitations: stores.invitations,
     addresses: stores.addresses,
     keyring: stores.keyring,
+    updatesPerMinute: config.USER_UPDATES_PER_MINUTE,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0

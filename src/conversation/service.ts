@@ -10,6 +10,7 @@ import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Keyring } from '../privacy/keyring.ts';
+import { RateLimiter } from '../privacy/rate-limit.ts';
 import type { Erased, PersonalData, PersonalDataHolder } from '../privacy/personal-data.ts';
 import type { CodingStore } from '../store/coding-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
@@ -84,6 +85,8 @@ export interface TurnResult {
   completed?: Completed;
   /** The turn would have started a session with an invitation that cannot be used; nothing started. */
   invitationRefused?: RedeemRefusal;
+  /** The user sent more than the rate limit allows: nothing was read or changed. */
+  rateLimited?: true;
 }
 
 /** A respondent's complete response, as offered back to them after completion. */
@@ -133,6 +136,11 @@ export interface ConversationDeps {
    * /my_data and erased by /delete_my_data with the rest.
    */
   holders?: PersonalDataHolder[];
+  /**
+   * Updates per user and minute, with a burst of half as many at once (unset or 0: no limit; the app passes USER_UPDATES_PER_MINUTE): past it, a
+   * turn changes nothing and the respondent is asked once to slow down. 0 turns the limit off.
+   */
+  updatesPerMinute?: number;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -154,6 +162,7 @@ export class ConversationService {
   private readonly saver: ResponseSaver;
   /** The in-process queue this service made for itself (closed with it), if no jobs were given. */
   private readonly ownJobs: Jobs | null;
+  private readonly limiter: RateLimiter | null;
 
   constructor(private readonly deps: ConversationDeps) {
     if (!deps.flows && !deps.flow) throw new Error('a conversation service needs its flows');
@@ -163,6 +172,11 @@ export class ConversationService {
     this.newId = deps.newId ?? randomUUID;
     this.log = deps.log ?? silentLogger;
     this.ownJobs = deps.jobs ? null : new MemoryJobs(this.clock);
+    const perMinute = deps.updatesPerMinute ?? 0;
+    this.limiter =
+      perMinute > 0
+        ? new RateLimiter({ perMinute, burst: Math.max(1, Math.ceil(perMinute / 2)), clock: this.clock })
+        : null;
     this.saver = new ResponseSaver({
       sessions: this.sessions,
       responses: deps.responses,
@@ -214,6 +228,15 @@ export class ConversationService {
 
   async turn(turn: Turn): Promise<TurnResult> {
     const key = sessionKey(turn.channel, turn.user);
+    const limited = this.limiter?.take(key) ?? 'ok';
+    if (limited !== 'ok') {
+      this.deps.metrics?.rateLimited.inc({ channel: turn.channel });
+      return {
+        ...this.unavailable(),
+        notices: limited === 'tell' ? [notice('common:rate_limited')] : [],
+        rateLimited: true,
+      };
+    }
     const timer = this.deps.metrics?.turnSeconds.startTimer({ channel: turn.channel });
     try {
       return await this.apply(key, turn);

@@ -159,6 +159,8 @@ export interface HarnessOptions {
   sharedPrompts?: boolean;
   /** The dashboard's address: `/dashboard` answers with sign-in links to it. */
   dashboardUrl?: string;
+  /** The per-user limit on updates (USER_UPDATES_PER_MINUTE); unset: none. */
+  updatesPerMinute?: number;
 }
 
 /**
@@ -189,6 +191,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       invitations: stores.invitations,
       addresses: stores.addresses,
       keyring: stores.keyring,
+      ...(options.updatesPerMinute !== undefined ? { updatesPerMinute: options.updatesPerMinute } : {}),
       salt: SALT,
       log: log.log,
       ...(options.clock ? { clock: options.clock } : {}),
