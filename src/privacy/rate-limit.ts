@@ -21,9 +21,7 @@ export type RateDecision = 'ok' | 'tell' | 'drop';
 export class RateLimiter {
   private readonly buckets = new BoundedMap<string, Bucket>(KEPT);
 
-  constructor(
-    private readonly options: { perMinute: number; burst: number; clock: () => number },
-  ) {}
+  constructor(private readonly options: { perMinute: number; burst: number; clock: () => number }) {}
 
   take(user: string): RateDecision {
     const now = this.options.clock();
