@@ -83,7 +83,7 @@ export const ConfigSchema = z.object({
   /** How often idle sessions are archived as partial responses; 0 turns the sweep off. */
   SWEEP_INTERVAL_MINUTES: int(15, 0, 24 * 60),
   /** Updates one user may send per minute (half of it at once) before being asked to slow down; 0: no limit. */
-  USER_UPDATES_PER_MINUTE: int(120, 0, 100_000),
+  USER_UPDATES_PER_MINUTE: int(240, 0, 100_000),
 
   TELEGRAM_BOT_TOKEN: z
     .string()
