@@ -209,7 +209,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       router: new Router(
         directory,
         options.dashboardUrl
-          ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl)
+          ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl, options.clock)
           : undefined,
       ),
       ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),
