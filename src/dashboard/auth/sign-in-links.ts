@@ -50,13 +50,18 @@ export class SignInLinks {
    * A link asked for in chat: at most LINKS_PER_WINDOW per member in LINK_WINDOW_MS (in this
    * process), so a stolen chat account cannot mint links in a loop. Refused requests are audited.
    */
-  async request(member: StaffMember): Promise<{ ok: true; url: string } | { ok: false; retryMinutes: number }> {
+  async request(
+    member: StaffMember,
+  ): Promise<{ ok: true; url: string } | { ok: false; retryMinutes: number }> {
     const now = (this.options.clock ?? Date.now)();
     const recent = (this.requested.get(member.id) ?? []).filter((at) => now - at < LINK_WINDOW_MS);
     if (recent.length >= LINKS_PER_WINDOW) {
       this.requested.set(member.id, recent);
       await this.audit(member.id, 'dashboard.link', member.id, 'refused', { reason: 'too_many' });
-      return { ok: false, retryMinutes: Math.max(1, Math.ceil((recent[0]! + LINK_WINDOW_MS - now) / 60_000)) };
+      return {
+        ok: false,
+        retryMinutes: Math.max(1, Math.ceil((recent[0]! + LINK_WINDOW_MS - now) / 60_000)),
+      };
     }
     this.requested.set(member.id, [...recent, now]);
     return { ok: true, url: await this.issue(member, member.id) };
