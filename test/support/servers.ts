@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Keyring } from '../../src/privacy/keyring.ts';
 import type { TestContext } from 'node:test';
 
 /**
@@ -45,3 +46,13 @@ export const TEST_DATA_KEYS: Record<'DATA_KEYS' | 'DATA_HASH_KEY', string> = {
   DATA_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
   DATA_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
 };
+
+/** The keyring of TEST_DATA_KEYS: what a test needs to read sealed data a bot process stored. */
+export function testKeyring(): Keyring {
+  const [id, key] = TEST_DATA_KEYS.DATA_KEYS.split(':') as [string, string];
+  return new Keyring(
+    [{ id, key: Buffer.from(key, 'base64') }],
+    id,
+    Buffer.from(TEST_DATA_KEYS.DATA_HASH_KEY, 'base64'),
+  );
+}
