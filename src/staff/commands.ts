@@ -81,7 +81,7 @@ export class StaffCommands {
   private async dashboard(member: StaffMember): Promise<Text> {
     if (!this.links) return say('dashboard.unavailable');
     const made = await this.links.request(member);
-    if (!made.ok) return say('dashboard.too_many', { minutes: made.retryMinutes });
+    if (!made.ok) return say('dashboard.rate_limited', { minutes: made.retryMinutes });
     return say('dashboard.link', { url: made.url, minutes: LINK_LIFE_MS / 60_000 });
   }
 

@@ -27,7 +27,7 @@ test('/dashboard in chat: at most five sign-in links per staff member in 15 minu
   assert.equal(texts.filter((x) => x.includes('/dashboard/signin/')).length, LINKS_PER_WINDOW);
   assert.equal(
     texts.at(-1),
-    translator.translatorFor('en')({ key: 'staff:dashboard.too_many', params: { minutes: 15 } }),
+    translator.translatorFor('en')({ key: 'staff:dashboard.rate_limited', params: { minutes: 15 } }),
   );
   const refused = await h.stores.audit.list({ limit: 20, actor: member.id, action: 'dashboard.link' });
   assert.deepEqual(
