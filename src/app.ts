@@ -3,6 +3,7 @@ import { FileLinkStore, RedisLinkStore } from './dashboard/auth/link-store.ts';
 import { SignInLinks } from './dashboard/auth/sign-in-links.ts';
 import { ConversationService } from './conversation/service.ts';
 import { startSweeper } from './conversation/sweeper.ts';
+import { startRetention } from './privacy/retention.ts';
 import type { Flow } from './engine/flow.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlowError, languagesOf, loadResources, withAllFlowTexts } from './flows/load.ts';
@@ -127,6 +128,12 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     keyring: stores.keyring,
     updatesPerMinute: config.USER_UPDATES_PER_MINUTE,
   });
+  const retention = startRetention({
+    flows,
+    responses: stores.responses,
+    contacts: stores.contacts,
+    log,
+  });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
       ? startSweeper(service, { intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000, log })
@@ -147,6 +154,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     outbound: new Outbound(stores.addresses, log),
     async close() {
       await sweeper?.stop();
+      await retention.stop();
       await service.close();
       await jobs.close();
       await stores.close();

@@ -120,6 +120,10 @@ export class SealedContactStore implements ContactStore, Resealable {
     return this.inner.deleteByRespondent(respondent);
   }
 
+  deleteIds(ids: string[]): Promise<number> {
+    return this.inner.deleteIds(ids);
+  }
+
   /** Every contact not sealed with the current key, sealed again; running it again goes on where it stopped. */
   async reseal(dryRun = false): Promise<RotationResult> {
     const result = { store: 'contacts', resealed: 0, unreadable: 0 };

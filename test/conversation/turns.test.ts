@@ -29,6 +29,7 @@ class FlakyResponses implements ResponseStore {
   scanHeads = (...a: Parameters<ResponseStore['scanHeads']>) => this.inner.scanHeads(...a);
   page = (...a: Parameters<ResponseStore['page']>) => this.inner.page(...a);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
+  deleteIds = (ids: string[]) => this.inner.deleteIds(ids);
   close = () => this.inner.close();
 }
 
