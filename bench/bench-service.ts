@@ -7,6 +7,7 @@ import type { Flow } from '../src/engine/flow.ts';
 import { silentLogger } from '../src/log.ts';
 import { openStores, type Stores } from '../src/store/open.ts';
 import { reachable } from './measure.ts';
+import { TEST_DATA_KEYS } from '../test/support/servers.ts';
 
 export interface BenchService {
   config: Config;
@@ -28,6 +29,7 @@ export async function benchService(name: string, flow: Flow): Promise<BenchServi
   const dataDir = mkdtempSync(join(tmpdir(), `${name}-bench-`));
   const config = parseConfig({
     DATA_DIR: dataDir,
+    ...TEST_DATA_KEYS,
     ...(withRedis ? { REDIS_URL: redisUrl, REDIS_PREFIX: `${name}-bench:${process.pid}:` } : {}),
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI } : {}),
   });

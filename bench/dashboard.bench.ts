@@ -20,6 +20,7 @@ import { openStores } from '../src/store/open.ts';
 import { Client } from '../test/dashboard/harness.ts';
 import { resources, translator } from '../test/support/flow.ts';
 import { reachable } from './measure.ts';
+import { TEST_DATA_KEYS } from '../test/support/servers.ts';
 
 /**
  * The dashboard's overview and responses pages over BENCH_RESPONSES (default 100,000) stored
@@ -125,7 +126,7 @@ export async function run(): Promise<void> {
   await seed(uri.toString());
   const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-bench-'));
   const stores = await openStores(
-    parseConfig({ MONGODB_URI: uri.toString(), DATA_DIR: dataDir }),
+    parseConfig({ MONGODB_URI: uri.toString(), DATA_DIR: dataDir, ...TEST_DATA_KEYS }),
     silentLogger,
   );
   const http = new HttpServer();

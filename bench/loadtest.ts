@@ -16,6 +16,7 @@ import {
   startFerretDb,
   type BotProcess,
 } from './loadtest-processes.ts';
+import { TEST_DATA_KEYS } from '../test/support/servers.ts';
 
 /**
  * `npm run loadtest`: black-box load on running bot processes in webhook mode, 1 and then 2
@@ -78,6 +79,7 @@ async function measure(
     REDIS_PREFIX: prefix,
     MONGODB_URI: uri.toString(),
     RESPONDENT_SALT: 'loadtest-salt-0123456789',
+    ...TEST_DATA_KEYS,
     LOG_LEVEL: 'info',
   };
   const bots: BotProcess[] = [];

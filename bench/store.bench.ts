@@ -41,6 +41,9 @@ class MemoryRecords<T extends { id: string }> {
   async save(record: T) {
     this.records.set(record.id, record);
   }
+  async deleteIds(ids: string[]) {
+    return ids.filter((id) => this.records.delete(id)).length;
+  }
   async get(id: string) {
     return this.records.get(id) ?? null;
   }

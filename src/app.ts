@@ -3,6 +3,7 @@ import { FileLinkStore, RedisLinkStore } from './dashboard/auth/link-store.ts';
 import { SignInLinks } from './dashboard/auth/sign-in-links.ts';
 import { ConversationService } from './conversation/service.ts';
 import { startSweeper } from './conversation/sweeper.ts';
+import { startRetention } from './privacy/retention.ts';
 import type { Flow } from './engine/flow.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlowError, languagesOf, loadResources, withAllFlowTexts } from './flows/load.ts';
@@ -17,6 +18,7 @@ import { MemoryJobs } from './jobs/memory-jobs.ts';
 import { Outbound } from './outbound/outbound.ts';
 import { InterviewCommands } from './interviews/commands.ts';
 import { Interviews } from './interviews/interviews.ts';
+import { followupHolder } from './interviews/personal-data.ts';
 import { Router } from './router/router.ts';
 import { StaffDirectory } from './staff/directory.ts';
 import type { Principal } from './staff/staff.ts';
@@ -59,6 +61,14 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   const stores = await openStores(config, log);
   let flows: FlowRegistry;
   try {
+    // A wrong key stops start-up before anything is sealed or read with it. A server still
+    // connecting does not: the check goes on, and a wrong key found later stops the process.
+    const checked = stores.verifyKeys();
+    if (!(await within(checked, 10_000)))
+      checked.catch((error: unknown) => {
+        log.fatal({ err: error }, 'data keys refused');
+        process.kill(process.pid, 'SIGTERM');
+      });
     flows = FlowRegistry.open({
       resources,
       translator,
@@ -83,6 +93,12 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
       return 0;
     });
     if (moved > 0) log.info({ moved }, 'sessions moved to their respondent keys');
+    // Sessions stored in clear before sealing was on are sealed under their keyed names.
+    const sealed = await stores.sessions.sealClearKeys().catch((error: unknown) => {
+      log.warn({ err: error }, 'sessions stored in clear not sealed yet (Redis did not answer)');
+      return { resealed: 0 };
+    });
+    if (sealed.resealed > 0) log.info({ sealed: sealed.resealed }, 'sessions stored in clear sealed');
   }
   const metrics = new Metrics({ defaults: true });
   const jobs: Jobs = config.REDIS_URL
@@ -130,11 +146,15 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     jobs,
     invitations: stores.invitations,
     addresses: stores.addresses,
-    followups: {
-      claims: stores.claims,
-      conversations: stores.conversations,
-      beforeErase: (respondent) => interviews.beforeErase(respondent),
-    },
+    keyring: stores.keyring,
+    updatesPerMinute: config.USER_UPDATES_PER_MINUTE,
+    holders: [
+      followupHolder({
+        claims: stores.claims,
+        conversations: stores.conversations,
+        beforeErase: (respondent) => interviews.beforeErase(respondent),
+      }),
+    ],
   });
   const interviewCommands = new InterviewCommands({
     interviews,
@@ -145,6 +165,12 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     invitations: stores.invitations,
     claims: stores.claims,
     staff: directory,
+  });
+  const retention = startRetention({
+    flows,
+    responses: stores.responses,
+    contacts: stores.contacts,
+    log,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
@@ -167,6 +193,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     interviews,
     async close() {
       await sweeper?.stop();
+      await retention.stop();
       await service.close();
       await jobs.close();
       await stores.close();

@@ -28,6 +28,7 @@ import { createLogger } from './log.ts';
 import { neutralizeBidi } from './safe-text.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
 import { transcriptsCli, TRANSCRIPTS_USAGE } from './interviews/cli.ts';
+import { keysCli } from './privacy/keys-cli.ts';
 import { CODE_USAGE, codeCommand } from './analysis/cli/code-command.ts';
 import { EXPORT_USAGE, exportCommand } from './analysis/cli/export-command.ts';
 import { IMPORT_USAGE, importCommand } from './analysis/cli/import-command.ts';
@@ -57,7 +58,8 @@ const USAGE = `usage: npm run <command> --
   code <command>            codebooks and coding of open answers (--help)
   staff <command>           manage staff (npm run staff -- help)
   transcripts [options]     follow-up conversations as text, JSON or a printable page (--help)
-  dashboard                 serve the staff dashboard and print a sign-in link for a local admin`;
+  dashboard                 serve the staff dashboard and print a sign-in link for a local admin
+  keys <new|rotate|check>   data keys of personal data at rest (npm run keys -- help)`;
 
 const ANALYSIS: Record<string, (args: string[]) => Promise<number>> = {
   report: reportCommand,
@@ -211,6 +213,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'transcripts' && args.includes('--help')) {
     console.log(TRANSCRIPTS_USAGE);
     return 0;
+  }
+  if (command === 'keys') {
+    const config = loadConfigOrReport((line) => console.error(line));
+    return config ? keysCli(config, args, (line) => console.log(line)) : 1;
   }
   if (!['chat', 'responses', 'staff', 'dashboard', 'transcripts'].includes(command ?? '')) {
     console.error(USAGE);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ROOT } from './flows/load.ts';
+import { KEY_BYTES, KEY_ID, type DataKey } from './privacy/keyring.ts';
 
 const optionalUrl = z.url().optional();
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -12,6 +13,39 @@ const idList = z
   .string()
   .regex(/^\s*\d{1,20}(\s*,\s*\d{1,20})*\s*$/, 'must be user ids (digits) separated by commas')
   .transform((value) => value.split(',').map((id) => id.trim()))
+  .optional();
+
+/** base64 of 32 random bytes (`openssl rand -base64 32`, or `npm run keys -- new`). */
+const key32 = z
+  .string()
+  .refine((v) => /^[A-Za-z0-9+/=_-]+$/.test(v) && Buffer.from(v, 'base64').length === KEY_BYTES, {
+    message: `must be the base64 of ${KEY_BYTES} random bytes`,
+  })
+  .transform((v) => Buffer.from(v, 'base64'));
+
+/** `id:base64key,id:base64key`: the data keys, each named by the id stored beside what it seals. */
+const dataKeys = z
+  .string()
+  .transform((value, ctx) => {
+    const keys: DataKey[] = [];
+    for (const part of value.split(',').map((p) => p.trim())) {
+      const [id = '', key = '', ...more] = part.split(':');
+      const bytes = Buffer.from(key, 'base64');
+      if (!KEY_ID.test(id) || more.length || !/^[A-Za-z0-9+/=_-]+$/.test(key) || bytes.length !== KEY_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be id:key pairs separated by commas, each key the base64 of ${KEY_BYTES} random bytes`,
+        });
+        return z.NEVER;
+      }
+      if (keys.some((k) => k.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `key id ${id} is listed twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key: bytes });
+    }
+    return keys;
+  })
   .optional();
 
 /**
@@ -27,6 +61,13 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RESPONDENT_SALT: z.string().min(16).optional(),
 
+  /** Data keys for personal data at rest (`id:base64,...`); see src/privacy/key-source.ts. */
+  DATA_KEYS: dataKeys,
+  /** The id in DATA_KEYS that seals new values (needed when several keys are listed). */
+  DATA_KEY_CURRENT: z.string().regex(KEY_ID, 'use 1-16 of A-Z a-z 0-9 _ -').optional(),
+  /** The key of keyed hashes (lookups by value), base64 of 32 bytes; never rotated. */
+  DATA_HASH_KEY: key32.optional(),
+
   REDIS_URL: optionalUrl,
   /** Prefix of every Redis key, so several bots (or a test) can share one Redis. */
   REDIS_PREFIX: z
@@ -41,6 +82,8 @@ export const ConfigSchema = z.object({
   ABANDON_AFTER_HOURS: int(48, 1, 24 * 365),
   /** How often idle sessions are archived as partial responses; 0 turns the sweep off. */
   SWEEP_INTERVAL_MINUTES: int(15, 0, 24 * 60),
+  /** Updates one user may send per minute (half of it at once) before being asked to slow down; 0: no limit. */
+  USER_UPDATES_PER_MINUTE: int(240, 0, 100_000),
 
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -117,7 +160,35 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     // Values are not echoed: they may be secrets.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
+  const problems = keyProblems(parsed.data);
+  if (problems.length) throw new ConfigError(problems);
   return parsed.data;
+}
+
+/**
+ * The data keys must be whole: servers (several processes, data that outlives a machine) need
+ * keys from the environment; only the embedded stores may use a key file made in DATA_DIR.
+ */
+function keyProblems(config: Config): string[] {
+  const keys = config.DATA_KEYS;
+  if (!keys) {
+    if (config.REDIS_URL || config.MONGODB_URI)
+      return [
+        'DATA_KEYS: not set; it is needed when REDIS_URL or MONGODB_URI is set (make one with npm run keys -- new)',
+      ];
+    if (config.DATA_KEY_CURRENT || config.DATA_HASH_KEY)
+      return ['DATA_KEYS: not set, while DATA_KEY_CURRENT or DATA_HASH_KEY is'];
+    return [];
+  }
+  const problems: string[] = [];
+  if (!config.DATA_HASH_KEY) problems.push('DATA_HASH_KEY: not set; it is needed with DATA_KEYS');
+  if (config.DATA_KEY_CURRENT && !keys.some((k) => k.id === config.DATA_KEY_CURRENT))
+    problems.push(`DATA_KEY_CURRENT: ${config.DATA_KEY_CURRENT} is not an id in DATA_KEYS`);
+  if (!config.DATA_KEY_CURRENT && keys.length > 1)
+    problems.push(
+      'DATA_KEY_CURRENT: not set; it must name the key that seals new data when DATA_KEYS lists several',
+    );
+  return problems;
 }
 
 /** Loads `.env` from the project folder (if any) under the process environment, then parses. */

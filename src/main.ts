@@ -6,6 +6,8 @@ import { loadConfigOrReport, type Config } from './config.ts';
 import type { RunningChannel } from './channels/running.ts';
 import { startDashboard, type RunningDashboard } from './dashboard/start.ts';
 import { FlowError } from './flows/load.ts';
+import { WrongKeyError } from './privacy/key-check.ts';
+import { KeyFileError } from './privacy/key-source.ts';
 import { Health } from './http/health.ts';
 import { mountMetrics } from './http/metrics-route.ts';
 import { HttpServer } from './http/server.ts';
@@ -116,6 +118,8 @@ function secretsOf(config: Config): (string | undefined)[] {
     config.TELEGRAM_WEBHOOK_SECRET,
     config.DISCORD_TOKEN,
     config.RESPONDENT_SALT,
+    ...(config.DATA_KEYS ?? []).map((k) => k.key.toString('base64')),
+    config.DATA_HASH_KEY?.toString('base64'),
     password(config.REDIS_URL),
     password(config.MONGODB_URI),
   ];
@@ -126,7 +130,8 @@ main().then(
     process.exitCode = code;
   },
   (error) => {
-    if (error instanceof FlowError) process.stderr.write(`${error.message}\n`);
+    if (error instanceof FlowError || error instanceof WrongKeyError || error instanceof KeyFileError)
+      process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`fatal: ${(error as Error).stack ?? error}\n`);
     process.exitCode = 1;
   },

@@ -51,6 +51,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'survey_updates_rate_limited_total',
+    help: 'Updates refused because one user sent more than USER_UPDATES_PER_MINUTE',
+    labelNames: ['channel'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaults?: boolean } = {}) {
     if (options.defaults) collectDefaultMetrics({ register: this.registry });
   }

@@ -4,6 +4,7 @@ import type { Session } from '../engine/session.ts';
 import type { JobQueue, Jobs } from '../jobs/job-queue.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Keyring } from '../privacy/keyring.ts';
 import type { ContactStore, ResponseStore } from '../store/response-store.ts';
 import { isCorrupt } from '../store/session-store.ts';
 import type { RecentSessions } from './recent-sessions.ts';
@@ -11,6 +12,7 @@ import { toRecords } from './response.ts';
 
 /** A finished response to save again: the session stays in the store until it is saved. */
 interface SaveJob {
+  /** The session key (it names the platform user), sealed when a keyring is given: jobs sit in Redis. */
   key: string;
   session: string;
   version: number;
@@ -33,6 +35,8 @@ export interface SaverDeps {
   /** First pause before saving again (ms). */
   retryAfter: number;
   metrics?: Metrics;
+  /** Seals the session key in queued jobs. */
+  keyring?: Keyring;
 }
 
 /**
@@ -88,7 +92,8 @@ export class ResponseSaver {
    * logged: the sweep saves completed sessions later.
    */
   private async queue(key: string, session: Session, log: Logger): Promise<void> {
-    const job: SaveJob = { key, session: session.id, version: session.version, log: fieldsOf(log) };
+    const sealed = this.deps.keyring ? this.deps.keyring.seal(key, 'job.session-key') : key;
+    const job: SaveJob = { key: sealed, session: session.id, version: session.version, log: fieldsOf(log) };
     try {
       await this.saves.add(job, {
         id: `save-response.${session.id}.${session.version}`,
@@ -108,12 +113,14 @@ export class ResponseSaver {
     const log = this.deps.log.child(
       Object.fromEntries(Object.entries(job.log).filter(([name]) => !(name in own))),
     );
-    const stored = await this.deps.sessions.get(job.key);
+    // A job queued before sealing was on holds the key in clear, which `open` returns as it is.
+    const key = this.deps.keyring ? this.deps.keyring.open(job.key, 'job.session-key') : job.key;
+    const stored = await this.deps.sessions.get(key);
     if (stored === null || isCorrupt(stored) || stored.id !== job.session || stored.status !== 'completed')
       return;
     try {
       await this.save(await this.deps.flowOf(stored), stored, 'complete');
-      await this.deps.sessions.delete(job.key, stored.version);
+      await this.deps.sessions.delete(key, stored.version);
     } catch (error) {
       this.deps.metrics?.storeErrors.inc({ operation: 'retry_response' });
       throw error;

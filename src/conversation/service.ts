@@ -9,8 +9,10 @@ import type { Jobs } from '../jobs/job-queue.ts';
 import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Keyring } from '../privacy/keyring.ts';
+import { RateLimiter } from '../privacy/rate-limit.ts';
+import type { Erased, PersonalData, PersonalDataHolder } from '../privacy/personal-data.ts';
 import type { CodingStore } from '../store/coding-store.ts';
-import type { ClaimStore, ConversationStore } from '../store/followup-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
 import type { AddressBook } from '../store/address-book.ts';
 import {
@@ -83,6 +85,8 @@ export interface TurnResult {
   completed?: Completed;
   /** The turn would have started a session with an invitation that cannot be used; nothing started. */
   invitationRefused?: RedeemRefusal;
+  /** The user sent more than the rate limit allows: nothing was read or changed. */
+  rateLimited?: true;
 }
 
 /** A respondent's complete response, as offered back to them after completion. */
@@ -125,15 +129,18 @@ export interface ConversationDeps {
   invitations?: InvitationStore;
   /** Where to reach respondents later: written when a session starts (and the language changes). */
   addresses?: AddressBook;
-  /** Follow-up interviews: claims, conversations, transcripts and notes, erased with the respondent. */
-  followups?: FollowupErasure;
-}
-
-export interface FollowupErasure {
-  claims: Pick<ClaimStore, 'deleteByRespondent'>;
-  conversations: Pick<ConversationStore, 'deleteByRespondent'>;
-  /** Ends the respondent's open conversation first, telling the interviewer why. */
-  beforeErase?: (respondent: string) => Promise<void>;
+  /** Seals what queued jobs carry that names a person (a session key). */
+  keyring?: Keyring;
+  /**
+   * Stores holding respondents' data beyond responses, contacts, addresses and codings: shown by
+   * /my_data and erased by /delete_my_data with the rest.
+   */
+  holders?: PersonalDataHolder[];
+  /**
+   * Updates per user and minute, with a burst of half as many at once (unset or 0: no limit; the app passes USER_UPDATES_PER_MINUTE): past it, a
+   * turn changes nothing and the respondent is asked once to slow down. 0 turns the limit off.
+   */
+  updatesPerMinute?: number;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -155,6 +162,7 @@ export class ConversationService {
   private readonly saver: ResponseSaver;
   /** The in-process queue this service made for itself (closed with it), if no jobs were given. */
   private readonly ownJobs: Jobs | null;
+  private readonly limiter: RateLimiter | null;
 
   constructor(private readonly deps: ConversationDeps) {
     if (!deps.flows && !deps.flow) throw new Error('a conversation service needs its flows');
@@ -164,6 +172,11 @@ export class ConversationService {
     this.newId = deps.newId ?? randomUUID;
     this.log = deps.log ?? silentLogger;
     this.ownJobs = deps.jobs ? null : new MemoryJobs(this.clock);
+    const perMinute = deps.updatesPerMinute ?? 0;
+    this.limiter =
+      perMinute > 0
+        ? new RateLimiter({ perMinute, burst: Math.max(1, Math.ceil(perMinute / 2)), clock: this.clock })
+        : null;
     this.saver = new ResponseSaver({
       sessions: this.sessions,
       responses: deps.responses,
@@ -174,6 +187,7 @@ export class ConversationService {
       flowOf: async (session) => (await this.flowOf(session)).flow,
       retryAfter: deps.retryAfter ?? 500,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(deps.keyring ? { keyring: deps.keyring } : {}),
     });
   }
 
@@ -214,6 +228,15 @@ export class ConversationService {
 
   async turn(turn: Turn): Promise<TurnResult> {
     const key = sessionKey(turn.channel, turn.user);
+    const limited = this.limiter?.take(key) ?? 'ok';
+    if (limited !== 'ok') {
+      this.deps.metrics?.rateLimited.inc({ channel: turn.channel });
+      return {
+        ...this.unavailable(),
+        notices: limited === 'tell' ? [notice('common:rate_limited')] : [],
+        rateLimited: true,
+      };
+    }
     const timer = this.deps.metrics?.turnSeconds.startTimer({ channel: turn.channel });
     try {
       return await this.apply(key, turn);
@@ -612,31 +635,56 @@ export class ConversationService {
 
   /**
    * Erases everything kept about a platform user: session, responses, their codes, contact
-   * details and addresses, and their follow-up conversations (ended first, the interviewer told),
-   * transcripts, notes and claims.
+   * details, address book entries, and what every other holder keeps. The session goes first, so
+   * no turn of theirs writes anything again meanwhile.
    */
-  async erase(
-    channel: string,
-    user: string,
-  ): Promise<{ session: boolean; responses: number; contacts: number; followups?: number }> {
-    const respondent = this.respondentOf(channel, user);
-    const key = sessionKey(channel, user);
-    const followups = this.deps.followups;
-    let followupRecords = 0;
-    if (followups) {
-      await followups.beforeErase?.(respondent).catch((error: unknown) => {
-        this.log.warn({ err: error }, 'follow-up conversation not ended before erasure');
-      });
-      followupRecords += await followups.conversations.deleteByRespondent(respondent);
-      followupRecords += await followups.claims.deleteByRespondent(respondent);
-    }
-    const session = await this.sessions.delete(key);
+  async erase(channel: string, user: string): Promise<Erased> {
+    const session = await this.sessions.delete(sessionKey(channel, user));
+    return { session, ...(await this.eraseRespondent(this.respondentOf(channel, user))) };
+  }
+
+  /** Erases what the stores keep under a pseudonym (an admin's erasure on request, by pseudonym). */
+  async eraseRespondent(respondent: string): Promise<Omit<Erased, 'session'>> {
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
-    await this.deps.codings?.deleteByRespondent(respondent);
-    // The chat to reach them is personal data too: nothing may write to them after this.
-    await this.deps.addresses?.deleteByRespondent(respondent);
-    return { session, responses, contacts, ...(followups ? { followups: followupRecords } : {}) };
+    const addresses = (await this.deps.addresses?.deleteByRespondent(respondent)) ?? 0;
+    const codings = (await this.deps.codings?.deleteByRespondent(respondent)) ?? 0;
+    const more = [{ name: 'codings', count: codings }];
+    for (const holder of this.deps.holders ?? [])
+      more.push({ name: holder.name, count: await holder.deleteByRespondent(respondent) });
+    return { responses, contacts, addresses, more };
+  }
+
+  /** Everything kept about a platform user, for /my_data: exactly what the stores hold. */
+  async dataOf(channel: string, user: string): Promise<PersonalData> {
+    const respondent = this.respondentOf(channel, user);
+    const session = await this.current(channel, user);
+    const flowIds = new Set([...this.flows.ids(), ...(session ? [session.flowId] : [])]);
+    const responses = [];
+    for (const flowId of flowIds)
+      responses.push(...(await this.deps.responses.byRespondent(respondent, flowId)));
+    // A response names its contact (same id): read those, not every contact.
+    const contacts = [];
+    for (const r of responses) {
+      const contact = r.contactId ? await this.deps.contacts.get(r.contactId) : null;
+      if (contact) contacts.push(contact);
+    }
+    const more: Record<string, unknown[]> = {};
+    for (const holder of this.deps.holders ?? []) more[holder.name] = await holder.dataOf(respondent);
+    return {
+      respondent,
+      channel,
+      session: session && {
+        flowId: session.flowId,
+        flowVersion: session.flowVersion,
+        locale: session.locale,
+        answers: session.answers,
+      },
+      responses,
+      contacts,
+      addresses: (await this.deps.addresses?.byRespondent(respondent)) ?? [],
+      more,
+    };
   }
 
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */

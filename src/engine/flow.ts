@@ -174,6 +174,20 @@ export const ResponsesSchema = z.strictObject({
   changeAfterCompletion: z.boolean().default(false),
 });
 
+/**
+ * How long personal data of a flow is kept once its survey closes: contact details, and the
+ * partial responses of respondents who did not finish. A daily job erases what has expired.
+ */
+export const RetentionSchema = z.strictObject({
+  /** The day the survey closes (YYYY-MM-DD, UTC). */
+  closes: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'),
+  /** Days after closing that contact details are kept. */
+  contactsDays: z.number().int().min(0).max(3650),
+  /** Days after closing that unfinished (partial) responses are kept. */
+  unfinishedDays: z.number().int().min(0).max(3650),
+});
+export type Retention = z.infer<typeof RetentionSchema>;
+
 export const FlowSchema = z.strictObject({
   id: Id,
   version: z.number().int().min(1),
@@ -187,6 +201,7 @@ export const FlowSchema = z.strictObject({
     .optional(),
   consent: ConsentSchema.optional(),
   responses: ResponsesSchema.default({ perRespondent: 'one', changeAfterCompletion: false }),
+  retention: RetentionSchema.optional(),
   questions: z.array(QuestionSchema).min(1),
 });
 

@@ -15,6 +15,8 @@ export interface Flows {
   get(id: string): Flow | undefined;
   /** A flow at a version; null when that version cannot be loaded. */
   version(id: string, version: number): Promise<Flow | null>;
+  /** Every flow's id. */
+  ids(): string[];
 }
 
 /** One flow, one version: tests and tools that run a single flow. */
@@ -23,6 +25,7 @@ export function singleFlow(flow: Flow): Flows {
     defaultFlow: flow,
     get: (id) => (id === flow.id ? flow : undefined),
     version: async (id, version) => (id === flow.id && version === flow.version ? flow : null),
+    ids: () => [flow.id],
   };
 }
 

@@ -81,6 +81,18 @@ class BullmqQueue<T> implements JobQueue<T> {
     );
   }
 
+  async remove(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job) return false;
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      // Locked by a worker running it: it is not removed.
+      return false;
+    }
+  }
+
   async counts(): Promise<JobCounts> {
     const c = await this.queue.getJobCounts(
       'waiting',

@@ -52,6 +52,12 @@ export interface JobQueue<T> {
   add(data: T, options: JobOptions): Promise<'added' | 'exists'>;
   /** Starts running this queue's jobs in this process (once per queue). */
   work(handler: JobHandler<T>): void;
+  /**
+   * Removes a job that is not running, with its data (an erasure takes the respondent's queued
+   * reminders and sends with it). False when there is no such job or it is running; its id is
+   * free again afterwards.
+   */
+  remove(id: string): Promise<boolean>;
   counts(): Promise<JobCounts>;
   /** Stops taking jobs, waits for the running ones, and lets go of the connections. */
   close(): Promise<void>;

@@ -57,6 +57,12 @@ class MemoryQueue<T> implements JobQueue<T> {
     this.pump();
   }
 
+  async remove(id: string): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (!entry || entry.state === 'active') return false;
+    return this.entries.delete(id);
+  }
+
   async counts(): Promise<JobCounts> {
     const counts: JobCounts = { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 };
     for (const entry of this.entries.values()) counts[entry.state]++;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { App } from '../app.ts';
+import { nothingErased, type Erased } from '../privacy/personal-data.ts';
 import { ROLES, STAFF_CHANNELS, type Principal, type Role, type StaffMember } from './staff.ts';
 
 export const STAFF_USAGE = `usage: npm run staff -- <command>
@@ -10,6 +11,8 @@ export const STAFF_USAGE = `usage: npm run staff -- <command>
   role <member id> <role>                change a member's role
   remove <member id>                     revoke a member (they lose access at their next update)
   login-link <member id>                 a one-time link that signs the member in to the dashboard
+  erase <telegram|discord|terminal> <user id>   a respondent's erasure on request (e.g. by e-mail):
+  erase --response <response id>                everything kept about them goes; audited
 roles: ${ROLES.join(', ')}`;
 
 /** The CLI acts as `cli` in the audit log. */
@@ -96,9 +99,85 @@ export async function staffCli(app: App, args: string[], out: (line: string) => 
       out('it signs in once, within 10 minutes');
       return 0;
     }
+    case 'erase':
+      return eraseOnRequest(app, rest, out);
     default:
       return usage(out, command ? `unknown command ${command}` : undefined);
   }
+}
+
+const RESPONDENT_CHANNELS = ['telegram', 'discord', 'terminal'];
+
+/**
+ * An admin's erasure of a respondent's data on request: by platform account, or by a response
+ * of theirs. The audit entry names a keyed hash of the pseudonym (never the person), so the
+ * erasure can be shown later to whoever holds the keys, while the log links to no one.
+ */
+async function eraseOnRequest(app: App, args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { response: { type: 'string' } },
+    allowPositionals: true,
+  });
+  let respondent: string;
+  let session = false;
+  let counts: Omit<Erased, 'session'>;
+  if (values.response !== undefined) {
+    const response = await app.stores.responses.get(values.response);
+    if (!response) {
+      out('no stored response has that id: nothing erased');
+      await audit(app, null, 'refused', { reason: 'unknown_response' });
+      return 1;
+    }
+    respondent = response.respondent;
+    counts = await app.service.eraseRespondent(respondent);
+  } else {
+    const [channel, user] = positionals;
+    if (!channel || !RESPONDENT_CHANNELS.includes(channel) || !user || !/^[\w.-]{1,64}$/.test(user))
+      return usage(
+        out,
+        'erase needs a channel (telegram, discord, terminal) and a user id, or --response <id>',
+      );
+    respondent = app.service.respondentOf(channel, user);
+    ({ session, ...counts } = await app.service.erase(channel, user));
+  }
+  const erased = { session, ...counts };
+  if (nothingErased(erased)) {
+    out('nothing is stored about that respondent: nothing erased');
+    await audit(app, respondent, 'ok', { nothing: true });
+    return 1;
+  }
+  const more = Object.fromEntries(counts.more.map((m) => [m.name, m.count]));
+  const details = {
+    session,
+    responses: counts.responses,
+    contacts: counts.contacts,
+    addresses: counts.addresses,
+    ...more,
+  };
+  out(
+    `erased: ${Object.entries(details)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  await audit(app, respondent, 'ok', details);
+  return 0;
+}
+
+function audit(
+  app: App,
+  respondent: string | null,
+  outcome: 'ok' | 'refused',
+  details: Record<string, string | number | boolean>,
+) {
+  return app.stores.audit.append({
+    at: new Date(),
+    actor: ACTOR,
+    action: 'respondent.erase',
+    ...(respondent ? { target: `respondent#${app.stores.keyring.hash(respondent, 'audit')}` } : {}),
+    outcome,
+    details,
+  });
 }
 
 function usage(out: (line: string) => void, problem?: string): number {

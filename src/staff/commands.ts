@@ -81,8 +81,9 @@ export class StaffCommands {
   /** A one-time sign-in link, made for the member who asked (arguments are ignored). */
   private async dashboard(member: StaffMember): Promise<Text> {
     if (!this.links) return say('dashboard.unavailable');
-    const url = await this.links.issue(member, member.id);
-    return say('dashboard.link', { url, minutes: LINK_LIFE_MS / 60_000 });
+    const made = await this.links.request(member);
+    if (!made.ok) return say('dashboard.rate_limited', { minutes: made.retryMinutes });
+    return say('dashboard.link', { url: made.url, minutes: LINK_LIFE_MS / 60_000 });
   }
 
   private async invite(member: StaffMember, args: string): Promise<Text[]> {

@@ -20,6 +20,8 @@ export interface AddressBook {
   put(address: Address): Promise<void>;
   get(respondent: string, channel: string): Promise<Address | null>;
   byRespondent(respondent: string): Promise<Address[]>;
+  /** Every address, one at a time (re-sealing with a new key, retention). */
+  list(): AsyncIterable<Address>;
   /** Records a lasting delivery failure against the address; false when there is none. */
   markUnreachable(respondent: string, channel: string, reason: string, at: Date): Promise<boolean>;
   deleteByRespondent(respondent: string): Promise<number>;

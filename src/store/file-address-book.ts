@@ -41,6 +41,10 @@ export class FileAddressBook implements AddressBook {
       .map(strip);
   }
 
+  async *list(): AsyncIterable<Address> {
+    for (const row of this.file.values()) yield strip(row);
+  }
+
   async markUnreachable(respondent: string, channel: string, reason: string, at: Date): Promise<boolean> {
     const row = this.file.get(addressId(respondent, channel));
     if (!row) return false;

@@ -128,6 +128,13 @@ export class FileResponseStore implements ResponseStore {
     return mine.length;
   }
 
+  async deleteIds(ids: string[]): Promise<number> {
+    const found = ids.map((id) => this.file.get(id)).filter((h): h is Kept => h !== undefined);
+    for (const h of found) this.byPerson.get(h.respondent)?.delete(h.id);
+    await this.file.delete(found.map((h) => h.id));
+    return found.length;
+  }
+
   async close(): Promise<void> {
     await this.file.close();
   }
@@ -158,6 +165,12 @@ export class FileContactStore implements ContactStore {
     const mine = this.file.values().filter((c) => c.respondent === respondent);
     await this.file.delete(mine.map((c) => c.id));
     return mine.length;
+  }
+
+  async deleteIds(ids: string[]): Promise<number> {
+    const found = ids.filter((id) => this.file.get(id) !== undefined);
+    await this.file.delete(found);
+    return found.length;
   }
 
   async close(): Promise<void> {

@@ -64,6 +64,11 @@ export class MongoAddressBook implements AddressBook {
     return docs.map(toAddress);
   }
 
+  async *list(): AsyncIterable<Address> {
+    for await (const doc of this.model.find({}).sort({ _id: 1 }).lean().cursor({ batchSize: 500 }))
+      yield toAddress(doc);
+  }
+
   async markUnreachable(respondent: string, channel: string, reason: string, at: Date): Promise<boolean> {
     if (!isId(respondent) || !isId(channel)) return false;
     const result = await this.model.updateOne(

@@ -162,6 +162,11 @@ export class MongoResponseStore implements ResponseStore {
     return (await this.models.responses.deleteMany({ respondent })).deletedCount;
   }
 
+  async deleteIds(ids: string[]): Promise<number> {
+    if (!strings(ids) || ids.length === 0) return 0;
+    return (await this.models.responses.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount;
+  }
+
   /** The connection is shared and closed by whoever opened it. */
   async close(): Promise<void> {}
 }
@@ -199,6 +204,11 @@ export class MongoContactStore implements ContactStore {
   async deleteByRespondent(respondent: string): Promise<number> {
     if (typeof respondent !== 'string') return 0;
     return (await this.models.contacts.deleteMany({ respondent })).deletedCount;
+  }
+
+  async deleteIds(ids: string[]): Promise<number> {
+    if (!strings(ids) || ids.length === 0) return 0;
+    return (await this.models.contacts.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount;
   }
 
   async close(): Promise<void> {}

@@ -33,9 +33,36 @@ import { connectRedis, pingRedis, type RedisConnectOptions } from './redis-conne
 import { RedisSessionStore } from './redis-session-store.ts';
 import type { ContactStore, ResponseStore } from './response-store.ts';
 import { serverName } from './server-name.ts';
+import { loadKeyring } from '../privacy/key-source.ts';
+import {
+  FileKeyChecks,
+  MongoKeyChecks,
+  RedisKeyChecks,
+  verifyKeys,
+  type KeyChecks,
+} from '../privacy/key-check.ts';
+import type { Keyring } from '../privacy/keyring.ts';
+import {
+  SealedAddressBook,
+  SealedContactStore,
+  SealedStaffStore,
+  type ReportUnreadable,
+  type Resealable,
+} from '../privacy/sealed-stores.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface Stores {
+  /** The data keys personal data is sealed with (see src/privacy). */
+  keyring: Keyring;
+  /** Where the keys came from: `DATA_KEYS` or the key file's path (for start-up). */
+  keySource: string;
+  /** The stores holding sealed data, each able to seal it again with the current key. */
+  sealed: Resealable[];
+  /**
+   * Checks each configured key against the check value stored with the data (made on first use):
+   * rejects with WrongKeyError naming the variable when a key is not the one its id sealed with.
+   */
+  verifyKeys(): Promise<void>;
   sessions: SessionStore;
   responses: ResponseStore;
   contacts: ContactStore;
@@ -69,7 +96,8 @@ export interface Stores {
 export type StoreConfig = Pick<
   Config,
   'DATA_DIR' | 'REDIS_URL' | 'REDIS_PREFIX' | 'MONGODB_URI' | 'SESSION_TTL_DAYS'
->;
+> &
+  Partial<Pick<Config, 'DATA_KEYS' | 'DATA_KEY_CURRENT' | 'DATA_HASH_KEY'>>;
 
 /**
  * Opens the stores the configuration selects, each on its own: Redis for sessions when
@@ -86,6 +114,10 @@ export async function openStores(
   const parts: string[] = [];
   const embedded: string[] = [];
   const servers: Stores['servers'] = [];
+  const { keyring, source: keySource } = loadKeyring(config);
+  // A value sealed with a key that is gone is named (store, record, key), never its content.
+  const onUnreadable: ReportUnreadable = (problem) =>
+    log.warn(problem, 'personal data not readable: its key is gone');
 
   let sessions: SessionStore;
   let redis: Redis | null = null;
@@ -95,6 +127,8 @@ export async function openStores(
       prefix: config.REDIS_PREFIX,
       ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
       ownsClient: true,
+      keyring,
+      onUnreadable,
     });
     const client = redis;
     servers.push({ name: 'redis', ping: () => pingRedis(client) });
@@ -116,6 +150,7 @@ export async function openStores(
   let codings: CodingStore;
   let claims: ClaimStore;
   let conversations: ConversationStore;
+  let mongoConnection: Connection | null = null;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
@@ -124,6 +159,7 @@ export async function openStores(
       { ...(namesDatabase(uri) ? {} : { dbName: 'survey' }), ...tuning.mongo },
       createAllIndexes,
     );
+    mongoConnection = mongo.connection;
     responses = new MongoResponseStore(mongo.connection);
     contacts = new MongoContactStore(mongo.connection);
     invitations = new MongoInvitationStore(mongo.connection);
@@ -167,17 +203,30 @@ export async function openStores(
     embedded.push('MONGODB_URI');
   }
 
+  const sealedContacts = new SealedContactStore(contacts, keyring, onUnreadable);
+  const sealedAddresses = new SealedAddressBook(addresses, keyring, onUnreadable);
+  const sealedStaff = new SealedStaffStore(staff, keyring, onUnreadable);
+  const sealed: Resealable[] = [sealedContacts, sealedAddresses, sealedStaff];
+  if (sessions instanceof RedisSessionStore) sealed.push(sessions);
+  let keyChecks: KeyChecks;
+  if (mongoConnection) keyChecks = new MongoKeyChecks(mongoConnection);
+  else if (redis) keyChecks = new RedisKeyChecks(redis, config.REDIS_PREFIX);
+  else keyChecks = new FileKeyChecks(config.DATA_DIR);
   const note = embedded.length
     ? ` (embedded: ${embedded.join(' and ')} ${embedded.length > 1 ? 'are' : 'is'} not set)`
     : '';
   return {
+    keyring,
+    keySource,
+    sealed,
+    verifyKeys: () => verifyKeys(keyring, keyChecks, keySource),
     sessions,
     responses,
-    contacts,
+    contacts: sealedContacts,
     invitations,
-    staff,
+    staff: sealedStaff,
     audit,
-    addresses,
+    addresses: sealedAddresses,
     flowVersions,
     codings,
     claims,

@@ -86,6 +86,8 @@ export interface ResponseStore {
    */
   page(query: ResponseQuery, window: { skip: number; limit: number }): Promise<ResponsePage>;
   deleteByRespondent(respondent: string): Promise<number>;
+  /** Removes these responses (retention); how many there were. */
+  deleteIds(ids: string[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,8 @@ export interface ContactStore {
   get(id: string): Promise<ContactRecord | null>;
   list(): Promise<ContactRecord[]>;
   deleteByRespondent(respondent: string): Promise<number>;
+  /** Removes these contacts (retention); how many there were. */
+  deleteIds(ids: string[]): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,7 @@ function setup(t: TestContext) {
     scanHeads: (f) => files.scanHeads(f),
     page: (q, w) => files.page(q, w),
     deleteByRespondent: (r) => files.deleteByRespondent(r),
+    deleteIds: (ids) => files.deleteIds(ids),
     close: () => files.close(),
   };
   let now = Date.UTC(2024, 4, 1);

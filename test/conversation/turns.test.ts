@@ -29,6 +29,7 @@ class FlakyResponses implements ResponseStore {
   scanHeads = (...a: Parameters<ResponseStore['scanHeads']>) => this.inner.scanHeads(...a);
   page = (...a: Parameters<ResponseStore['page']>) => this.inner.page(...a);
   deleteByRespondent = (r: string) => this.inner.deleteByRespondent(r);
+  deleteIds = (ids: string[]) => this.inner.deleteIds(ids);
   close = () => this.inner.close();
 }
 
@@ -225,7 +226,13 @@ test('erase removes the session, the responses, their codes and the contact deta
     // One respondent, one response: u1 coming back is told so, and no second session starts.
     assert.deepEqual((await turn({ type: 'start' })).notices, [{ key: 'common:end.already' }]);
     const erased = await service.erase('test', 'u1');
-    assert.deepEqual(erased, { session: false, responses: 1, contacts: 1 });
+    assert.deepEqual(erased, {
+      session: false,
+      responses: 1,
+      contacts: 1,
+      addresses: 0,
+      more: [{ name: 'codings', count: 1 }],
+    });
     assert.deepEqual(await collect(responses.scan()), []);
     assert.deepEqual(await contacts.list(), []);
     assert.deepEqual(

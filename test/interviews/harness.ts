@@ -1,3 +1,4 @@
+import { followupHolder } from '../../src/interviews/personal-data.ts';
 import type { TestContext } from 'node:test';
 import type { Config } from '../../src/config.ts';
 import { startDiscordChannel, type DiscordChannel } from '../../src/channels/discord/channel.ts';
@@ -100,11 +101,13 @@ export async function startInterviews(
     addresses: stores.addresses,
     salt: SALT,
     log: log.log,
-    followups: {
-      claims: stores.claims,
-      conversations: stores.conversations,
-      beforeErase: (respondent) => interviews.beforeErase(respondent),
-    },
+    holders: [
+      followupHolder({
+        claims: stores.claims,
+        conversations: stores.conversations,
+        beforeErase: (respondent) => interviews.beforeErase(respondent),
+      }),
+    ],
   });
   const commands = new InterviewCommands({
     interviews,

@@ -21,6 +21,24 @@ const queueName = () => `q${process.pid}-${Date.now().toString(36)}-${n++}`;
 /** The contract every job queue implementation keeps, run against each of them. */
 export function jobQueueContract(name: string, open: OpenJobs): void {
   describe(`job queue contract: ${name}`, () => {
+    test('a queued job removed (an erasure) never runs and leaves no data; an unknown id says so', async (t) => {
+      const jobs = await open(t);
+      if (!jobs) return;
+      const queue = jobs.queue<{ to: string }>(queueName());
+      const runs: string[] = [];
+      assert.equal(await queue.add({ to: 'erased' }, { id: 'remind.erased', delayMs: 300 }), 'added');
+      assert.equal(await queue.add({ to: 'kept' }, { id: 'remind.kept', delayMs: 300 }), 'added');
+      assert.equal(await queue.remove('remind.erased'), true);
+      assert.equal(await queue.remove('remind.erased'), false);
+      assert.equal(await queue.remove('no.such.job'), false);
+      queue.work(async (data) => {
+        runs.push(data.to);
+      });
+      await until(() => runs.length === 1, 'the kept job');
+      await sleep(500);
+      assert.deepEqual(runs, ['kept']);
+    });
+
     test('a job runs once with its data, and an id already taken is not added again', async (t) => {
       const jobs = await open(t);
       if (!jobs) return;

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { freePort } from '../support/server-processes.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
+import { TEST_DATA_KEYS } from '../support/servers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -123,6 +124,7 @@ export function storeEnv(
   const dir = mkdtempSync(join(tmpdir(), 'production-test-'));
   const run = randomBytes(4).toString('hex');
   const env: Record<string, string> = { DATA_DIR: dir };
+  if (servers.redis || servers.mongodb) Object.assign(env, TEST_DATA_KEYS);
   if (servers.redis)
     Object.assign(env, { REDIS_URL: servers.redis, REDIS_PREFIX: `production-test:${run}:` });
   if (servers.mongodb) {

@@ -79,6 +79,7 @@ test("a turn's lines go to the logger it brings, also the retry that saves its r
     scanHeads: (f) => saved.scanHeads(f),
     page: (q, w) => saved.page(q, w),
     deleteByRespondent: (r) => saved.deleteByRespondent(r),
+    deleteIds: (ids) => saved.deleteIds(ids),
     close: () => saved.close(),
     save: (record) => (failures-- > 0 ? Promise.reject(new Error('store down')) : saved.save(record)),
   };

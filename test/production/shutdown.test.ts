@@ -7,7 +7,7 @@ import type { Session } from '../../src/engine/session.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { isCorrupt, sessionKey } from '../../src/store/session-store.ts';
 import { freePort } from '../support/server-processes.ts';
-import { needServer } from '../support/servers.ts';
+import { needServer, testKeyring } from '../support/servers.ts';
 import { TelegramUser, type TelegramApiStandIn } from '../support/telegram-api.ts';
 import { buttonsOf, questionIdOf } from '../telegram/respondent.ts';
 import { startBot, startStandIn, storeEnv, webhookEnv, type BotProcess } from './bot-process.ts';
@@ -18,6 +18,7 @@ function sessionsOf(t: TestContext, env: Record<string, string>) {
     prefix: env.REDIS_PREFIX!,
     ttlMs: 3600_000,
     ownsClient: true,
+    keyring: testKeyring(),
   });
   t.after(() => store.close());
   return async (user: number): Promise<Session> => {

@@ -6,6 +6,7 @@ import { isCorrupt, sessionKey } from '../../src/store/session-store.ts';
 import { isQuestion, questionIdOf } from '../telegram/respondent.ts';
 import { startWebhookReplicas } from './replica-process.ts';
 import { BalancedRespondent } from './webhook-respondent.ts';
+import { testKeyring } from '../support/servers.ts';
 
 /**
  * A generated corpus of updates Telegram never sends (every field the bot or telegraf reads
@@ -262,7 +263,11 @@ test('a generated corpus of 400 malformed or hostile updates: the process stays 
   const { api, servers, replicas, balancer } = setup;
   const [replica] = replicas;
   const url = balancer.urls[0]!;
-  const sessions = new RedisSessionStore(servers.redis, { prefix: servers.env.REDIS_PREFIX, ttlMs: 60_000 });
+  const sessions = new RedisSessionStore(servers.redis, {
+    prefix: servers.env.REDIS_PREFIX,
+    ttlMs: 60_000,
+    keyring: testKeyring(),
+  });
   const sessionOf = async (id: number) => {
     const s = await sessions.get(sessionKey('telegram', String(id)));
     assert.ok(s === null || !isCorrupt(s));

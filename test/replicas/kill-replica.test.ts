@@ -12,6 +12,7 @@ import { planFor, type Plan } from './plans.ts';
 import { sharedServers, startReplica, startWebhookReplicas, type SharedServers } from './replica-process.ts';
 import { plain, storedResponses } from './responses.ts';
 import { BalancedRespondent, type Delivery } from './webhook-respondent.ts';
+import { testKeyring } from '../support/servers.ts';
 
 /**
  * A replica killed outright (SIGKILL: no shutdown, no lock hand-over) while respondents are
@@ -89,7 +90,11 @@ async function checkResponses(servers: SharedServers, finished: Respondent[]): P
 
 /** An unfinished session is readable, holds what was answered so far, and can be finished. */
 async function checkUnfinished(servers: SharedServers, left: Respondent[]): Promise<void> {
-  const sessions = new RedisSessionStore(servers.redis, { prefix: servers.env.REDIS_PREFIX, ttlMs: 60_000 });
+  const sessions = new RedisSessionStore(servers.redis, {
+    prefix: servers.env.REDIS_PREFIX,
+    ttlMs: 60_000,
+    keyring: testKeyring(),
+  });
   for (const { plan, r, leavesAt } of left) {
     const session = await sessions.get(sessionKey('telegram', String(r.id)));
     assert.ok(session && !isCorrupt(session), `respondent ${r.id}: session readable`);

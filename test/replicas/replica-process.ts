@@ -8,7 +8,7 @@ import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { freePort } from '../support/server-processes.ts';
-import { needServer } from '../support/servers.ts';
+import { TEST_DATA_KEYS, needServer } from '../support/servers.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
 import { ReplicaBalancer } from './webhook-respondent.ts';
 
@@ -82,7 +82,12 @@ export function startReplica(t: TestContext, name: string, env: Record<string, s
 
 /** The Redis and MongoDB that all replicas of a test share, in the test's own prefix and database. */
 export interface SharedServers {
-  env: { REDIS_URL: string; REDIS_PREFIX: string; MONGODB_URI: string; RESPONDENT_SALT: string };
+  env: {
+    REDIS_URL: string;
+    REDIS_PREFIX: string;
+    MONGODB_URI: string;
+    RESPONDENT_SALT: string;
+  } & typeof TEST_DATA_KEYS;
   redis: Redis;
   db: mongoose.Connection;
 }
@@ -111,6 +116,7 @@ export async function sharedServers(t: TestContext): Promise<SharedServers | nul
       REDIS_PREFIX: prefix,
       MONGODB_URI: uri.toString(),
       RESPONDENT_SALT: 'replica-test-salt-0123456789',
+      ...TEST_DATA_KEYS,
     },
     redis,
     db,

@@ -8,6 +8,7 @@ import { planFor } from './plans.ts';
 import { startWebhookReplicas } from './replica-process.ts';
 import { plain, storedResponses } from './responses.ts';
 import { BalancedRespondent } from './webhook-respondent.ts';
+import { testKeyring } from '../support/servers.ts';
 
 /**
  * Two bot processes in webhook mode on one Redis and one MongoDB, each respondent's updates sent
@@ -50,7 +51,11 @@ test('two replicas in webhook mode, each respondent alternating between them: 10
   }
   // Both replicas took turns: the balancer alternated, and each logged its own share.
   for (const replica of replicas) assert.match(replica.output(), /telegram webhook set/);
-  const sessions = new RedisSessionStore(servers.redis, { prefix: servers.env.REDIS_PREFIX, ttlMs: 60_000 });
+  const sessions = new RedisSessionStore(servers.redis, {
+    prefix: servers.env.REDIS_PREFIX,
+    ttlMs: 60_000,
+    keyring: testKeyring(),
+  });
   for (const { r } of respondents) {
     const left = await sessions.get(sessionKey('telegram', String(r.id)));
     assert.equal(left, null, `respondent ${r.id}: no session left once the response is stored`);

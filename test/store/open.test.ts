@@ -15,12 +15,12 @@ import { answerFor, answerUntil, at } from '../conversation/autopilot.ts';
 import { flow } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
 import { freePort, startFerretDb, startRedisServer } from '../support/server-processes.ts';
-import { needServer } from '../support/servers.ts';
+import { TEST_DATA_KEYS, needServer } from '../support/servers.ts';
 
 function config(t: TestContext, env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'survey-open-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return parseConfig({ DATA_DIR: dir, ...env });
+  return parseConfig({ DATA_DIR: dir, ...(env.REDIS_URL || env.MONGODB_URI ? TEST_DATA_KEYS : {}), ...env });
 }
 
 test('with no server configured, the embedded stores are used and start-up says so', async (t) => {

@@ -77,6 +77,24 @@ export function responseStoreContract(name: string, open: OpenResponseStores): v
       assert.equal(await s.responses.get('r-2'), null);
     });
 
+    test('deleteIds removes exactly those responses and contacts (retention), ids of nothing count nothing', async (t) => {
+      const s = await open(t);
+      if (!s) return;
+      for (const id of ['r-1', 'r-2', 'r-3']) {
+        await s.responses.save(response({ id, respondent: `p-${id}` }));
+        await s.contacts.save(contact({ id, respondent: `p-${id}` }));
+      }
+      assert.equal(await s.responses.deleteIds(['r-1', 'r-3', 'r-9']), 2);
+      assert.equal(await s.contacts.deleteIds(['r-2', 'r-9']), 1);
+      assert.equal(await s.responses.deleteIds([{ $ne: 'x' } as unknown as string]), 0);
+      assert.deepEqual(
+        (await collect(s.responses.scan())).map((r) => r.id),
+        ['r-2'],
+      );
+      assert.deepEqual((await s.contacts.list()).map((c) => c.id).sort(), ['r-1', 'r-3']);
+      assert.deepEqual(await s.responses.byRespondent('p-r-1', 'advocacy'), []);
+    });
+
     test('a response without optional fields reads back without them', async (t) => {
       const s = await open(t);
       if (!s) return;

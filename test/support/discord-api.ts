@@ -299,7 +299,7 @@ export class DiscordStandIn {
       mention_everyone: false,
       mentions: [],
       mention_roles: [],
-      attachments: [],
+      attachments: (body.attachments as unknown[] | undefined) ?? [],
       embeds: [],
       pinned: false,
       flags: Number(body.flags ?? 0),
@@ -320,7 +320,12 @@ export class DiscordStandIn {
     const method = req.method ?? 'GET';
     let body: unknown = null;
     try {
-      body = raw ? JSON.parse(raw) : null;
+      const type = req.headers['content-type'] ?? '';
+      body = type.startsWith('multipart/form-data')
+        ? await multipartBody(Buffer.concat(chunks), type)
+        : raw
+          ? JSON.parse(raw)
+          : null;
     } catch {
       return this.reply(res, method, path, body, 400, {
         code: 50109,
@@ -591,8 +596,24 @@ export class DiscordStandIn {
   }
 }
 
+/**
+ * A message body sent with files, as discord.js sends it: the JSON in `payload_json`, each file in
+ * a `files[n]` part. The files become the message's attachments, their text kept for tests.
+ */
+async function multipartBody(bytes: Buffer, type: string): Promise<Record<string, unknown>> {
+  const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+  const body = JSON.parse(String(form.get('payload_json') ?? '{}')) as Record<string, unknown>;
+  const attachments: { id: string; filename: string; content: string }[] = [];
+  for (const [name, value] of form.entries()) {
+    if (!/^files\[\d+\]$/.test(name) || !(value instanceof File)) continue;
+    attachments.push({ id: String(attachments.length), filename: value.name, content: await value.text() });
+  }
+  return { ...body, attachments };
+}
+
 function pickEditable(body: Record<string, unknown>): Partial<ApiMessage> {
   const out: Partial<ApiMessage> = {};
+  if ('attachments' in body) out.attachments = (body.attachments as unknown[] | undefined) ?? [];
   if ('content' in body) out.content = String(body.content ?? '');
   if ('components' in body) out.components = (body.components as Component[] | undefined) ?? [];
   if ('flags' in body && body.flags !== undefined) out.flags = Number(body.flags);

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Keyring } from '../../src/privacy/keyring.ts';
 import type { TestContext } from 'node:test';
 
 /**
@@ -38,4 +39,20 @@ export async function needServer(t: TestContext, name: 'redis' | 'mongodb'): Pro
   if (process.env.CI === 'true') throw new Error(`${message} (required under CI=true)`);
   t.skip(`${message}: start it or set ${name === 'redis' ? 'REDIS_URL' : 'MONGODB_URI'}`);
   return null;
+}
+
+/** Data keys for tests with servers: the configuration refuses REDIS_URL or MONGODB_URI without them. */
+export const TEST_DATA_KEYS: Record<'DATA_KEYS' | 'DATA_HASH_KEY', string> = {
+  DATA_KEYS: `test:${Buffer.alloc(32, 7).toString('base64')}`,
+  DATA_HASH_KEY: Buffer.alloc(32, 9).toString('base64'),
+};
+
+/** The keyring of TEST_DATA_KEYS: what a test needs to read sealed data a bot process stored. */
+export function testKeyring(): Keyring {
+  const [id, key] = TEST_DATA_KEYS.DATA_KEYS.split(':') as [string, string];
+  return new Keyring(
+    [{ id, key: Buffer.from(key, 'base64') }],
+    id,
+    Buffer.from(TEST_DATA_KEYS.DATA_HASH_KEY, 'base64'),
+  );
 }

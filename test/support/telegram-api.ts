@@ -28,10 +28,13 @@ export interface ApiFault {
 export interface StoredMessage {
   message_id: number;
   chat: number;
+  /** The text, or a document's caption. */
   text: string;
   reply_markup?: InlineKeyboardMarkup;
   /** The forum topic it was posted in. */
   thread?: number;
+  /** A file sent with sendDocument (uploaded as multipart form data). */
+  document?: { file_name: string; content: string };
   deleted: boolean;
 }
 
@@ -358,6 +361,8 @@ export class TelegramApiStandIn {
         this.topics.set(`${chat}:${thread}`, name);
         return { result: { message_thread_id: thread, name, icon_color: 7322096 } };
       }
+      case 'sendDocument':
+        return { result: this.sendDocument(chat, body) };
       case 'editMessageText':
         return { result: this.edit(chat, body, true) };
       case 'editMessageReplyMarkup':
@@ -468,6 +473,30 @@ export class TelegramApiStandIn {
     return this.wire(message);
   }
 
+  /** A document as uploaded: Telegram takes files only as multipart parts. */
+  private sendDocument(chat: number, body: Json): unknown {
+    if (!Number.isFinite(chat)) throw bad('chat not found');
+    const document = body.document;
+    if (!(document instanceof File)) throw bad('there is no document in the request');
+    const message: StoredMessage = {
+      message_id: this.nextMessageId++,
+      chat,
+      text: typeof body.caption === 'string' ? body.caption : '',
+      document: { file_name: document.name, content: String(body.document_content ?? '') },
+      deleted: false,
+    };
+    this.messages.set(`${chat}:${message.message_id}`, message);
+    const list = this.byChat.get(chat) ?? [];
+    list.push(message);
+    this.byChat.set(chat, list);
+    return {
+      message_id: message.message_id,
+      chat: { id: chat, type: 'private' },
+      date: 0,
+      document: { file_name: document.name },
+    };
+  }
+
   private edit(chat: number, body: Json, withText: boolean): unknown {
     const message = this.messages.get(`${chat}:${body.message_id}`);
     if (!message || message.deleted) throw bad('message to edit not found');
@@ -540,14 +569,25 @@ function checkMarkup(value: unknown): InlineKeyboardMarkup | undefined {
 
 async function readBody(req: IncomingMessage): Promise<Json> {
   // Not `for await`: ending the iteration destroys the request and with it a keep-alive socket.
-  const raw = await new Promise<string>((resolve, reject) => {
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+  const raw = bytes.toString('utf8');
   if (!raw) return {};
   const type = req.headers['content-type'] ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    // Parsed as a fetch Response parses it; a file part's text is kept beside it for tests to read.
+    const form = await new Response(bytes, { headers: { 'content-type': type } }).formData();
+    const body: Json = {};
+    for (const [name, value] of form.entries()) {
+      body[name] = value;
+      if (value instanceof File) body[`${name}_content`] = await value.text();
+    }
+    return body;
+  }
   if (type.startsWith('application/json')) return JSON.parse(raw) as Json;
   if (type.startsWith('application/x-www-form-urlencoded'))
     return Object.fromEntries(new URLSearchParams(raw));

@@ -189,6 +189,7 @@ test('/delete_my_data asks first, then erases session, responses and contact det
   const mine = async () => ({
     responses: (await collect(h.stores.responses.scan())).filter((x) => x.respondent === respondent).length,
     contacts: (await h.stores.contacts.list()).filter((x) => x.respondent === respondent).length,
+    addresses: (await h.stores.addresses.byRespondent(respondent)).length,
   });
   await r.send('/start');
   await r.takeSurvey({
@@ -216,11 +217,11 @@ test('/delete_my_data asks first, then erases session, responses and contact det
     ),
     q17: [{ choose: 'yes' }, { type: 'Ana' }, { choose: 'chat' }, { choose: 'en' }],
   } as never);
-  assert.deepEqual(await mine(), { responses: 1, contacts: 1 });
+  assert.deepEqual(await mine(), { responses: 1, contacts: 1, addresses: 1 });
 
   await r.send('/delete_my_data');
   await r.press('!delete:no', r.last.message_id);
-  assert.deepEqual(await mine(), { responses: 1, contacts: 1 }, '"no" deletes nothing');
+  assert.deepEqual(await mine(), { responses: 1, contacts: 1, addresses: 1 }, '"no" deletes nothing');
 
   // Finished, the respondent is offered to delete their answers: it asks first, as the command does.
   await r.send('hello');
@@ -234,9 +235,14 @@ test('/delete_my_data asks first, then erases session, responses and contact det
       en({ key: 'telegram:delete.done' }),
       `• ${en({ key: 'telegram:delete.responses', params: { count: 1 } })}`,
       `• ${en({ key: 'telegram:delete.contacts', params: { count: 1 } })}`,
+      `• ${en({ key: 'common:privacy.erased.addresses', params: { count: 1 } })}`,
     ].join('\n'),
   );
-  assert.deepEqual(await mine(), { responses: 0, contacts: 0 });
+  assert.deepEqual(
+    await mine(),
+    { responses: 0, contacts: 0, addresses: 0 },
+    'the address book entry goes too',
+  );
 
   // With nothing kept, the respondent may start afresh; unfinished answers are erased too.
   await toQ2(r);
@@ -247,7 +253,11 @@ test('/delete_my_data asks first, then erases session, responses and contact det
   assert.equal(report.reply_markup, undefined);
   assert.equal(
     report.text,
-    [en({ key: 'telegram:delete.done' }), `• ${en({ key: 'telegram:delete.session' })}`].join('\n'),
+    [
+      en({ key: 'telegram:delete.done' }),
+      `• ${en({ key: 'telegram:delete.session' })}`,
+      `• ${en({ key: 'common:privacy.erased.addresses', params: { count: 1 } })}`,
+    ].join('\n'),
   );
   assert.equal(await session(h, r), null);
   assert.ok(!r.messages.some((m) => m.reply_markup && questionIdOf(m)), 'no question keyboard is left');

@@ -21,7 +21,7 @@ import { openStores, type Stores } from '../../src/store/open.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
-import { MONGODB_URI, REDIS_URL, needServer } from '../support/servers.ts';
+import { MONGODB_URI, REDIS_URL, TEST_DATA_KEYS, needServer } from '../support/servers.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
 
 /**
@@ -79,6 +79,7 @@ export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): 
       REDIS_URL: redis,
       REDIS_PREFIX: `telegram-test:${run}:`,
       MONGODB_URI: uri.toString(),
+      ...TEST_DATA_KEYS,
     });
   }
   const config = parseConfig(env);
@@ -112,7 +113,12 @@ async function removeServerData(redisUrl: string, prefix: string, mongoUri: stri
 /** The question-message pointers in the stores' Redis, as every replica of a deployment reads them. */
 export function promptsOn(stores: Stores, prefix: string) {
   assert.ok(stores.redis, 'shared question-message pointers need Redis');
-  return sharedPromptMessages(stores.redis, { REDIS_PREFIX: prefix, SESSION_TTL_DAYS: 1 }, captureLog().log);
+  return sharedPromptMessages(
+    stores.redis,
+    { REDIS_PREFIX: prefix, SESSION_TTL_DAYS: 1 },
+    captureLog().log,
+    stores.keyring,
+  );
 }
 
 export interface Harness {
@@ -153,6 +159,8 @@ export interface HarnessOptions {
   sharedPrompts?: boolean;
   /** The dashboard's address: `/dashboard` answers with sign-in links to it. */
   dashboardUrl?: string;
+  /** The per-user limit on updates (USER_UPDATES_PER_MINUTE); unset: none. */
+  updatesPerMinute?: number;
 }
 
 /**
@@ -182,6 +190,8 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       contacts: stores.contacts,
       invitations: stores.invitations,
       addresses: stores.addresses,
+      keyring: stores.keyring,
+      ...(options.updatesPerMinute !== undefined ? { updatesPerMinute: options.updatesPerMinute } : {}),
       salt: SALT,
       log: log.log,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -199,7 +209,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       router: new Router(
         directory,
         options.dashboardUrl
-          ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl)
+          ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl, options.clock)
           : undefined,
       ),
       ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),

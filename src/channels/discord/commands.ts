@@ -176,6 +176,7 @@ export function surveyCommands(translator: Translator): RESTPostAPIChatInputAppl
         sub('language', SUBCOMMANDS.language, [language]),
         sub('progress', SUBCOMMANDS.progress),
         sub('delete', SUBCOMMANDS.delete),
+        sub('my_data', SUBCOMMANDS.myData),
       ],
     },
     {

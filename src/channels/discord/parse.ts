@@ -63,6 +63,7 @@ export const SUBCOMMANDS = {
   language: 'language',
   progress: 'progress',
   delete: 'delete-my-data',
+  myData: 'my-data',
 } as const;
 
 export type SurveyCommand =
@@ -71,6 +72,7 @@ export type SurveyCommand =
   | { kind: 'language'; locale: string }
   | { kind: 'progress' }
   | { kind: 'erase' }
+  | { kind: 'my_data' }
   | { kind: 'post'; code?: string };
 
 /** The plain data of a slash command, as discord.js reads it from the interaction. */
@@ -98,6 +100,8 @@ export function commandRequest(data: CommandData): SurveyCommand | null {
       return { kind: 'progress' };
     case SUBCOMMANDS.delete:
       return { kind: 'erase' };
+    case SUBCOMMANDS.myData:
+      return { kind: 'my_data' };
     default:
       return null;
   }

@@ -26,6 +26,9 @@ import { encodeComponentId } from './custom-id.ts';
 import type { SurveyCommand } from './parse.ts';
 import type { Row } from './render.ts';
 import { planReply } from './reply.ts';
+import { nothingErased } from '../../privacy/personal-data.ts';
+import { holdsAnything, myDataJson, myDataLines } from '../../privacy/render.ts';
+import { neutralizeBidi } from '../../safe-text.ts';
 
 export type Starter = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -227,9 +230,27 @@ export async function confirmErase(
   const deferred = await deferIfSlow(work, ctx.ackAfterMs, () => i.deferUpdate());
   const erased = await work;
   ctx.prompts.forget(i.user.id);
-  const any = erased.session || erased.responses > 0 || erased.contacts > 0;
+  const any = !nothingErased(erased);
   const body = { content: t({ key: any ? 'discord:erase.done' : 'discord:erase.nothing' }), components: [] };
   await (deferred ? i.editReply(body) : i.update(body));
+}
+
+/** `/survey my-data`: what is kept, as a message only the respondent sees, with every record as a JSON file. */
+async function showMyData(ctx: DiscordContext, i: ChatInputCommandInteraction): Promise<void> {
+  // Reading every store may take longer than Discord's three seconds: acknowledged first.
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const t = translatorFor(ctx, await respondentLanguage(ctx, i.user.id, i.locale));
+  const data = await ctx.service.dataOf(CHANNEL, i.user.id);
+  if (!holdsAnything(data)) {
+    await i.editReply({ content: t({ key: 'common:privacy.my_data.nothing' }) });
+    return;
+  }
+  const lines = [t({ key: 'common:privacy.my_data.intro' }), ...myDataLines(data, t).map((l) => `- ${l}`)];
+  lines.push(t({ key: 'common:privacy.my_data.file' }));
+  await i.editReply({
+    content: neutralizeBidi(lines.join('\n')).slice(0, 2000),
+    files: [{ attachment: Buffer.from(myDataJson(data)), name: 'my-data.json' }],
+  });
 }
 
 export async function keepData(ctx: DiscordContext, i: ButtonInteraction): Promise<void> {
@@ -304,6 +325,8 @@ export async function runCommand(
       return showProgress(ctx, i);
     case 'erase':
       return askErase(ctx, i);
+    case 'my_data':
+      return showMyData(ctx, i);
     case 'post':
       return postButton(ctx, i, command.code);
   }

@@ -24,7 +24,8 @@ interface ApiResponse<T> {
  * telegraf's `TelegramError` with the API's code, description and parameters (`retry_after`), a
  * server error (5xx) one with the HTTP status, as telegraf's own client does.
  *
- * Bodies are JSON only: the survey never uploads files (telegraf's multipart path is not needed).
+ * Bodies are JSON, except for a call carrying a file (a `File` value: /my_data's JSON), sent as
+ * multipart form data.
  */
 export class BotApi implements BotApiCaller {
   private readonly pool: Pool;
@@ -43,11 +44,13 @@ export class BotApi implements BotApiCaller {
   }
 
   async call<T>(method: string, payload: object): Promise<T> {
+    const file = Object.values(payload).some((v) => v instanceof File);
     const response = await this.pool.request({
       method: 'POST',
       path: this.base + method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
+      ...(file
+        ? { body: formOf(payload) }
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
     });
     if (response.statusCode >= 500) {
       await response.body.dump();
@@ -69,4 +72,15 @@ export class BotApi implements BotApiCaller {
   async close(): Promise<void> {
     if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
   }
+}
+
+/** A payload with a file as multipart form data: files as parts, objects as JSON, the rest as text. */
+function formOf(payload: object): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === undefined) continue;
+    if (value instanceof File) form.append(name, value, value.name);
+    else form.append(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return form;
 }

@@ -13,6 +13,7 @@ export const COMMANDS = [
   'restart',
   'help',
   'delete_my_data',
+  'my_data',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 

@@ -7,6 +7,8 @@ import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { Router } from '../../router/router.ts';
 import type { StaffMember } from '../../staff/staff.ts';
+import { holdsAnything, myDataJson, myDataLines } from '../../privacy/render.ts';
+import { neutralizeBidi } from '../../safe-text.ts';
 import type { CommandAction } from './callback-data.ts';
 import type { CommandName } from './commands.ts';
 import { answerEntries, packEntries } from '../answers-view.ts';
@@ -19,7 +21,7 @@ import {
   languagePicker,
   newResponseConfirmation,
 } from './messages.ts';
-import { LIMITS } from './render.ts';
+import { fitText, LIMITS } from './render.ts';
 import type { TelegramOutbox } from './outbox.ts';
 import type { PromptMessageStore } from './prompt-messages.ts';
 import { showTurn, type ShowContext } from './show-turn.ts';
@@ -215,7 +217,25 @@ export class UpdateHandler {
       case 'delete_my_data':
         await outbox.send(origin.chat, confirmation('delete', await this.translatorOf(origin)));
         return;
+      case 'my_data':
+        return this.myData(origin);
     }
+  }
+
+  /** /my_data: what is kept, as a message, and every record as a JSON file. */
+  private async myData(origin: Origin): Promise<void> {
+    const { outbox, service } = this.deps;
+    const t = await this.translatorOf(origin);
+    const data = await service.dataOf(CHANNEL, String(origin.user));
+    if (!holdsAnything(data)) {
+      await outbox.send(origin.chat, { text: t({ key: 'common:privacy.my_data.nothing' }) });
+      return;
+    }
+    const lines = [t({ key: 'common:privacy.my_data.intro' }), ...myDataLines(data, t).map((l) => `• ${l}`)];
+    await outbox.send(origin.chat, { text: fitText(neutralizeBidi(lines.join('\n'))) });
+    const file = new File([myDataJson(data)], 'my-data.json', { type: 'application/json' });
+    await outbox.sendFile(origin.chat, file, t({ key: 'common:privacy.my_data.file' }));
+    this.deps.log.info({ respondent: this.respondent(origin) }, 'personal data sent on request');
   }
 
   /**

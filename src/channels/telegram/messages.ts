@@ -1,5 +1,7 @@
 import type { Completed } from '../../conversation/service.ts';
 import type { Translate } from '../../i18n/translator.ts';
+import { nothingErased, type Erased } from '../../privacy/personal-data.ts';
+import { erasedItems } from '../../privacy/render.ts';
 import type { RedeemRefusal } from '../../store/invitation-store.ts';
 import { commandData } from './callback-data.ts';
 import { fitText, keyboard, type OutgoingMessage } from './render.ts';
@@ -94,17 +96,14 @@ export function languagePicker(languages: readonly string[], t: Translate): Outg
 }
 
 /** What /delete_my_data erased, item by item. */
-export function erased(
-  result: { session: boolean; responses: number; contacts: number },
-  t: Translate,
-): string {
-  if (!result.session && result.responses === 0 && result.contacts === 0)
-    return t({ key: 'telegram:delete.nothing' });
+export function erased(result: Erased, t: Translate): string {
+  if (nothingErased(result)) return t({ key: 'telegram:delete.nothing' });
   const lines = [t({ key: 'telegram:delete.done' })];
   if (result.session) lines.push(`• ${t({ key: 'telegram:delete.session' })}`);
   if (result.responses > 0)
     lines.push(`• ${t({ key: 'telegram:delete.responses', params: { count: result.responses } })}`);
   if (result.contacts > 0)
     lines.push(`• ${t({ key: 'telegram:delete.contacts', params: { count: result.contacts } })}`);
+  for (const item of erasedItems(result, t)) lines.push(`• ${item}`);
   return fitText(lines.join('\n'));
 }

@@ -179,6 +179,16 @@ export class TelegramOutbox {
     return sent.ok ? { ok: true, result: sent.result.message_id } : sent;
   }
 
+  /** Sends a file (a document) with a caption; its message id, or null when not delivered. */
+  async sendFile(chat: number, file: File, caption?: string): Promise<number | null> {
+    const sent = await this.attempt<{ message_id: number }>(
+      'sendDocument',
+      { chat_id: chat, document: file, ...(caption ? { caption: fitText(caption, 1024) } : {}) },
+      chat,
+    );
+    return sent.ok ? sent.result.message_id : null;
+  }
+
   async edit(chat: number, messageId: number, message: OutgoingMessage): Promise<void> {
     await this.call('editMessageText', { chat_id: chat, message_id: messageId, ...message }, chat);
   }

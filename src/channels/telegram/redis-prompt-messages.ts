@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.ts';
+import type { Keyring } from '../../privacy/keyring.ts';
 import type { Pointed, PromptMessage, PromptMessageStore } from './prompt-messages.ts';
 
 /**
@@ -51,7 +52,13 @@ export class RedisPromptMessages implements PromptMessageStore {
 
   constructor(
     redis: Redis,
-    private readonly options: { prefix: string; ttlMs: number; log: Logger },
+    private readonly options: {
+      prefix: string;
+      ttlMs: number;
+      log: Logger;
+      /** Names each pointer by a keyed hash of its chat id, so no chat id appears in a Redis key. */
+      keyring?: Keyring;
+    },
   ) {
     if (!('promptShow' in redis)) redis.defineCommand('promptShow', { numberOfKeys: 1, lua: SHOW });
     this.redis = redis as Redis & Scripts;
@@ -62,7 +69,8 @@ export class RedisPromptMessages implements PromptMessageStore {
   }
 
   private key(chat: number): string {
-    return `${this.options.prefix}telegram:prompt:${chat}`;
+    const keyring = this.options.keyring;
+    return `${this.options.prefix}telegram:prompt:${keyring ? keyring.hash(String(chat), 'telegram.chat') : chat}`;
   }
 
   async get(chat: number): Promise<PromptMessage | undefined> {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { HttpServer } from '../../http/server.ts';
+import type { Keyring } from '../../privacy/keyring.ts';
 import type { Logger } from '../../log.ts';
 import type { RunningChannel } from '../running.ts';
 import { TelegramChannel, type TelegramMode } from './channel.ts';
@@ -29,7 +30,7 @@ export async function startTelegram(
     translator: app.translator,
     log: app.log,
     onFatal,
-    ...(redis ? { prompts: sharedPromptMessages(redis, config, app.log) } : {}),
+    ...(redis ? { prompts: sharedPromptMessages(redis, config, app.log, app.stores.keyring) } : {}),
     metrics: app.metrics,
     router: app.router,
     ...(config.INTERVIEW_TELEGRAM_GROUP ? { staffGroup: Number(config.INTERVIEW_TELEGRAM_GROUP) } : {}),
@@ -64,11 +65,13 @@ export function sharedPromptMessages(
   redis: Redis,
   config: Pick<Config, 'REDIS_PREFIX' | 'SESSION_TTL_DAYS'>,
   log: Logger,
+  keyring?: Keyring,
 ): RedisPromptMessages {
   return new RedisPromptMessages(redis, {
     prefix: config.REDIS_PREFIX,
     ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
     log,
+    ...(keyring ? { keyring } : {}),
   });
 }
 

@@ -1,7 +1,8 @@
 import type { Input } from '../../engine/input.ts';
 import type { Prompt } from '../../engine/prompt.ts';
 
-export type TerminalCommand = { command: 'quit' } | { command: 'help' } | { command: 'delete' };
+export type TerminalCommand =
+  { command: 'quit' } | { command: 'help' } | { command: 'delete' } | { command: 'my_data' };
 
 /**
  * Where a typed number is an answer in itself (an amount), the choices beside it are lettered
@@ -40,6 +41,8 @@ export function parseLine(line: string, shown?: Prompt | null): Input | Terminal
       return { command: 'help' };
     case 'delete_my_data':
       return { command: 'delete' };
+    case 'my_data':
+      return { command: 'my_data' };
     default:
       return { type: 'text', text: line };
   }

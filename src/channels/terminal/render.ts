@@ -1,6 +1,8 @@
 import type { Flow } from '../../engine/flow.ts';
 import type { Prompt } from '../../engine/prompt.ts';
 import type { Translate } from '../../i18n/translator.ts';
+import { nothingErased, type Erased } from '../../privacy/personal-data.ts';
+import { erasedItems } from '../../privacy/render.ts';
 import { questionLines } from '../summary.ts';
 import { letteredChoices } from './parse.ts';
 
@@ -43,17 +45,14 @@ function commandsHint(prompt: Extract<Prompt, { kind: 'question' }>): string {
 }
 
 /** What /delete_my_data erased, item by item. */
-export function renderErased(
-  result: { session: boolean; responses: number; contacts: number },
-  t: Translate,
-): string {
-  if (!result.session && result.responses === 0 && result.contacts === 0)
-    return t({ key: 'terminal:delete.nothing' });
+export function renderErased(result: Erased, t: Translate): string {
+  if (nothingErased(result)) return t({ key: 'terminal:delete.nothing' });
   const lines = [t({ key: 'terminal:delete.done' })];
   if (result.session) lines.push(`  - ${t({ key: 'terminal:delete.session' })}`);
   if (result.responses > 0)
     lines.push(`  - ${t({ key: 'terminal:delete.responses', params: { count: result.responses } })}`);
   if (result.contacts > 0)
     lines.push(`  - ${t({ key: 'terminal:delete.contacts', params: { count: result.contacts } })}`);
+  for (const item of erasedItems(result, t)) lines.push(`  - ${item}`);
   return lines.join('\n');
 }

@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { holdsAnything, myDataJson, myDataLines } from '../../privacy/render.ts';
+import { neutralizeBidi } from '../../safe-text.ts';
 import type { ConversationService, TurnResult } from '../../conversation/service.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import type { ResponseStore } from '../../store/response-store.ts';
@@ -17,6 +20,8 @@ export interface TerminalOptions {
   locale?: string;
   /** Repeat each input line in the output; on by default for piped input, so transcripts read as a chat. */
   echo?: boolean;
+  /** Where /my_data writes its JSON file; unset, the JSON is printed after the summary. */
+  myDataFile?: string;
 }
 
 /**
@@ -68,6 +73,21 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
     return stored?.id ?? null;
   };
 
+  /** /my_data: a summary, and every record as JSON in a file (owner only) or printed. */
+  const showMyData = async (t: ReturnType<Translator['translatorFor']>) => {
+    const data = await service.dataOf('terminal', opts.user);
+    if (!holdsAnything(data)) {
+      write(t({ key: 'common:privacy.my_data.nothing' }));
+      return;
+    }
+    write(t({ key: 'common:privacy.my_data.intro' }));
+    for (const item of myDataLines(data, t)) write(`  - ${neutralizeBidi(item)}`);
+    if (opts.myDataFile) {
+      writeFileSync(opts.myDataFile, myDataJson(data), { mode: 0o600 });
+      write(t({ key: 'common:privacy.my_data.saved', params: { path: opts.myDataFile } }));
+    } else write(myDataJson(data));
+  };
+
   let result = await turn({ type: 'start' });
   let finished = show(result);
   // Finished before this run (one respondent, one response): the stored response is shown, and
@@ -113,7 +133,8 @@ export async function runTerminal(opts: TerminalOptions): Promise<string | null>
       if (parsed.command === 'delete') {
         write(t({ key: 'terminal:delete.confirm' }));
         confirmingErase = true;
-      } else write(t({ key: 'terminal:help' }));
+      } else if (parsed.command === 'my_data') await showMyData(t);
+      else write(t({ key: 'terminal:help' }));
       continue;
     }
     result = await turn(parsed);

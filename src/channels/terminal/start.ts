@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { App } from '../../app.ts';
 import { runTerminal } from './run.ts';
 import { TerminalSender } from './sender.ts';
@@ -20,6 +21,7 @@ export async function runTerminalOnStdio(app: App): Promise<string | null> {
       input: process.stdin,
       output: process.stdout,
       user,
+      myDataFile: join(app.config.DATA_DIR, 'my-data.json'),
       locale: process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG,
     });
   } finally {

@@ -1,0 +1,289 @@
+import type { Address, AddressBook } from '../store/address-book.ts';
+import type { ContactRecord, ContactStore } from '../store/response-store.ts';
+import type { InviteRefusal, StaffStore } from '../store/staff-store.ts';
+import type { Principal, StaffInvite, StaffMember } from '../staff/staff.ts';
+import { UnreadableValue, type Keyring } from './keyring.ts';
+
+/** What a value that cannot be opened reads as: shown as such, never a crash. */
+export const UNREADABLE = '[unreadable: encrypted with a key that is not configured]';
+
+/** A record one of whose fields could not be opened: which store, which record, which key. */
+export interface UnreadableRecord {
+  store: string;
+  id: string;
+  keyId: string;
+  reason: UnreadableValue['reason'];
+}
+
+export type ReportUnreadable = (problem: UnreadableRecord) => void;
+
+/** What re-sealing a store with the current key did: records rewritten, and those it could not open. */
+export interface RotationResult {
+  store: string;
+  resealed: number;
+  unreadable: number;
+}
+
+/** Opens and seals the named string fields of one store's records. */
+class Fields<T extends object> {
+  constructor(
+    private readonly keyring: Keyring,
+    readonly store: string,
+    private readonly fields: readonly (keyof T & string)[],
+    private readonly report: ReportUnreadable,
+  ) {}
+
+  seal(record: T): T {
+    const sealed = { ...record } as Record<string, unknown>;
+    for (const field of this.fields) {
+      const value = sealed[field];
+      if (typeof value === 'string') sealed[field] = this.keyring.seal(value, `${this.store}.${field}`);
+    }
+    return sealed as T;
+  }
+
+  /** The record in clear; a field that cannot be opened reads UNREADABLE and is reported. */
+  open(record: T, id: string): T {
+    const open = { ...record } as Record<string, unknown>;
+    for (const field of this.fields) {
+      const value = open[field];
+      if (typeof value !== 'string') continue;
+      try {
+        open[field] = this.keyring.open(value, `${this.store}.${field}`);
+      } catch (error) {
+        if (!(error instanceof UnreadableValue)) throw error;
+        open[field] = UNREADABLE;
+        this.report({ store: this.store, id, keyId: error.keyId, reason: error.reason });
+      }
+    }
+    return open as T;
+  }
+
+  /** Whether a stored record has a field in clear or sealed with another key than the current one. */
+  stale(record: T): boolean {
+    return this.fields.some((f) => {
+      const value = (record as Record<string, unknown>)[f];
+      return typeof value === 'string' && this.keyring.stale(value);
+    });
+  }
+
+  /** Whether every field opens (a record that does not is left as it is by a rotation). */
+  readable(record: T): boolean {
+    return this.fields.every((f) => {
+      const value = (record as Record<string, unknown>)[f];
+      if (typeof value !== 'string') return true;
+      try {
+        this.keyring.open(value, `${this.store}.${f}`);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+}
+
+/** A store whose sealed records can be sealed again with the current key. */
+export interface Resealable {
+  /** With `dryRun`, only counts what would be sealed again (and what cannot be opened). */
+  reseal(dryRun?: boolean): Promise<RotationResult>;
+}
+
+/**
+ * Follow-up contact details sealed at rest: name, e-mail and chat. The respondent pseudonym and
+ * the flow stay in clear (erasure and retention find records by them; neither names a person).
+ */
+export class SealedContactStore implements ContactStore, Resealable {
+  private readonly fields: Fields<ContactRecord>;
+
+  constructor(
+    private readonly inner: ContactStore,
+    keyring: Keyring,
+    report: ReportUnreadable,
+  ) {
+    this.fields = new Fields(keyring, 'contacts', ['name', 'email', 'chat'], report);
+  }
+
+  save(contact: ContactRecord): Promise<void> {
+    return this.inner.save(this.fields.seal(contact));
+  }
+
+  async get(id: string): Promise<ContactRecord | null> {
+    const found = await this.inner.get(id);
+    return found && this.fields.open(found, found.id);
+  }
+
+  async list(): Promise<ContactRecord[]> {
+    return (await this.inner.list()).map((c) => this.fields.open(c, c.id));
+  }
+
+  deleteByRespondent(respondent: string): Promise<number> {
+    return this.inner.deleteByRespondent(respondent);
+  }
+
+  deleteIds(ids: string[]): Promise<number> {
+    return this.inner.deleteIds(ids);
+  }
+
+  /** Every contact not sealed with the current key, sealed again; running it again goes on where it stopped. */
+  async reseal(dryRun = false): Promise<RotationResult> {
+    const result = { store: 'contacts', resealed: 0, unreadable: 0 };
+    for (const stored of await this.inner.list()) {
+      if (!this.fields.stale(stored)) continue;
+      if (!this.fields.readable(stored)) {
+        result.unreadable++;
+        continue;
+      }
+      if (!dryRun) await this.inner.save(this.fields.seal(this.fields.open(stored, stored.id)));
+      result.resealed++;
+    }
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** Respondents' chat addresses with the chat sealed; found by pseudonym and channel as before. */
+export class SealedAddressBook implements AddressBook, Resealable {
+  private readonly fields: Fields<Address>;
+
+  constructor(
+    private readonly inner: AddressBook,
+    keyring: Keyring,
+    report: ReportUnreadable,
+  ) {
+    this.fields = new Fields(keyring, 'addresses', ['chat'], report);
+  }
+
+  private open(address: Address): Address {
+    return this.fields.open(address, `${address.channel}:${address.respondent}`);
+  }
+
+  put(address: Address): Promise<void> {
+    return this.inner.put(this.fields.seal(address));
+  }
+
+  async get(respondent: string, channel: string): Promise<Address | null> {
+    const found = await this.inner.get(respondent, channel);
+    return found && this.open(found);
+  }
+
+  async byRespondent(respondent: string): Promise<Address[]> {
+    return (await this.inner.byRespondent(respondent)).map((a) => this.open(a));
+  }
+
+  async *list(): AsyncIterable<Address> {
+    for await (const address of this.inner.list()) yield this.open(address);
+  }
+
+  markUnreachable(respondent: string, channel: string, reason: string, at: Date): Promise<boolean> {
+    return this.inner.markUnreachable(respondent, channel, reason, at);
+  }
+
+  deleteByRespondent(respondent: string): Promise<number> {
+    return this.inner.deleteByRespondent(respondent);
+  }
+
+  async reseal(dryRun = false): Promise<RotationResult> {
+    const result = { store: 'addresses', resealed: 0, unreadable: 0 };
+    for await (const stored of this.inner.list()) {
+      if (!this.fields.stale(stored)) continue;
+      if (!this.fields.readable(stored)) {
+        result.unreadable++;
+        continue;
+      }
+      if (dryRun) {
+        result.resealed++;
+        continue;
+      }
+      const open = this.open(stored);
+      await this.inner.put(this.fields.seal(open));
+      if (open.unreachable)
+        await this.inner.markUnreachable(
+          open.respondent,
+          open.channel,
+          open.unreachable.reason,
+          open.unreachable.at,
+        );
+      result.resealed++;
+    }
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/**
+ * Staff members' names (and the names given with invitation codes) sealed at rest. Their
+ * platform accounts stay in clear: every update from staff is looked up by account.
+ */
+export class SealedStaffStore implements StaffStore, Resealable {
+  private readonly members: Fields<StaffMember>;
+  private readonly invites: Fields<StaffInvite>;
+
+  constructor(
+    private readonly inner: StaffStore,
+    keyring: Keyring,
+    report: ReportUnreadable,
+  ) {
+    this.members = new Fields(keyring, 'staff', ['name'], report);
+    this.invites = new Fields(keyring, 'staff_invites', ['name'], report);
+  }
+
+  private open(member: StaffMember | null): StaffMember | null {
+    return member && this.members.open(member, member.id);
+  }
+
+  create(member: StaffMember): Promise<void> {
+    return this.inner.create(this.members.seal(member));
+  }
+
+  async get(id: string): Promise<StaffMember | null> {
+    return this.open(await this.inner.get(id));
+  }
+
+  async byPrincipal(principal: Principal): Promise<StaffMember | null> {
+    return this.open(await this.inner.byPrincipal(principal));
+  }
+
+  async list(): Promise<StaffMember[]> {
+    return (await this.inner.list()).map((m) => this.members.open(m, m.id));
+  }
+
+  update(member: StaffMember): Promise<boolean> {
+    return this.inner.update(this.members.seal(member));
+  }
+
+  createInvite(invite: StaffInvite): Promise<void> {
+    return this.inner.createInvite(invite.name ? this.invites.seal(invite) : invite);
+  }
+
+  async redeemInvite(
+    codeHash: string,
+    now: Date,
+  ): Promise<{ ok: true; invite: StaffInvite } | { ok: false; reason: InviteRefusal }> {
+    const result = await this.inner.redeemInvite(codeHash, now);
+    return result.ok ? { ok: true, invite: this.invites.open(result.invite, 'invite') } : result;
+  }
+
+  async reseal(dryRun = false): Promise<RotationResult> {
+    const result = { store: 'staff', resealed: 0, unreadable: 0 };
+    for (const stored of await this.inner.list()) {
+      if (!this.members.stale(stored)) continue;
+      if (!this.members.readable(stored)) {
+        result.unreadable++;
+        continue;
+      }
+      if (!dryRun) await this.inner.update(this.members.seal(this.members.open(stored, stored.id)));
+      result.resealed++;
+    }
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
