@@ -110,6 +110,9 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     jobs,
     invitations: stores.invitations,
     addresses: stores.addresses,
+    campaigns: stores.campaigns,
+    invitees: stores.invitees,
+    sends: stores.sends,
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0

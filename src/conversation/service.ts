@@ -12,6 +12,10 @@ import type { Metrics } from '../metrics.ts';
 import type { CodingStore } from '../store/coding-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
 import type { AddressBook } from '../store/address-book.ts';
+import { campaignRefusal } from '../campaigns/campaign.ts';
+import type { CampaignStore } from '../store/campaign-store.ts';
+import type { InviteeStore } from '../store/invitee-store.ts';
+import type { SendLog } from '../store/send-log.ts';
 import {
   TOKEN_PATTERN,
   refusalFor,
@@ -124,6 +128,12 @@ export interface ConversationDeps {
   invitations?: InvitationStore;
   /** Where to reach respondents later: written when a session starts (and the language changes). */
   addresses?: AddressBook;
+  /** Campaigns: a token of a closed (or not yet open) campaign starts nothing. */
+  campaigns?: Pick<CampaignStore, 'get'>;
+  /** Invitees: the one whose token started a session is linked to the respondent (and erased with them). */
+  invitees?: Pick<InviteeStore, 'linkRespondent' | 'deleteByRespondent'>;
+  /** Reminders sent to respondents: erased with them. */
+  sends?: Pick<SendLog, 'deleteByRespondent'>;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -282,7 +292,7 @@ export class ConversationService {
           if (done) return this.alreadyCompleted(flow, done, notice('common:end.already'));
         }
         if (token) {
-          const refused = refusalFor(invited, new Date(now));
+          const refused = refusalFor(invited, new Date(now)) ?? (await this.campaignRefusal(invited, now));
           if (refused) return this.invitationRefused(refused);
           invitation = token;
         }
@@ -339,6 +349,7 @@ export class ConversationService {
         // else) or failing, the session goes again and nothing is counted.
         const refused = await this.redeem(invitation, now, key, step.session);
         if (refused) return this.invitationRefused(refused);
+        await this.linkInvitee(turn, invitation);
       }
       if (before === null) {
         this.count(turn.channel, 'started');
@@ -359,6 +370,25 @@ export class ConversationService {
   private async readInvitation(token: string): Promise<Invitation | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     return (await this.deps.invitations?.get(token)) ?? null;
+  }
+
+  /** Whether the invitation's campaign takes respondents now (a campaign not stored: it does). */
+  private async campaignRefusal(invited: Invitation | null, now: number): Promise<RedeemRefusal | null> {
+    if (!invited || !this.deps.campaigns) return null;
+    const campaign = await this.deps.campaigns.get(invited.campaign);
+    return campaign ? campaignRefusal(campaign, new Date(now)) : null;
+  }
+
+  /**
+   * Notes which respondent a personal token's invitee became, for the funnel and for erasure; a
+   * failure is logged and changes nothing (the session was stored and the use counted).
+   */
+  private async linkInvitee(turn: Turn, token: string): Promise<void> {
+    try {
+      await this.deps.invitees?.linkRespondent(token, this.respondentOf(turn.channel, turn.user));
+    } catch (error) {
+      this.logOf(turn).warn({ err: error }, 'invitee not linked to the respondent');
+    }
   }
 
   /**
@@ -600,7 +630,10 @@ export class ConversationService {
     return { archived, completed };
   }
 
-  /** Erases everything kept about a platform user: session, responses, their codes and contact details. */
+  /**
+   * Erases everything kept about a platform user: session, responses, their codes and contact
+   * details, the invitee they were invited as and the reminders sent to them.
+   */
   async erase(
     channel: string,
     user: string,
@@ -611,6 +644,8 @@ export class ConversationService {
     const contacts = await this.deps.contacts.deleteByRespondent(respondent);
     const responses = await this.deps.responses.deleteByRespondent(respondent);
     await this.deps.codings?.deleteByRespondent(respondent);
+    await this.deps.invitees?.deleteByRespondent(respondent);
+    await this.deps.sends?.deleteByRespondent(respondent);
     return { session, responses, contacts };
   }
 

@@ -17,6 +17,15 @@ import { MongoFlowSnapshots, snapshotModel } from './mongo-flow-snapshots.ts';
 import { ensureCollections } from './mongo-model.ts';
 import { MongoStaffStore, staffModelsOf } from './mongo-staff.ts';
 import type { StaffStore } from './staff-store.ts';
+import type { CampaignStore } from './campaign-store.ts';
+import { FileCampaignStore } from './file-campaign-store.ts';
+import { FileInviteeStore } from './file-invitee-store.ts';
+import { FileSendLog } from './file-send-log.ts';
+import type { InviteeStore } from './invitee-store.ts';
+import { campaignModel, MongoCampaignStore } from './mongo-campaign-store.ts';
+import { inviteeModel, MongoInviteeStore } from './mongo-invitee-store.ts';
+import { MongoSendLog, sendModel } from './mongo-send-log.ts';
+import type { SendLog } from './send-log.ts';
 import { FileContactStore, FileResponseStore } from './file-response-store.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
@@ -47,6 +56,12 @@ export interface Stores {
   flowVersions: FlowSnapshotStore;
   /** Codebooks and the codes coders gave open answers. */
   codings: CodingStore;
+  /** Coordinators' campaigns. */
+  campaigns: CampaignStore;
+  /** The people campaigns invite by e-mail (personal data). */
+  invitees: InviteeStore;
+  /** Every invitation and reminder sent or tried, by idempotency key. */
+  sends: SendLog;
   /**
    * The Redis connection of the session store, when sessions are in Redis: replicas also share
    * their leader locks and channel state through it. Null with embedded sessions (one process).
@@ -107,6 +122,9 @@ export async function openStores(
   let addresses: AddressBook;
   let flowVersions: FlowSnapshotStore;
   let codings: CodingStore;
+  let campaigns: CampaignStore;
+  let invitees: InviteeStore;
+  let sends: SendLog;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
@@ -123,6 +141,9 @@ export async function openStores(
     addresses = new MongoAddressBook(mongo.connection);
     flowVersions = new MongoFlowSnapshots(mongo.connection);
     codings = new MongoCodingStore(mongo.connection);
+    campaigns = new MongoCampaignStore(mongo.connection);
+    invitees = new MongoInviteeStore(mongo.connection);
+    sends = new MongoSendLog(mongo.connection);
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
     parts.push(
@@ -137,7 +158,22 @@ export async function openStores(
     addresses = new FileAddressBook(config.DATA_DIR);
     flowVersions = new FileFlowSnapshots(config.DATA_DIR);
     codings = new FileCodingStore(config.DATA_DIR);
-    const files = [responses, contacts, invitations, staff, audit, addresses, flowVersions, codings];
+    campaigns = new FileCampaignStore(config.DATA_DIR);
+    invitees = new FileInviteeStore(config.DATA_DIR);
+    sends = new FileSendLog(config.DATA_DIR);
+    const files = [
+      responses,
+      contacts,
+      invitations,
+      staff,
+      audit,
+      addresses,
+      flowVersions,
+      codings,
+      campaigns,
+      invitees,
+      sends,
+    ];
     closers.push(() => Promise.all(files.map((f) => f.close())).then(() => {}));
     parts.push(`responses, contacts, invitations, codings and staff data in ${config.DATA_DIR}`);
     embedded.push('MONGODB_URI');
@@ -156,6 +192,9 @@ export async function openStores(
     addresses,
     flowVersions,
     codings,
+    campaigns,
+    invitees,
+    sends,
     redis,
     description: parts.join(', ') + note,
     servers,
@@ -173,5 +212,8 @@ async function createAllIndexes(connection: Connection): Promise<void> {
     auditModel(connection),
     addressModel(connection),
     snapshotModel(connection),
+    campaignModel(connection),
+    inviteeModel(connection),
+    sendModel(connection),
   ]);
 }
