@@ -1,4 +1,7 @@
-import { dashboardUrl, type Config } from './config.ts';
+import nodemailer from 'nodemailer';
+import { Campaigns } from './campaigns/campaigns.ts';
+import { invitationQueue, sendInvitations } from './campaigns/invitation-send.ts';
+import { dashboardUrl, unsubscribeUrl, type Config } from './config.ts';
 import { FileLinkStore, RedisLinkStore } from './dashboard/auth/link-store.ts';
 import { SignInLinks } from './dashboard/auth/sign-in-links.ts';
 import { ConversationService } from './conversation/service.ts';
@@ -45,6 +48,8 @@ export interface App {
    * registers its sender; `sendTo` finds the respondent's address in the address book.
    */
   outbound: Outbound;
+  /** Coordinators' campaigns: invitees, links, e-mail invitations (with SMTP_URL and MAIL_FROM). */
+  campaigns: Campaigns;
   close(): Promise<void>;
 }
 
@@ -114,6 +119,26 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     invitees: stores.invitees,
     sends: stores.sends,
   });
+  const outbound = new Outbound(stores.addresses, log);
+  const mail = config.SMTP_URL && config.MAIL_FROM ? { url: config.SMTP_URL, from: config.MAIL_FROM } : null;
+  // Pooled: one connection carries many messages, as a large send needs.
+  const transport = mail ? nodemailer.createTransport({ url: mail.url, pool: true }) : null;
+  const invitations = transport ? invitationQueue(jobs) : null;
+  if (mail && transport && invitations) {
+    const sendDeps = {
+      ...stores,
+      translator,
+      transport,
+      log,
+      mail: {
+        from: mail.from,
+        unsubscribeBase: unsubscribeUrl(config),
+        ...(config.TELEGRAM_BOT_USERNAME ? { telegramBot: config.TELEGRAM_BOT_USERNAME } : {}),
+      },
+    };
+    invitations.work(async (job) => void (await sendInvitations(sendDeps, job.campaign)));
+  }
+  const campaigns = new Campaigns({ ...stores, invitationQueue: invitations });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
       ? startSweeper(service, { intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000, log })
@@ -131,11 +156,13 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     directory,
     router: new Router(directory, signInLinks),
     signInLinks,
-    outbound: new Outbound(stores.addresses, log),
+    outbound,
+    campaigns,
     async close() {
       await sweeper?.stop();
       await service.close();
       await jobs.close();
+      transport?.close();
       await stores.close();
     },
   };
