@@ -649,6 +649,18 @@ export class ConversationService {
     return { session, responses, contacts };
   }
 
+  /**
+   * `/stop`: the respondent wants no more messages nobody asked for (reminders). Recorded on their
+   * address, which reminders skip; starting a new survey later writes a fresh address.
+   */
+  async optOut(channel: string, user: string): Promise<boolean> {
+    const respondent = this.respondentOf(channel, user);
+    return (
+      (await this.deps.addresses?.markUnreachable(respondent, channel, 'stopped', new Date(this.clock()))) ??
+      false
+    );
+  }
+
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */
   async current(channel: string, user: string): Promise<Session | null> {
     const stored = await this.sessions.get(sessionKey(channel, user));

@@ -12,6 +12,7 @@ export const COMMANDS = [
   'progress',
   'restart',
   'help',
+  'stop',
   'delete_my_data',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];

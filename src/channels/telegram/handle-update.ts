@@ -153,6 +153,12 @@ export class UpdateHandler {
       case 'delete_my_data':
         await outbox.send(origin.chat, confirmation('delete', await this.translatorOf(origin)));
         return;
+      case 'stop':
+        await this.deps.service.optOut(CHANNEL, String(origin.user));
+        await outbox.send(origin.chat, {
+          text: (await this.translatorOf(origin))({ key: 'campaigns:reminder.stopped' }),
+        });
+        return;
     }
   }
 
