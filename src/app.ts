@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { Campaigns } from './campaigns/campaigns.ts';
 import { invitationQueue, sendInvitations } from './campaigns/invitation-send.ts';
+import { startReminders } from './campaigns/reminder-schedule.ts';
 import { dashboardUrl, unsubscribeUrl, type Config } from './config.ts';
 import { FileLinkStore, RedisLinkStore } from './dashboard/auth/link-store.ts';
 import { SignInLinks } from './dashboard/auth/sign-in-links.ts';
@@ -138,7 +139,19 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     };
     invitations.work(async (job) => void (await sendInvitations(sendDeps, job.campaign)));
   }
-  const campaigns = new Campaigns({ ...stores, invitationQueue: invitations });
+  const campaigns = new Campaigns({
+    ...stores,
+    flowOf: (id) => flows.get(id),
+    invitationQueue: invitations,
+  });
+  const reminders = startReminders({
+    ...stores,
+    outbound,
+    jobs,
+    flowOf: (id) => flows.get(id),
+    log,
+    intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000,
+  });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
       ? startSweeper(service, { intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000, log })
@@ -154,12 +167,13 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     metrics,
     jobs,
     directory,
-    router: new Router(directory, signInLinks),
+    router: new Router(directory, signInLinks, campaigns),
     signInLinks,
     outbound,
     campaigns,
     async close() {
       await sweeper?.stop();
+      reminders.stop();
       await service.close();
       await jobs.close();
       transport?.close();

@@ -4,6 +4,9 @@ import type { CampaignStore } from '../store/campaign-store.ts';
 import type { InvitationStore } from '../store/invitation-store.ts';
 import type { InviteeStore } from '../store/invitee-store.ts';
 import type { SendLog } from '../store/send-log.ts';
+import type { Flow } from '../engine/flow.ts';
+import type { ResponseStore } from '../store/response-store.ts';
+import { computeFunnel, type Funnel } from './funnel.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { mayCreateCampaign, mayManageCampaign } from './access.ts';
 import { campaignSchema, DEFAULT_REMINDERS, type Campaign } from './campaign.ts';
@@ -32,6 +35,9 @@ export interface CampaignsDeps {
   invitations: InvitationStore;
   sends: SendLog;
   audit: AuditLog;
+  responses: ResponseStore;
+  /** A campaign's flow, by id (its country, consent and contact questions). */
+  flowOf: (id: string) => Flow | undefined;
   /** The invitation send queue; null when e-mail is not configured. */
   invitationQueue: JobQueue<InvitationJob> | null;
   clock?: () => number;
@@ -138,6 +144,12 @@ export class Campaigns {
     const found = await this.get(member, id);
     if (!found.ok) return found;
     return { ok: true, value: await invitationProgress(this.deps, id) };
+  }
+
+  async funnel(member: StaffMember, id: string): Promise<Result<Funnel>> {
+    const found = await this.get(member, id);
+    if (!found.ok) return found;
+    return { ok: true, value: await computeFunnel(this.deps, found.value) };
   }
 
   private async audit(

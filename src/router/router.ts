@@ -1,5 +1,6 @@
 import { StaffCommands, type Sender, type StaffReply } from '../staff/commands.ts';
 import type { SignInLinks } from '../dashboard/auth/sign-in-links.ts';
+import type { Campaigns } from '../campaigns/campaigns.ts';
 import type { StaffDirectory } from '../staff/directory.ts';
 import { isStaffCommand, mayUse } from '../staff/permissions.ts';
 
@@ -24,8 +25,9 @@ export class Router {
   constructor(
     readonly directory: StaffDirectory,
     links?: SignInLinks,
+    campaigns?: Campaigns,
   ) {
-    this.commands = new StaffCommands(directory, links);
+    this.commands = new StaffCommands(directory, links, campaigns);
   }
 
   /** A command the survey does not know. */

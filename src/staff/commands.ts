@@ -3,6 +3,8 @@ import { ROLES, type Principal, type Role, type StaffMember } from './staff.ts';
 import { LINK_LIFE_MS, type SignInLinks } from '../dashboard/auth/sign-in-links.ts';
 import type { StaffDirectory } from './directory.ts';
 import type { StaffCommand } from './permissions.ts';
+import type { Campaigns } from '../campaigns/campaigns.ts';
+import { campaignTexts } from '../campaigns/campaign-command.ts';
 
 /** Who sent a staff command, as the channel read it. */
 export interface Sender {
@@ -35,6 +37,8 @@ export class StaffCommands {
     private readonly directory: StaffDirectory,
     /** Sign-in links to the dashboard; without them `/dashboard` says it is not available. */
     private readonly links?: SignInLinks,
+    /** Campaigns; without them `/campaign` says there are none. */
+    private readonly campaigns?: Campaigns,
   ) {}
 
   async run(
@@ -53,6 +57,8 @@ export class StaffCommands {
         return { texts: await this.invite(member!, args), locale };
       case 'dashboard':
         return { texts: [await this.dashboard(member!)], locale };
+      case 'campaign':
+        return { texts: await campaignTexts(this.campaigns, member!, args), locale };
     }
   }
 

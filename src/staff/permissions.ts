@@ -13,6 +13,8 @@ export const STAFF_COMMANDS = {
   staff_invite: ['admin'],
   /** `/dashboard`: a one-time link that signs in to the web dashboard. */
   dashboard: ['admin', 'coordinator', 'interviewer'],
+  /** `/campaign [id]`: the member's campaigns, or one campaign's funnel (own campaigns only). */
+  campaign: ['admin', 'coordinator'],
 } as const satisfies Record<string, readonly Role[] | null>;
 
 export type StaffCommand = keyof typeof STAFF_COMMANDS;

@@ -12,6 +12,8 @@ import { FileCampaignStore } from '../../src/store/file-campaign-store.ts';
 import { FileInvitationStore } from '../../src/store/file-invitation-store.ts';
 import { FileInviteeStore } from '../../src/store/file-invitee-store.ts';
 import { FileSendLog } from '../../src/store/file-send-log.ts';
+import { FileResponseStore } from '../../src/store/file-response-store.ts';
+import { flow } from '../support/flow.ts';
 
 function member(id: string, role: Role, over: Partial<StaffMember> = {}): StaffMember {
   const at = new Date('2026-11-01T00:00:00Z');
@@ -38,6 +40,7 @@ function desk(t: TestContext) {
     invitations: new FileInvitationStore(dir),
     sends: new FileSendLog(dir),
     audit: new FileAuditLog(dir),
+    responses: new FileResponseStore(dir),
   };
   const queue = invitationQueue(jobs);
   t.after(async () => {
@@ -45,7 +48,11 @@ function desk(t: TestContext) {
     for (const s of Object.values(stores)) await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { campaigns: new Campaigns({ ...stores, invitationQueue: queue }), stores, queue };
+  return {
+    campaigns: new Campaigns({ ...stores, flowOf: () => flow, invitationQueue: queue }),
+    stores,
+    queue,
+  };
 }
 
 const base = {

@@ -16,6 +16,7 @@ import type { Flow } from '../../src/engine/flow.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { Outbound } from '../../src/outbound/outbound.ts';
 import { Router } from '../../src/router/router.ts';
+import { Campaigns } from '../../src/campaigns/campaigns.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
@@ -204,6 +205,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
         options.dashboardUrl
           ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl)
           : undefined,
+        new Campaigns({ ...stores, flowOf: (id) => service.flows.get(id), invitationQueue: null }),
       ),
       ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),
     });
