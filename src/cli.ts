@@ -27,6 +27,7 @@ import { within } from './store/within.ts';
 import { createLogger } from './log.ts';
 import { neutralizeBidi } from './safe-text.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
+import { campaignCli, CAMPAIGN_USAGE } from './campaigns/cli.ts';
 import { CODE_USAGE, codeCommand } from './analysis/cli/code-command.ts';
 import { EXPORT_USAGE, exportCommand } from './analysis/cli/export-command.ts';
 import { IMPORT_USAGE, importCommand } from './analysis/cli/import-command.ts';
@@ -55,6 +56,7 @@ const USAGE = `usage: npm run <command> --
   import <file.csv>         responses from a wide CSV, checked against the flow (--help)
   code <command>            codebooks and coding of open answers (--help)
   staff <command>           manage staff (npm run staff -- help)
+  campaign <command>        campaigns, invitees, links, e-mail invitations, funnel (npm run campaign -- help)
   dashboard                 serve the staff dashboard and print a sign-in link for a local admin`;
 
 const ANALYSIS: Record<string, (args: string[]) => Promise<number>> = {
@@ -206,7 +208,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(STAFF_USAGE);
     return 0;
   }
-  if (!['chat', 'responses', 'staff', 'dashboard'].includes(command ?? '')) {
+  if (command === 'campaign' && (args.length === 0 || args[0] === 'help')) {
+    console.log(CAMPAIGN_USAGE);
+    return 0;
+  }
+  if (!['chat', 'responses', 'staff', 'campaign', 'dashboard'].includes(command ?? '')) {
     console.error(USAGE);
     return command ? 2 : 0;
   }
@@ -219,6 +225,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
+    if (command === 'campaign') return await campaignCli(app, args, (line) => console.log(line));
     if (command === 'dashboard') return await serveDashboard(app, (line) => console.log(line));
     // Streamed: one line (or document) at a time, however many responses there are. Answers are
     // kept as typed; direction overrides in them must not reorder what staff read.

@@ -40,11 +40,11 @@ export const LANGUAGES = ['en', 'ru', 'ar', 'es', 'fr'] as const;
 
 /** Header names a spreadsheet may use for each known column (compared lower-cased, trimmed). */
 const COLUMNS: Record<'email' | 'name' | 'language' | 'country' | 'organisation', string[]> = {
-  email: ['email', 'e-mail', 'mail', 'email address', 'e-mail address'],
-  name: ['name', 'full name', 'contact'],
-  language: ['language', 'lang', 'locale'],
-  country: ['country', 'country code'],
-  organisation: ['organisation', 'organization', 'association', 'library'],
+  email: ['email', 'e-mail', 'mail', 'email address', 'e-mail address', 'correo', 'courriel', 'почта'],
+  name: ['name', 'full name', 'contact', 'nombre', 'nom', 'имя'],
+  language: ['language', 'lang', 'locale', 'idioma', 'langue', 'язык'],
+  country: ['country', 'country code', 'país', 'pays', 'страна'],
+  organisation: ['organisation', 'organization', 'association', 'library', 'organización', 'организация'],
 };
 
 const email = z.email();
