@@ -8,7 +8,8 @@ const inviteeSchema = new Schema(
     _id: { type: String, required: true },
     campaign: { type: String, required: true },
     email: { type: String, required: true },
-    name: { type: String, required: true },
+    // A file may give an address without a name: '' is a name here (mongoose's `required` refuses it).
+    name: { type: String, default: '' },
     language: { type: String, required: true },
     country: String,
     organisation: String,
