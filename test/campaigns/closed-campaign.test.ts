@@ -4,6 +4,12 @@ import { translator } from '../support/flow.ts';
 import type { ApiCall } from '../support/telegram-api.ts';
 import { campaign } from '../store/campaign-stores.contract.ts';
 import { startHarness } from '../telegram/harness.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileCampaignStore } from '../../src/store/file-campaign-store.ts';
+import { sessionKey } from '../../src/store/session-store.ts';
+import { embeddedStores, startHarness as startDiscord } from '../support/discord-harness.ts';
 import { Respondent } from '../telegram/respondent.ts';
 
 const sent = (calls: ApiCall[]) =>
@@ -50,4 +56,35 @@ test('Telegram: a closed campaign’s link says the survey has closed, in the re
   const late = new Respondent(h.api, ++user, 'fr');
   const [refused] = sent(await late.send('/start link-open-one'));
   assert.ok(refused!.startsWith(translator.translatorFor('fr')({ key: 'telegram:invitation.closed' })));
+});
+
+test('Discord: a closed campaign’s code says the survey has closed, in the user’s language, and starts nothing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'discord-closed-'));
+  const campaigns = new FileCampaignStore(dir);
+  t.after(async () => {
+    await campaigns.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const h = await startDiscord(t, { stores: { ...embeddedStores(t), campaigns } });
+  await campaigns.create(campaign({ id: 'closed-one', status: 'closed' }));
+  await h.stores.invitations.create({
+    token: 'CLOSED-CODE',
+    campaign: 'closed-one',
+    maxUses: null,
+    uses: 0,
+    revoked: false,
+    createdAt: new Date(),
+  });
+  for (const locale of ['fr', 'es-ES', 'ru']) {
+    const r = h.respondent({ locale });
+    const refused = await r.survey('start', { code: 'CLOSED-CODE' });
+    const lng = locale.slice(0, 2);
+    const closed = translator.translatorFor(lng)({ key: 'discord:invitation.closed' });
+    assert.ok(
+      refused.interaction.original!.content.startsWith(closed),
+      refused.interaction.original!.content,
+    );
+    assert.equal(await h.stores.sessions.get(sessionKey('discord', r.user.id)), null);
+  }
+  assert.equal((await h.stores.invitations.get('CLOSED-CODE'))?.uses, 0);
 });
