@@ -25,6 +25,7 @@ export interface MailSettings {
 }
 
 const RTL = new Set(['ar']);
+const DISCORD_LANGUAGES = new Set(['en', 'ru', 'es', 'fr']);
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -45,6 +46,12 @@ export async function invitationMail(
 ): Promise<InvitationMail> {
   const t = translator.translatorFor(invitee.language, { isolate: false });
   const links = linksFor(invitee.token, settings.telegramBot);
+  // Discord shows the slash command under the names of the reader's language (it has no Arabic).
+  const names = translator.translatorFor(DISCORD_LANGUAGES.has(invitee.language) ? invitee.language : 'en', {
+    isolate: false,
+  });
+  const name = (key: string) => names({ key: `discord:commands.${key}.name` });
+  const discord = `/${name('survey')} ${name('start')} ${name('code')}:${invitee.token}`;
   const unsubscribe = `${settings.unsubscribeBase.replace(/\/+$/, '')}/${invitee.token}`;
   const organisation = campaign.consentOrganisation;
   const say = (key: string, params: Record<string, string> = {}) =>
@@ -54,7 +61,7 @@ export async function invitationMail(
     { text: greeting },
     { text: say('intro', { organisation, campaign: campaign.name }) },
     ...(links.telegram ? [{ text: say('telegram'), link: links.telegram }] : []),
-    { text: say('discord'), code: links.discord },
+    { text: say('discord'), code: discord },
     ...(links.telegram ? [{ text: say('qr') }] : []),
     { text: say('personal') },
     { text: say('consent', { organisation }) },

@@ -113,7 +113,11 @@ test('e-mail invitations through a real SMTP server: 500 personalised messages i
       text.includes(`https://t.me/AdvocacySurveyBot?start=${invitee.token}`),
       `${address}: Telegram link`,
     );
-    assert.ok(text.includes(`/survey start code:${invitee.token}`), `${address}: Discord command`);
+    const discordTr = translator.translatorFor(lng === 'ar' ? 'en' : lng);
+    const name = (key: string) => discordTr({ key: `discord:commands.${key}.name` });
+    const command = `/${name('survey')} ${name('start')} ${name('code')}:${invitee.token}`;
+    assert.ok(text.includes(command), `${address}: Discord command`);
+    if (lng === 'en' || lng === 'ar') assert.ok(command.startsWith('/survey start code:'));
     assert.ok(text.includes(c.consentOrganisation));
     const unsubscribe: string = `https://survey.example/unsubscribe/${invitee.token}`;
     assert.ok(text.includes(unsubscribe));
