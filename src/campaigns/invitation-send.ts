@@ -47,14 +47,9 @@ export const invitationKey = (campaign: string, token: string) => `invite:${camp
 export async function sendInvitations(deps: InvitationSendDeps, campaignId: string): Promise<SendSummary> {
   const clock = deps.clock ?? Date.now;
   const summary: SendSummary = { sent: 0, refused: 0, failed: 0, skipped: 0 };
-  let campaign = await deps.campaigns.get(campaignId);
-  let readAt = performance.now();
   for await (const invitee of deps.invitees.scan(campaignId)) {
-    // Read again every second: closing the campaign stops a running send within a second.
-    if (performance.now() - readAt > 1000) {
-      campaign = await deps.campaigns.get(campaignId);
-      readAt = performance.now();
-    }
+    // Read before every message: closing the campaign stops a running send at the next one.
+    const campaign = await deps.campaigns.get(campaignId);
     if (!campaign || campaignRefusal(campaign, new Date(clock())) === 'closed') {
       summary.stopped = 'closed';
       break;

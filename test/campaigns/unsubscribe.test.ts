@@ -79,3 +79,55 @@ test('the unsubscribe link: opening it changes nothing, confirming (or one-click
     [['b@x.org']],
   );
 });
+
+test('a campaign closed during a send stops it at the next message; the rest are never sent, and sending again after reopening sends only them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'closed-mid-send-'));
+  const stores = {
+    campaigns: new FileCampaignStore(dir),
+    invitees: new FileInviteeStore(dir),
+    invitations: new FileInvitationStore(dir),
+    sends: new FileSendLog(dir),
+  };
+  const smtp = await startSmtp(t);
+  const transport = nodemailer.createTransport({ url: smtp.url });
+  t.after(async () => {
+    transport.close();
+    for (const s of Object.values(stores)) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const c = campaign({ status: 'open', opensAt: new Date(0) });
+  await stores.campaigns.create(c);
+  const file = ['email', ...Array.from({ length: 10 }, (_, i) => `m${i}@x.org`)].join('\n');
+  await importInvitees(stores, c, 'm-1', Buffer.from(file), new Date());
+  let delivered = 0;
+  const closing = {
+    async sendMail(message: Parameters<typeof transport.sendMail>[0]) {
+      const info = await transport.sendMail(message);
+      if (++delivered === 3) await stores.campaigns.update({ ...c, status: 'closed' });
+      return info;
+    },
+  };
+  const deps = {
+    ...stores,
+    translator,
+    log: silentLogger,
+    mail: { from: 'survey@example.org', unsubscribeBase: 'https://x/unsubscribe' },
+  };
+  assert.deepEqual(await sendInvitations({ ...deps, transport: closing }, c.id), {
+    sent: 3,
+    refused: 0,
+    failed: 0,
+    skipped: 0,
+    stopped: 'closed',
+  });
+  assert.equal(smtp.received.length, 3);
+  await stores.campaigns.update({ ...c, status: 'open' });
+  assert.deepEqual(await sendInvitations({ ...deps, transport }, c.id), {
+    sent: 7,
+    refused: 0,
+    failed: 0,
+    skipped: 3,
+  });
+  assert.equal(new Set(smtp.received.map((m) => m.to[0])).size, 10);
+  assert.equal(smtp.received.length, 10);
+});
