@@ -1,4 +1,8 @@
-import { dashboardUrl, type Config } from './config.ts';
+import nodemailer from 'nodemailer';
+import { Campaigns } from './campaigns/campaigns.ts';
+import { invitationQueue, sendInvitations } from './campaigns/invitation-send.ts';
+import { startReminders } from './campaigns/reminder-schedule.ts';
+import { dashboardUrl, unsubscribeUrl, type Config } from './config.ts';
 import { FileLinkStore, RedisLinkStore } from './dashboard/auth/link-store.ts';
 import { SignInLinks } from './dashboard/auth/sign-in-links.ts';
 import { ConversationService } from './conversation/service.ts';
@@ -51,6 +55,8 @@ export interface App {
   outbound: Outbound;
   /** Follow-up conversations with consenting respondents; channels register their staff spaces. */
   interviews: Interviews;
+  /** Coordinators' campaigns: invitees, links, e-mail invitations (with SMTP_URL and MAIL_FROM). */
+  campaigns: Campaigns;
   close(): Promise<void>;
 }
 
@@ -146,6 +152,9 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     jobs,
     invitations: stores.invitations,
     addresses: stores.addresses,
+    campaigns: stores.campaigns,
+    invitees: stores.invitees,
+    sends: stores.sends,
     keyring: stores.keyring,
     updatesPerMinute: config.USER_UPDATES_PER_MINUTE,
     holders: [
@@ -172,6 +181,37 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     contacts: stores.contacts,
     log,
   });
+  const mail = config.SMTP_URL && config.MAIL_FROM ? { url: config.SMTP_URL, from: config.MAIL_FROM } : null;
+  // Pooled: one connection carries many messages, as a large send needs.
+  const transport = mail ? nodemailer.createTransport({ url: mail.url, pool: true }) : null;
+  const invitations = transport ? invitationQueue(jobs) : null;
+  if (mail && transport && invitations) {
+    const sendDeps = {
+      ...stores,
+      translator,
+      transport,
+      log,
+      mail: {
+        from: mail.from,
+        unsubscribeBase: unsubscribeUrl(config),
+        ...(config.TELEGRAM_BOT_USERNAME ? { telegramBot: config.TELEGRAM_BOT_USERNAME } : {}),
+      },
+    };
+    invitations.work(async (job) => void (await sendInvitations(sendDeps, job.campaign)));
+  }
+  const campaigns = new Campaigns({
+    ...stores,
+    flowOf: (id) => flows.get(id),
+    invitationQueue: invitations,
+  });
+  const reminders = startReminders({
+    ...stores,
+    outbound,
+    jobs,
+    flowOf: (id) => flows.get(id),
+    log,
+    intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000,
+  });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0
       ? startSweeper(service, { intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000, log })
@@ -187,15 +227,18 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     metrics,
     jobs,
     directory,
-    router: new Router(directory, signInLinks, { interviews, commands: interviewCommands }),
+    router: new Router(directory, signInLinks, { interviews, commands: interviewCommands }, campaigns),
     signInLinks,
     outbound,
     interviews,
+    campaigns,
     async close() {
       await sweeper?.stop();
       await retention.stop();
+      reminders.stop();
       await service.close();
       await jobs.close();
+      transport?.close();
       await stores.close();
     },
   };

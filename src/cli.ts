@@ -29,6 +29,7 @@ import { neutralizeBidi } from './safe-text.ts';
 import { staffCli, STAFF_USAGE } from './staff/cli.ts';
 import { transcriptsCli, TRANSCRIPTS_USAGE } from './interviews/cli.ts';
 import { keysCli } from './privacy/keys-cli.ts';
+import { campaignCli, CAMPAIGN_USAGE } from './campaigns/cli.ts';
 import { CODE_USAGE, codeCommand } from './analysis/cli/code-command.ts';
 import { EXPORT_USAGE, exportCommand } from './analysis/cli/export-command.ts';
 import { IMPORT_USAGE, importCommand } from './analysis/cli/import-command.ts';
@@ -58,6 +59,7 @@ const USAGE = `usage: npm run <command> --
   code <command>            codebooks and coding of open answers (--help)
   staff <command>           manage staff (npm run staff -- help)
   transcripts [options]     follow-up conversations as text, JSON or a printable page (--help)
+  campaign <command>        campaigns, invitees, links, e-mail invitations, funnel (npm run campaign -- help)
   dashboard                 serve the staff dashboard and print a sign-in link for a local admin
   keys <new|rotate|check>   data keys of personal data at rest (npm run keys -- help)`;
 
@@ -214,11 +216,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(TRANSCRIPTS_USAGE);
     return 0;
   }
+  if (command === 'campaign' && (args.length === 0 || args[0] === 'help')) {
+    console.log(CAMPAIGN_USAGE);
+    return 0;
+  }
   if (command === 'keys') {
     const config = loadConfigOrReport((line) => console.error(line));
     return config ? keysCli(config, args, (line) => console.log(line)) : 1;
   }
-  if (!['chat', 'responses', 'staff', 'dashboard', 'transcripts'].includes(command ?? '')) {
+  if (!['chat', 'responses', 'staff', 'campaign', 'dashboard', 'transcripts'].includes(command ?? '')) {
     console.error(USAGE);
     return command ? 2 : 0;
   }
@@ -232,6 +238,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
     if (command === 'transcripts') return await transcriptsCli(app, args, (text) => console.log(text));
+    if (command === 'campaign') return await campaignCli(app, args, (line) => console.log(line));
     if (command === 'dashboard') return await serveDashboard(app, (line) => console.log(line));
     // Streamed: one line (or document) at a time, however many responses there are. Answers are
     // kept as typed; direction overrides in them must not reorder what staff read.

@@ -128,6 +128,21 @@ export const ConfigSchema = z.object({
   /** Minutes without a request after which a dashboard session ends. */
   DASHBOARD_IDLE_MINUTES: int(30, 1, 24 * 60),
 
+  /**
+   * Coordinators' e-mail invitations: the SMTP server (smtp:// or smtps://, user and password in
+   * the URL) and the sender address. Both unset: campaigns cannot send e-mail.
+   */
+  SMTP_URL: z
+    .url()
+    .refine((url) => /^smtps?:\/\//.test(url), 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
+  /** The bot's Telegram username, for the t.me links in invitations and on posters. */
+  TELEGRAM_BOT_USERNAME: z
+    .string()
+    .regex(/^@?[A-Za-z0-9_]{5,32}$/)
+    .optional(),
+
   HTTP_PORT: int(8080, 0, 65535),
   /** Address the HTTP server listens on; loopback unless set (a container sets 0.0.0.0). */
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -139,6 +154,11 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Where the unsubscribe links of invitations point (served on HTTP_PORT at /unsubscribe). */
+export function unsubscribeUrl(config: Pick<Config, 'DASHBOARD_URL' | 'HTTP_PORT'>): string {
+  return `${new URL(dashboardUrl(config)).origin}/unsubscribe`;
+}
 
 /** The address sign-in links point to, without a trailing slash. */
 export function dashboardUrl(config: Pick<Config, 'DASHBOARD_URL' | 'HTTP_PORT'>): string {

@@ -1,4 +1,5 @@
 import { createApp } from './app.ts';
+import { unsubscribeHandler } from './campaigns/unsubscribe-route.ts';
 import { startDiscord } from './channels/discord/start.ts';
 import { startTelegram } from './channels/telegram/start.ts';
 import { runTerminalOnStdio } from './channels/terminal/start.ts';
@@ -42,6 +43,10 @@ async function main(): Promise<number> {
   for (const server of app.stores.servers) health.add({ name: server.name, ready: () => server.ping() });
   health.mount(http);
   mountMetrics(http, app.metrics);
+  http.mount(
+    '/unsubscribe',
+    unsubscribeHandler({ invitees: app.stores.invitees, translator: app.translator }),
+  );
   const channels: RunningChannel[] = [];
   let dashboard: RunningDashboard | null = null;
   // A channel that fails for good (token revoked...) ends the process, so that it is restarted.
@@ -122,6 +127,7 @@ function secretsOf(config: Config): (string | undefined)[] {
     config.DATA_HASH_KEY?.toString('base64'),
     password(config.REDIS_URL),
     password(config.MONGODB_URI),
+    password(config.SMTP_URL),
   ];
 }
 

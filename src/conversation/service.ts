@@ -15,6 +15,10 @@ import type { Erased, PersonalData, PersonalDataHolder } from '../privacy/person
 import type { CodingStore } from '../store/coding-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
 import type { AddressBook } from '../store/address-book.ts';
+import { campaignRefusal } from '../campaigns/campaign.ts';
+import type { CampaignStore } from '../store/campaign-store.ts';
+import type { InviteeStore } from '../store/invitee-store.ts';
+import type { SendLog } from '../store/send-log.ts';
 import {
   TOKEN_PATTERN,
   refusalFor,
@@ -141,6 +145,12 @@ export interface ConversationDeps {
    * turn changes nothing and the respondent is asked once to slow down. 0 turns the limit off.
    */
   updatesPerMinute?: number;
+  /** Campaigns: a token of a closed (or not yet open) campaign starts nothing. */
+  campaigns?: Pick<CampaignStore, 'get'>;
+  /** Invitees: the one whose token started a session is linked to the respondent (and erased with them). */
+  invitees?: Pick<InviteeStore, 'linkRespondent' | 'deleteByRespondent'>;
+  /** Reminders sent to respondents: erased with them. */
+  sends?: Pick<SendLog, 'deleteByRespondent'>;
 }
 
 /** A turn that read a session and then lost the compare-and-set is tried again this often. */
@@ -315,7 +325,7 @@ export class ConversationService {
           if (done) return this.alreadyCompleted(flow, done, notice('common:end.already'));
         }
         if (token) {
-          const refused = refusalFor(invited, new Date(now));
+          const refused = refusalFor(invited, new Date(now)) ?? (await this.campaignRefusal(invited, now));
           if (refused) return this.invitationRefused(refused);
           invitation = token;
         }
@@ -372,6 +382,7 @@ export class ConversationService {
         // else) or failing, the session goes again and nothing is counted.
         const refused = await this.redeem(invitation, now, key, step.session);
         if (refused) return this.invitationRefused(refused);
+        await this.linkInvitee(turn, invitation);
       }
       if (before === null) {
         this.count(turn.channel, 'started');
@@ -392,6 +403,25 @@ export class ConversationService {
   private async readInvitation(token: string): Promise<Invitation | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     return (await this.deps.invitations?.get(token)) ?? null;
+  }
+
+  /** Whether the invitation's campaign takes respondents now (a campaign not stored: it does). */
+  private async campaignRefusal(invited: Invitation | null, now: number): Promise<RedeemRefusal | null> {
+    if (!invited || !this.deps.campaigns) return null;
+    const campaign = await this.deps.campaigns.get(invited.campaign);
+    return campaign ? campaignRefusal(campaign, new Date(now)) : null;
+  }
+
+  /**
+   * Notes which respondent a personal token's invitee became, for the funnel and for erasure; a
+   * failure is logged and changes nothing (the session was stored and the use counted).
+   */
+  private async linkInvitee(turn: Turn, token: string): Promise<void> {
+    try {
+      await this.deps.invitees?.linkRespondent(token, this.respondentOf(turn.channel, turn.user));
+    } catch (error) {
+      this.logOf(turn).warn({ err: error }, 'invitee not linked to the respondent');
+    }
   }
 
   /**
@@ -635,7 +665,8 @@ export class ConversationService {
 
   /**
    * Erases everything kept about a platform user: session, responses, their codes, contact
-   * details, address book entries, and what every other holder keeps. The session goes first, so
+   * details, address book entries, the invitee they were invited as and the reminders sent to
+   * them, and what every other holder keeps. The session goes first, so
    * no turn of theirs writes anything again meanwhile.
    */
   async erase(channel: string, user: string): Promise<Erased> {
@@ -650,6 +681,11 @@ export class ConversationService {
     const addresses = (await this.deps.addresses?.deleteByRespondent(respondent)) ?? 0;
     const codings = (await this.deps.codings?.deleteByRespondent(respondent)) ?? 0;
     const more = [{ name: 'codings', count: codings }];
+    // Campaigns' records of them: the invitee they were invited as, the reminders sent to them.
+    if (this.deps.invitees)
+      more.push({ name: 'invitees', count: await this.deps.invitees.deleteByRespondent(respondent) });
+    if (this.deps.sends)
+      more.push({ name: 'reminders', count: await this.deps.sends.deleteByRespondent(respondent) });
     for (const holder of this.deps.holders ?? [])
       more.push({ name: holder.name, count: await holder.deleteByRespondent(respondent) });
     return { responses, contacts, addresses, more };
@@ -685,6 +721,18 @@ export class ConversationService {
       addresses: (await this.deps.addresses?.byRespondent(respondent)) ?? [],
       more,
     };
+  }
+
+  /**
+   * `/stop`: the respondent wants no more messages nobody asked for (reminders). Recorded on their
+   * address, which reminders skip; starting a new survey later writes a fresh address.
+   */
+  async optOut(channel: string, user: string): Promise<boolean> {
+    const respondent = this.respondentOf(channel, user);
+    return (
+      (await this.deps.addresses?.markUnreachable(respondent, channel, 'stopped', new Date(this.clock()))) ??
+      false
+    );
   }
 
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */

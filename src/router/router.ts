@@ -4,6 +4,7 @@ import type { SignInLinks } from '../dashboard/auth/sign-in-links.ts';
 import { isInterviewCommand } from '../interviews/command-names.ts';
 import type { InterviewCommands } from '../interviews/commands.ts';
 import { parseInvitationData, type Interviews } from '../interviews/interviews.ts';
+import type { Campaigns } from '../campaigns/campaigns.ts';
 import type { StaffDirectory } from '../staff/directory.ts';
 import type { Principal } from '../staff/staff.ts';
 import type { StaffThread } from '../store/followup-store.ts';
@@ -52,8 +53,9 @@ export class Router {
     readonly directory: StaffDirectory,
     links?: SignInLinks,
     readonly interviews?: InterviewRouting,
+    campaigns?: Campaigns,
   ) {
-    this.commands = new StaffCommands(directory, links);
+    this.commands = new StaffCommands(directory, links, campaigns);
   }
 
   /** A command the survey does not know. */

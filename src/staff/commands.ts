@@ -4,6 +4,8 @@ import { LINK_LIFE_MS, type SignInLinks } from '../dashboard/auth/sign-in-links.
 import type { StaffDirectory } from './directory.ts';
 import type { StaffCommand } from './permissions.ts';
 import type { InterviewCommand } from '../interviews/command-names.ts';
+import type { Campaigns } from '../campaigns/campaigns.ts';
+import { campaignTexts } from '../campaigns/campaign-command.ts';
 
 /** Who sent a staff command, as the channel read it. */
 export interface Sender {
@@ -36,6 +38,8 @@ export class StaffCommands {
     private readonly directory: StaffDirectory,
     /** Sign-in links to the dashboard; without them `/dashboard` says it is not available. */
     private readonly links?: SignInLinks,
+    /** Campaigns; without them `/campaign` says there are none. */
+    private readonly campaigns?: Campaigns,
   ) {}
 
   async run(
@@ -54,6 +58,8 @@ export class StaffCommands {
         return { texts: await this.invite(member!, args), locale };
       case 'dashboard':
         return { texts: [await this.dashboard(member!)], locale };
+      case 'campaign':
+        return { texts: await campaignTexts(this.campaigns, member!, args), locale };
     }
   }
 

@@ -24,6 +24,8 @@ export const STAFF_COMMANDS = {
   invite: ['admin', 'interviewer'],
   /** `/reassign <code> <staff id>`: give a respondent to another interviewer. */
   reassign: ['admin'],
+  /** `/campaign [id]`: the member's campaigns, or one campaign's funnel (own campaigns only). */
+  campaign: ['admin', 'coordinator'],
 } as const satisfies Record<string, readonly Role[] | null>;
 
 export type StaffCommand = keyof typeof STAFF_COMMANDS;

@@ -17,7 +17,11 @@ export interface Invitation {
   createdAt: Date;
 }
 
-export type RedeemRefusal = 'unknown' | 'revoked' | 'used_up' | 'expired';
+/**
+ * Why a token starts no survey. 'closed' and 'not_open' come from the token's campaign (closed or
+ * past its closing date; a draft or before its opening date), checked by the conversation service.
+ */
+export type RedeemRefusal = 'unknown' | 'revoked' | 'used_up' | 'expired' | 'closed' | 'not_open';
 
 export interface InvitationStore {
   create(invitation: Invitation): Promise<void>;

@@ -20,6 +20,15 @@ import { followupModelsOf, MongoClaimStore, MongoConversationStore } from './mon
 import { ensureCollections } from './mongo-model.ts';
 import { MongoStaffStore, staffModelsOf } from './mongo-staff.ts';
 import type { StaffStore } from './staff-store.ts';
+import type { CampaignStore } from './campaign-store.ts';
+import { FileCampaignStore } from './file-campaign-store.ts';
+import { FileInviteeStore } from './file-invitee-store.ts';
+import { FileSendLog } from './file-send-log.ts';
+import type { InviteeStore } from './invitee-store.ts';
+import { campaignModel, MongoCampaignStore } from './mongo-campaign-store.ts';
+import { inviteeModel, MongoInviteeStore } from './mongo-invitee-store.ts';
+import { MongoSendLog, sendModel } from './mongo-send-log.ts';
+import type { SendLog } from './send-log.ts';
 import { FileContactStore, FileResponseStore } from './file-response-store.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
@@ -81,6 +90,12 @@ export interface Stores {
   claims: ClaimStore;
   /** Follow-up conversations, their transcripts and the interviewers' notes (personal data). */
   conversations: ConversationStore;
+  /** Coordinators' campaigns. */
+  campaigns: CampaignStore;
+  /** The people campaigns invite by e-mail (personal data). */
+  invitees: InviteeStore;
+  /** Every invitation and reminder sent or tried, by idempotency key. */
+  sends: SendLog;
   /**
    * The Redis connection of the session store, when sessions are in Redis: replicas also share
    * their leader locks and channel state through it. Null with embedded sessions (one process).
@@ -151,6 +166,9 @@ export async function openStores(
   let claims: ClaimStore;
   let conversations: ConversationStore;
   let mongoConnection: Connection | null = null;
+  let campaigns: CampaignStore;
+  let invitees: InviteeStore;
+  let sends: SendLog;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
     const mongo = await connectMongo(
@@ -170,6 +188,9 @@ export async function openStores(
     codings = new MongoCodingStore(mongo.connection);
     claims = new MongoClaimStore(mongo.connection);
     conversations = new MongoConversationStore(mongo.connection);
+    campaigns = new MongoCampaignStore(mongo.connection);
+    invitees = new MongoInviteeStore(mongo.connection);
+    sends = new MongoSendLog(mongo.connection);
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
     parts.push(
@@ -186,6 +207,9 @@ export async function openStores(
     codings = new FileCodingStore(config.DATA_DIR);
     claims = new FileClaimStore(config.DATA_DIR);
     conversations = new FileConversationStore(config.DATA_DIR);
+    campaigns = new FileCampaignStore(config.DATA_DIR);
+    invitees = new FileInviteeStore(config.DATA_DIR);
+    sends = new FileSendLog(config.DATA_DIR);
     const files = [
       responses,
       contacts,
@@ -197,6 +221,9 @@ export async function openStores(
       codings,
       claims,
       conversations,
+      campaigns,
+      invitees,
+      sends,
     ];
     closers.push(() => Promise.all(files.map((f) => f.close())).then(() => {}));
     parts.push(`responses, contacts, invitations, codings and staff data in ${config.DATA_DIR}`);
@@ -231,6 +258,9 @@ export async function openStores(
     codings,
     claims,
     conversations,
+    campaigns,
+    invitees,
+    sends,
     redis,
     description: parts.join(', ') + note,
     servers,
@@ -249,5 +279,8 @@ async function createAllIndexes(connection: Connection): Promise<void> {
     addressModel(connection),
     snapshotModel(connection),
     ...Object.values(followupModelsOf(connection)),
+    campaignModel(connection),
+    inviteeModel(connection),
+    sendModel(connection),
   ]);
 }

@@ -12,6 +12,7 @@ import { SignInLinks } from '../../src/dashboard/auth/sign-in-links.ts';
 import { Outbound } from '../../src/outbound/outbound.ts';
 import { Router } from '../../src/router/router.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
+import type { CampaignStore } from '../../src/store/campaign-store.ts';
 import type { AddressBook } from '../../src/store/address-book.ts';
 import { FileAddressBook } from '../../src/store/file-address-book.ts';
 import { FileAuditLog } from '../../src/store/file-audit-log.ts';
@@ -38,6 +39,8 @@ export interface HarnessStores {
   invitations: InvitationStore;
   /** Where respondents can be reached: written when a session starts. */
   addresses: AddressBook;
+  /** Campaigns, when a test needs a campaign's status checked. */
+  campaigns?: CampaignStore;
   /** Which implementations, for test names and the bench. */
   kind: string;
 }
@@ -143,6 +146,7 @@ export async function startHarness(
     contacts: stores.contacts,
     invitations: stores.invitations,
     addresses: stores.addresses,
+    ...(stores.campaigns ? { campaigns: stores.campaigns } : {}),
     salt: 'discord-test-salt-0123456789',
     ...(opts.clock ? { clock: opts.clock } : {}),
   });

@@ -16,6 +16,7 @@ import type { Flow } from '../../src/engine/flow.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { Outbound } from '../../src/outbound/outbound.ts';
 import { Router } from '../../src/router/router.ts';
+import { Campaigns } from '../../src/campaigns/campaigns.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
@@ -192,6 +193,9 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       addresses: stores.addresses,
       keyring: stores.keyring,
       ...(options.updatesPerMinute !== undefined ? { updatesPerMinute: options.updatesPerMinute } : {}),
+      campaigns: stores.campaigns,
+      invitees: stores.invitees,
+      sends: stores.sends,
       salt: SALT,
       log: log.log,
       ...(options.clock ? { clock: options.clock } : {}),
@@ -211,6 +215,8 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
         options.dashboardUrl
           ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl, options.clock)
           : undefined,
+        undefined,
+        new Campaigns({ ...stores, flowOf: (id) => service.flows.get(id), invitationQueue: null }),
       ),
       ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),
     });

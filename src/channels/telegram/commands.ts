@@ -12,6 +12,7 @@ export const COMMANDS = [
   'progress',
   'restart',
   'help',
+  'stop',
   'delete_my_data',
   'my_data',
 ] as const;

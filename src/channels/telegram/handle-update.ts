@@ -219,6 +219,12 @@ export class UpdateHandler {
         return;
       case 'my_data':
         return this.myData(origin);
+      case 'stop':
+        await this.deps.service.optOut(CHANNEL, String(origin.user));
+        await outbox.send(origin.chat, {
+          text: (await this.translatorOf(origin))({ key: 'campaigns:reminder.stopped' }),
+        });
+        return;
     }
   }
 

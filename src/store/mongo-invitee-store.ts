@@ -1,0 +1,119 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { inviteeId, mergeInvitee, normalEmail, type Invitee, type InviteeStore } from './invitee-store.ts';
+import { modelOn, STRICT } from './mongo-model.ts';
+import { isDuplicateKey } from './mongo-models.ts';
+
+const inviteeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    campaign: { type: String, required: true },
+    email: { type: String, required: true },
+    // A file may give an address without a name: '' is a name here (mongoose's `required` refuses it).
+    name: { type: String, default: '' },
+    language: { type: String, required: true },
+    country: String,
+    organisation: String,
+    attributes: { type: Schema.Types.Mixed, required: true },
+    token: { type: String, required: true },
+    coordinator: String,
+    respondent: String,
+    unsubscribedAt: Date,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...STRICT, collection: 'invitees' },
+);
+inviteeSchema.index({ campaign: 1, email: 1 });
+inviteeSchema.index({ token: 1 }, { unique: true });
+inviteeSchema.index({ email: 1 });
+inviteeSchema.index({ respondent: 1 });
+
+type InviteeDoc = InferSchemaType<typeof inviteeSchema>;
+
+export const inviteeModel = (connection: Connection): Model<InviteeDoc> =>
+  modelOn(connection, 'Invitee', inviteeSchema) as Model<InviteeDoc>;
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+function toInvitee(doc: object): Invitee {
+  const { _id, ...rest } = doc as Record<string, unknown>;
+  for (const key of ['country', 'organisation', 'coordinator', 'respondent', 'unsubscribedAt'])
+    if (rest[key] === null || rest[key] === undefined) delete rest[key];
+  return rest as unknown as Invitee;
+}
+
+/** Invitees in MongoDB (`invitees`), `_id` = `<campaign>:<e-mail>`. */
+export class MongoInviteeStore implements InviteeStore {
+  private readonly model: Model<InviteeDoc>;
+
+  constructor(connection: Connection) {
+    this.model = inviteeModel(connection);
+  }
+
+  async upsert(invitee: Invitee): Promise<{ invitee: Invitee; added: boolean }> {
+    const _id = inviteeId(invitee.campaign, invitee.email);
+    for (;;) {
+      const found = await this.model.findById(_id).lean();
+      if (found) {
+        const merged = mergeInvitee(toInvitee(found), invitee);
+        await this.model.replaceOne({ _id }, { _id, ...merged });
+        return { invitee: merged, added: false };
+      }
+      const fresh = { ...invitee, email: normalEmail(invitee.email) };
+      try {
+        await this.model.create({ _id, ...fresh });
+        return { invitee: fresh, added: true };
+      } catch (error) {
+        // Another import added the address meanwhile: merge into theirs.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+  }
+
+  async get(campaign: string, email: string): Promise<Invitee | null> {
+    if (!isText(campaign) || !isText(email)) return null;
+    const doc = await this.model.findById(inviteeId(campaign, email)).lean();
+    return doc ? toInvitee(doc) : null;
+  }
+
+  async byToken(token: string): Promise<Invitee | null> {
+    if (!isText(token)) return null;
+    const doc = await this.model.findOne({ token }).lean();
+    return doc ? toInvitee(doc) : null;
+  }
+
+  async *scan(campaign: string): AsyncIterable<Invitee> {
+    if (!isText(campaign)) return;
+    for await (const doc of this.model.find({ campaign }).sort({ email: 1 }).lean().cursor())
+      yield toInvitee(doc);
+  }
+
+  async count(campaign: string): Promise<number> {
+    return isText(campaign) ? this.model.countDocuments({ campaign }) : 0;
+  }
+
+  async linkRespondent(token: string, respondent: string): Promise<boolean> {
+    if (!isText(token) || !isText(respondent)) return false;
+    return (await this.model.updateOne({ token }, { $set: { respondent } })).matchedCount === 1;
+  }
+
+  async unsubscribe(token: string, at: Date): Promise<boolean> {
+    if (!isText(token)) return false;
+    const doc = await this.model.findOne({ token }).lean();
+    if (!doc) return false;
+    if (!doc.unsubscribedAt) await this.model.updateOne({ token }, { $set: { unsubscribedAt: at } });
+    return true;
+  }
+
+  async deleteByEmail(email: string): Promise<number> {
+    if (!isText(email)) return 0;
+    return (await this.model.deleteMany({ email: normalEmail(email) })).deletedCount;
+  }
+
+  async deleteByRespondent(respondent: string): Promise<number> {
+    if (!isText(respondent)) return 0;
+    return (await this.model.deleteMany({ respondent })).deletedCount;
+  }
+
+  async close(): Promise<void> {}
+}
