@@ -25,6 +25,13 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'interviews:line',
     'interviews:list.item',
     'interviews:relay.from',
+    // File format names.
+    'dashboard:reports.format.html',
+    'dashboard:reports.format.md',
+    'dashboard:reports.format.json',
+    'dashboard:reports.format.csv',
+    'dashboard:reports.format.xlsx',
+    'dashboard:reports.format.jsonl',
   ],
   es: [
     'common:answer.no',
@@ -51,6 +58,10 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'dashboard:response.invitation',
     'dashboard:response.question',
     'dashboard:audit.action',
+    // "Question", "Codes", "Code" are French words too.
+    'dashboard:coding.question',
+    'dashboard:coding.codes',
+    'dashboard:coding.code',
   ],
   // Discord has no Arabic locale: Arabic speakers see the English command names.
   ar: ['discord:commands.delete_hint', 'discord:commands.progress_hint'],

@@ -31,10 +31,12 @@ const CONTEXT = 'key-check';
 /** Checks every configured key against its stored check value; throws WrongKeyError on the first wrong one. */
 export async function verifyKeys(keyring: Keyring, checks: KeyChecks, variable: string): Promise<void> {
   for (const id of keyring.keyIds) {
-    const stored = await checks.get(id);
+    let stored = await checks.get(id);
     if (stored === null) {
+      // Another replica starting at the same moment may write its check first: read back what won.
       await checks.put(id, keyring.seal(CHECK, CONTEXT, id));
-      continue;
+      stored = await checks.get(id);
+      if (stored === null) throw new Error(`the check value of data key ${id} could not be stored`);
     }
     let opened: string;
     try {
@@ -59,7 +61,12 @@ export class MongoKeyChecks implements KeyChecks {
   }
 
   async put(keyId: string, sealed: string): Promise<void> {
-    await this.collection.updateOne({ _id: keyId }, { $setOnInsert: { sealed } }, { upsert: true });
+    try {
+      await this.collection.updateOne({ _id: keyId }, { $setOnInsert: { sealed } }, { upsert: true });
+    } catch (error) {
+      // Two upserts at once: the other one inserted it (E11000), which is what was wanted.
+      if ((error as { code?: unknown }).code !== 11000) throw error;
+    }
   }
 }
 

@@ -62,7 +62,10 @@ test('npm run staff -- erase: an admin erases a respondent on request, audited w
 
   const erased = staff(dir, ['erase', 'telegram', '5550005555']);
   assert.equal(erased.code, 0, erased.err);
-  assert.equal(erased.out.trim(), 'erased: session false, responses 1, contacts 1, addresses 1, codings 0');
+  assert.equal(
+    erased.out.trim(),
+    'erased: session false, responses 1, contacts 1, addresses 1, codings 0, invitees 0, reminders 0, followups 0',
+  );
   const files = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((f) => f.isFile())
     .map((f) => readFileSync(join(f.parentPath, f.name), 'utf8'))
@@ -84,7 +87,20 @@ test('npm run staff -- erase: an admin erases a respondent on request, audited w
   assert.deepEqual(
     audit.map((e) => [e.actor, e.outcome, e.details]),
     [
-      ['cli', 'ok', { session: false, responses: 1, contacts: 1, addresses: 1, codings: 0 }],
+      [
+        'cli',
+        'ok',
+        {
+          session: false,
+          responses: 1,
+          contacts: 1,
+          addresses: 1,
+          codings: 0,
+          invitees: 0,
+          reminders: 0,
+          followups: 0,
+        },
+      ],
       ['cli', 'ok', { nothing: true }],
       ['cli', 'refused', { reason: 'unknown_response' }],
     ],
