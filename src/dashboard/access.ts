@@ -22,7 +22,7 @@ export const DASHBOARD_ROUTES = [
     method: 'GET',
     path: '/dashboard/responses/:id',
     access: 'staff',
-    what: 'one response (contact details: admins)',
+    what: 'one response (contact details: admins, claiming interviewer)',
   },
   { method: 'GET', path: '/dashboard/reports', access: 'staff', what: 'the report, filtered and split' },
   {
@@ -97,8 +97,8 @@ export function mayUse(access: Access, member: StaffMember | null): boolean {
 }
 
 /**
- * Whether a member may read a response's contact details: admins, and (once interviews are
- * assigned) the interviewer assigned to that respondent, which `assigned` will answer.
+ * Whether a member may read a response's contact details: admins, and the interviewer who holds
+ * that respondent's follow-up claim, which `assigned` answers.
  */
 export function mayReadContact(
   member: StaffMember,

@@ -31,7 +31,7 @@ export const SESSION_COOKIE = 'dashboard_session';
 export interface DashboardDeps {
   stores: Pick<
     Stores,
-    'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit' | 'codings' | 'conversations'
+    'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit' | 'codings' | 'conversations' | 'claims'
   >;
   directory: StaffDirectory;
   flows: FlowRegistry;

@@ -159,8 +159,11 @@ export function mountResponses(app: FastifyInstance, dashboard: Dashboard): void
           state: answer.status,
           parts: answer.status === 'answered' ? [{ quote: JSON.stringify(answer.value) }] : [],
         }));
+    // Besides admins, the interviewer who holds this respondent's follow-up reads their contact.
+    const claim = member.role === 'interviewer' ? await deps.stores.claims.get(record.respondent) : null;
+    const mayRead = mayReadContact(member, (m) => claim?.interviewer === m.id);
     let contact = null;
-    if (record.contactId && mayReadContact(member)) {
+    if (record.contactId && mayRead) {
       contact = await deps.stores.contacts.get(record.contactId);
       if (contact) await dashboard.audit(req, 'contact.view', 'ok', record.id);
     }
@@ -168,7 +171,7 @@ export function mountResponses(app: FastifyInstance, dashboard: Dashboard): void
       record,
       rows,
       contact,
-      contactHidden: Boolean(record.contactId) && !mayReadContact(member),
+      contactHidden: Boolean(record.contactId) && !mayRead,
       channel: t({ key: `dashboard:channel.${record.channel}` }),
       language: t({ key: 'common:language.option', params: { code: record.locale } }),
     });
