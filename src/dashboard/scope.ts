@@ -2,7 +2,7 @@ import m49 from '../engine/m49.json' with { type: 'json' };
 import { regionOf } from '../engine/regions.ts';
 import type { StaffMember } from '../staff/staff.ts';
 import type { InvitationStore } from '../store/invitation-store.ts';
-import type { ResponseQuery } from '../store/response-store.ts';
+import { countryCodeOf, type ResponseQuery, type ResponseRecord } from '../store/response-store.ts';
 
 const COUNTRIES = Object.keys(m49 as Record<string, string[]>);
 
@@ -42,6 +42,12 @@ export class ResponseScope {
     if (this.invitations && !(response.invitation && this.invitations.has(response.invitation))) return false;
     if (this.regions && !(response.country && inRegions(response.country, this.regions))) return false;
     return true;
+  }
+
+  /** Whether a stored response is in the scope: its invitation, and its answer to the flow's country question. */
+  allowsRecord(record: ResponseRecord, countryQuestion: string | undefined): boolean {
+    const country = countryQuestion ? countryCodeOf(record.answers[countryQuestion]) : undefined;
+    return this.allows({ invitation: record.invitation, country });
   }
 
   /**

@@ -6,7 +6,7 @@ import type { Flow } from '../../engine/flow.ts';
 import { ROOT } from '../../flows/load.ts';
 import { neutralizeBidi } from '../../safe-text.ts';
 import { CODER_PATTERN, FINAL_CODER, type Codebook, type CodingStore } from '../../store/coding-store.ts';
-import { collect, type ResponseStore } from '../../store/response-store.ts';
+import { collect, type ResponseRecord, type ResponseStore } from '../../store/response-store.ts';
 import { agreement } from '../coding/agreement.ts';
 import { CodebookCsvError, readCodebookCsv, writeCodebookCsv } from '../coding/codebook-csv.ts';
 import { CodingQueue, type CodingItem } from '../coding/queue.ts';
@@ -35,12 +35,15 @@ export async function answersToCode(
   flow: Flow,
   question: string,
   coder: string,
+  /** Only these respondents' answers (a staff member's scope); all when absent. */
+  keep: (record: ResponseRecord) => boolean = () => true,
 ): Promise<CodingItem[]> {
   const mine = new Map<string, string[]>();
   for await (const c of codings.scanCodings({ flowId: flow.id, question, coder }))
     mine.set(c.responseId, c.codes);
   const items: CodingItem[] = [];
   for await (const r of onePerRespondent(responses, { flowId: flow.id })) {
+    if (!keep(r)) continue;
     const a = r.answers[question];
     const text = a?.status === 'answered' ? readText(a.value) : null;
     if (!text || !('text' in text)) continue;

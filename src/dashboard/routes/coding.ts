@@ -4,7 +4,6 @@ import { CodingQueue, type CodingItem } from '../../analysis/coding/queue.ts';
 import { answersToCode } from '../../analysis/cli/code-command.ts';
 import { Labels } from '../../analysis/render/labels.ts';
 import type { Flow } from '../../engine/flow.ts';
-import { countryCodeOf, type ResponseRecord } from '../../store/response-store.ts';
 import { FINAL_CODER, type Codebook } from '../../store/coding-store.ts';
 import { ResponseScope } from '../scope.ts';
 import type { Dashboard } from '../server.ts';
@@ -37,16 +36,10 @@ export function mountCoding(app: FastifyInstance, dashboard: Dashboard): void {
   /** The answers this member may code, in the order everyone codes them, with their own codes. */
   const itemsFor = async (req: FastifyRequest, flow: Flow, question: string, coder: string) => {
     const scope = await ResponseScope.of(req.staff!.member, deps.stores.invitations);
-    const items = await answersToCode(deps.stores.responses, deps.stores.codings, flow, question, coder);
-    if (scope.unlimited) return items;
     const countryQuestion = countryQuestionOf(flow);
-    const allowed = new Set<string>();
-    for (const item of items) {
-      const r: ResponseRecord | null = await deps.stores.responses.get(item.responseId);
-      const country = r && countryQuestion ? countryCodeOf(r.answers[countryQuestion]) : undefined;
-      if (r && scope.allows({ invitation: r.invitation, country })) allowed.add(item.responseId);
-    }
-    return items.filter((i) => allowed.has(i.responseId));
+    return answersToCode(deps.stores.responses, deps.stores.codings, flow, question, coder, (r) =>
+      scope.allowsRecord(r, countryQuestion),
+    );
   };
 
   app.get<{ Querystring: Record<string, unknown> }>('/dashboard/coding', async (req, reply) => {

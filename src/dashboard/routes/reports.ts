@@ -23,7 +23,6 @@ import {
   type ReportRequest,
 } from '../../analysis/run-report.ts';
 import type { Flow } from '../../engine/flow.ts';
-import { countryCodeOf } from '../../store/response-store.ts';
 import { ResponseScope } from '../scope.ts';
 import type { Dashboard } from '../server.ts';
 import { countryQuestionOf } from './responses.ts';
@@ -127,11 +126,7 @@ export function mountReports(app: FastifyInstance, dashboard: Dashboard): void {
     return {
       // Shown among the report's filters, so a scoped reader sees why the totals are smaller.
       text: `scope: ${named.join(', ')}`,
-      test: (r) =>
-        scope.allows({
-          invitation: r.invitation,
-          country: countryQuestion ? countryCodeOf(r.answers[countryQuestion]) : undefined,
-        }),
+      test: (r) => scope.allowsRecord(r, countryQuestion),
     };
   };
 

@@ -143,8 +143,7 @@ export function mountResponses(app: FastifyInstance, dashboard: Dashboard): void
       (await deps.flows.version(record.flowId, record.flowVersion)) ?? deps.flows.get(record.flowId);
     const countryQuestion = countryQuestionOf(flow);
     const scope = await ResponseScope.of(member, deps.stores.invitations);
-    const country = countryQuestion ? countryCodeOf(record.answers[countryQuestion]) : undefined;
-    if (!scope.allows({ invitation: record.invitation, country })) {
+    if (!scope.allowsRecord(record, countryQuestion)) {
       await dashboard.audit(req, 'response.view', 'refused', record.id, { reason: 'scope' });
       return dashboard.message(req, reply, 404, 'refused.not_found');
     }
