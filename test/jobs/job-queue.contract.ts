@@ -116,8 +116,11 @@ export function jobQueueContract(name: string, open: OpenJobs): void {
       });
       await until(() => starts.length === 16, 'all 16 jobs');
       starts.sort((a, b) => a - b);
+      // A handler reads the clock a moment after the queue did (a millisecond or more on a busy
+      // machine), so windows are checked a few milliseconds short of the limit's duration.
+      const window = limit.durationMs - 5;
       for (let i = 0; i < starts.length; i++) {
-        const inWindow = starts.filter((s) => s >= starts[i]! && s < starts[i]! + limit.durationMs).length;
+        const inWindow = starts.filter((s) => s >= starts[i]! && s < starts[i]! + window).length;
         assert.ok(inWindow <= limit.max, `${inWindow} jobs started within ${limit.durationMs} ms`);
       }
     });
