@@ -134,6 +134,6 @@ export async function invitationProgress(
     failed: 0,
   };
   for await (const record of deps.sends.scan(campaign))
-    if (record.kind === 'invitation') progress[record.status]++;
+    if (record.kind === 'invitation' && record.channel === 'email') progress[record.status]++;
   return progress;
 }
