@@ -169,6 +169,7 @@ test('reminders to 5,000 unfinished surveys by the bot as a child process with R
   const first = startBot(t, env);
   while (sends().length < KILL_AFTER) {
     if (first.child.exitCode !== null) assert.fail(`the bot exited:\n${first.output().slice(-3000)}`);
+    if (Date.now() > realNow + 30 * 60_000) assert.fail(`no reminders sent:\n${first.output().slice(-3000)}`);
     await sleep(50);
   }
   first.child.kill('SIGKILL');
@@ -181,8 +182,12 @@ test('reminders to 5,000 unfinished surveys by the bot as a child process with R
   const dueChats = new Set(due.map(String));
   const settled = () => new Set(sends().map((c) => String(c.body.chat_id))).size;
   // Everyone but the few the kill interrupted (claimed, perhaps not sent) is reminded.
+  // A generous bound, only so that a bot that stopped sending fails the test instead of hanging it.
+  const giveUp = Date.now() + 30 * 60_000;
   while (settled() < DUE - 64) {
     if (second.child.exitCode !== null) assert.fail(`the bot exited:\n${second.output().slice(-3000)}`);
+    if (Date.now() > giveUp)
+      assert.fail(`stalled at ${settled()} reminded:\n${second.output().slice(-3000)}`);
     await sleep(200);
   }
   await second.waitForLine((l) => l.msg === 'reminders sent' && Number(l.sent) > 0, 600_000);
