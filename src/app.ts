@@ -185,8 +185,9 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   // Pooled: one connection carries many messages, as a large send needs.
   const transport = mail ? nodemailer.createTransport({ url: mail.url, pool: true }) : null;
   const invitations = transport ? invitationQueue(jobs) : null;
+  let sendDeps: Parameters<typeof sendInvitations>[0] | null = null;
   if (mail && transport && invitations) {
-    const sendDeps = {
+    sendDeps = {
       ...stores,
       translator,
       transport,
@@ -197,7 +198,8 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
         ...(config.TELEGRAM_BOT_USERNAME ? { telegramBot: config.TELEGRAM_BOT_USERNAME } : {}),
       },
     };
-    invitations.work(async (job) => void (await sendInvitations(sendDeps, job.campaign)));
+    const deps = sendDeps;
+    invitations.work(async (job) => void (await sendInvitations(deps, job.campaign)));
   }
   const campaigns = new Campaigns({
     ...stores,
@@ -211,6 +213,7 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     flowOf: (id) => flows.get(id),
     log,
     intervalMs: config.SWEEP_INTERVAL_MINUTES * 60_000,
+    ...(sendDeps ? { mail: { ...sendDeps, invitations: stores.invitations } } : {}),
   });
   const sweeper =
     config.SWEEP_INTERVAL_MINUTES > 0

@@ -104,6 +104,11 @@ export const ConfigSchema = z.object({
   DISCORD_TOKEN: z.string().min(20).optional(),
   DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/).optional(),
   DISCORD_API_ROOT: optionalUrl,
+  /** The Discord server whose role members `npm run campaign -- invite-role` invites by DM. */
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be a server id')
+    .optional(),
 
   /** Staff: platform user ids that are admins whatever the staff directory says (comma-separated). */
   ADMIN_TELEGRAM_IDS: idList,

@@ -1,11 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { REST } from 'discord.js';
 import type { App } from '../app.ts';
 import type { StaffMember } from '../staff/staff.ts';
 import { funnelCsv } from './funnel.ts';
 import { linksFor, qrPng, qrSvg } from './links.ts';
 import type { Refusal } from './campaigns.ts';
 import { INVITATION_QUEUE } from './invitation-send.ts';
+import { sendRoleInvitations } from './role-invitations.ts';
 
 export const CAMPAIGN_USAGE = `usage: npm run campaign -- <command>
   list                                   every campaign
@@ -17,6 +19,8 @@ export const CAMPAIGN_USAGE = `usage: npm run campaign -- <command>
   link <id> [--cap N]                    an open link (Telegram and Discord), optionally capped
   qr <token> <file.svg|file.png>         the QR code of a token's Telegram link
   send <id>                              e-mail invitations to everyone not yet invited
+  invite-role <id> <role id> [--guild <server id>] [--language xx]
+                                         DM the members of a Discord role (DISCORD_GUILD_ID)
   progress <id>                          how far the invitations are
   funnel <id> [--csv]                    the campaign's funnel
   erase-invitee <e-mail>                 erase an invitee (every campaign) by address`;
@@ -136,6 +140,8 @@ export async function campaignCli(app: App, args: string[], out: (line: string) 
       if (app.jobs.kind === 'memory') await waitForSend(app, id, out);
       return 0;
     }
+    case 'invite-role':
+      return inviteRole(app, id, rest, out);
     case 'progress': {
       const progress = await desk.progress(CLI_ADMIN, id);
       if (!progress.ok) return refused(out, progress);
@@ -155,6 +161,66 @@ export async function campaignCli(app: App, args: string[], out: (line: string) 
     default:
       return usage(out);
   }
+}
+
+/**
+ * `invite-role`: an open link of the campaign (its token in the button and the command), then a
+ * DM to each member of the role, one at a time, paced by discord.js's REST queues.
+ */
+async function inviteRole(
+  app: App,
+  id: string,
+  args: string[],
+  out: (line: string) => void,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { guild: { type: 'string' }, language: { type: 'string' } },
+  });
+  const [role] = positionals;
+  const guild = values.guild ?? app.config.DISCORD_GUILD_ID;
+  const token = app.config.DISCORD_TOKEN;
+  if (!role || !/^\d{17,20}$/.test(role) || !guild || !/^\d{17,20}$/.test(guild) || !token)
+    return usage(
+      out,
+      'invite-role needs a role id, a server (--guild or DISCORD_GUILD_ID) and DISCORD_TOKEN',
+    );
+  const campaign = await app.campaigns.get(CLI_ADMIN, id);
+  if (!campaign.ok) return refused(out, campaign);
+  const language = values.language ?? campaign.value.languages[0]!;
+  if (!campaign.value.languages.includes(language as never))
+    return usage(out, `--language must be one of the campaign's: ${campaign.value.languages.join(', ')}`);
+  const link = await app.campaigns.openLink(CLI_ADMIN, id, null);
+  if (!link.ok) return refused(out, link);
+  const rest = new REST({
+    version: '10',
+    ...(app.config.DISCORD_API_ROOT ? { api: app.config.DISCORD_API_ROOT } : {}),
+  }).setToken(token);
+  const summary = await sendRoleInvitations(
+    {
+      ...app.stores,
+      translator: app.translator,
+      rest,
+      respondentOf: (channel, user) => app.service.respondentOf(channel, user),
+      log: app.log,
+    },
+    { campaign: id, guild, role, token: link.value, language },
+  );
+  await app.stores.audit.append({
+    at: new Date(),
+    actor: CLI_ADMIN.id,
+    action: 'campaign.invite-role',
+    target: id,
+    outcome: 'ok',
+    details: { sent: summary.sent, dmsClosed: summary.dmsClosed },
+  });
+  out(
+    `${summary.members} member(s) with the role: ${summary.sent} invited, ${summary.dmsClosed} refuse DMs, ` +
+      `${summary.failed} failed, ${summary.skipped} skipped (invited before, or known to the bot)` +
+      (summary.stopped ? '; stopped: the campaign closed' : ''),
+  );
+  return 0;
 }
 
 /** Embedded: the send runs in this process; wait for it, printing progress as it changes. */

@@ -36,13 +36,15 @@ const escapeHtml = (text: string) =>
 /**
  * One invitee's invitation, in their language: both links, a QR code of the Telegram link (inline
  * image), the organisation the consent names, and an unsubscribe link that is also the
- * `List-Unsubscribe` header (one-click, RFC 8058).
+ * `List-Unsubscribe` header (one-click, RFC 8058). `reminder` (its number) makes it the reminder
+ * to someone who has not started: another subject and opening, the same links.
  */
 export async function invitationMail(
   translator: Translator,
   settings: MailSettings,
   campaign: Campaign,
   invitee: Invitee,
+  reminder?: number,
 ): Promise<InvitationMail> {
   const t = translator.translatorFor(invitee.language, { isolate: false });
   const links = linksFor(invitee.token, settings.telegramBot);
@@ -59,7 +61,7 @@ export async function invitationMail(
   const greeting = invitee.name ? say('greeting', { name: invitee.name }) : say('greeting_anonymous');
   const paragraphs: { text: string; code?: string; link?: string }[] = [
     { text: greeting },
-    { text: say('intro', { organisation, campaign: campaign.name }) },
+    { text: say(reminder ? 'reminder_intro' : 'intro', { organisation, campaign: campaign.name }) },
     ...(links.telegram ? [{ text: say('telegram'), link: links.telegram }] : []),
     { text: say('discord'), code: discord },
     ...(links.telegram ? [{ text: say('qr') }] : []),
@@ -89,10 +91,12 @@ export async function invitationMail(
   return {
     from: settings.from,
     to: invitee.email,
-    subject: say('subject', { organisation }),
+    subject: say(reminder ? 'reminder_subject' : 'subject', { organisation }),
     text,
     html,
-    messageId: `<invite.${campaign.id}.${invitee.token}@${domain}>`,
+    messageId: reminder
+      ? `<remind.${campaign.id}.${invitee.token}.${reminder}@${domain}>`
+      : `<invite.${campaign.id}.${invitee.token}@${domain}>`,
     headers: {
       'List-Unsubscribe': `<${unsubscribe}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -84,7 +84,7 @@ export async function sendInvitations(deps: InvitationSendDeps, campaignId: stri
  * One message through SMTP, as the server answered: a permanent refusal (5xx: unknown mailbox,
  * policy) is 'refused', anything else that did not deliver (4xx, timeout, connection) 'failed'.
  */
-async function deliver(
+export async function deliver(
   transport: Pick<Transporter, 'sendMail'>,
   message: Parameters<Transporter['sendMail']>[0],
 ): Promise<[Exclude<SendStatus, 'sending'>, string | undefined]> {
@@ -134,6 +134,6 @@ export async function invitationProgress(
     failed: 0,
   };
   for await (const record of deps.sends.scan(campaign))
-    if (record.kind === 'invitation') progress[record.status]++;
+    if (record.kind === 'invitation' && record.channel === 'email') progress[record.status]++;
   return progress;
 }

@@ -724,15 +724,18 @@ export class ConversationService {
   }
 
   /**
-   * `/stop`: the respondent wants no more messages nobody asked for (reminders). Recorded on their
-   * address, which reminders skip; starting a new survey later writes a fresh address.
+   * `/stop`: the respondent wants no more messages nobody asked for (reminders, invitations by
+   * DM). Recorded on their address, which reminders and invitations skip; someone who never
+   * started gets an address holding only that. Starting a new survey later writes a fresh address.
    */
-  async optOut(channel: string, user: string): Promise<boolean> {
+  async optOut(channel: string, user: string, locale = 'en'): Promise<boolean> {
+    const addresses = this.deps.addresses;
+    if (!addresses) return false;
     const respondent = this.respondentOf(channel, user);
-    return (
-      (await this.deps.addresses?.markUnreachable(respondent, channel, 'stopped', new Date(this.clock()))) ??
-      false
-    );
+    const at = new Date(this.clock());
+    if (await addresses.markUnreachable(respondent, channel, 'stopped', at)) return true;
+    await addresses.put({ respondent, channel, chat: user, locale, updatedAt: at });
+    return addresses.markUnreachable(respondent, channel, 'stopped', at);
   }
 
   /** The respondent's session as stored (null when none or unreadable), for read-only views. */

@@ -55,11 +55,11 @@ test('names and descriptions are localized for Discord’s en, ru, es and fr loc
   });
   assert.deepEqual(
     survey!.options!.map((o) => o.name),
-    ['start', 'resume', 'language', 'progress', 'delete-my-data', 'my-data'],
+    ['start', 'resume', 'language', 'progress', 'delete-my-data', 'my-data', 'stop'],
   );
   assert.deepEqual(
     survey!.options!.map((o) => o.name_localizations!.ru),
-    ['начать', 'продолжить', 'язык', 'прогресс', 'удалить-мои-данные', 'мои-данные'],
+    ['начать', 'продолжить', 'язык', 'прогресс', 'удалить-мои-данные', 'мои-данные', 'стоп'],
   );
   assert.deepEqual(DISCORD_LOCALES.ar, []);
   const language = survey!.options![2]!.options![0]!;

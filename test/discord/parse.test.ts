@@ -59,6 +59,7 @@ test('slash commands, by their default names', () => {
   assert.equal(cmd('survey', 'language'), null);
   assert.deepEqual(cmd('survey', 'progress'), { kind: 'progress' });
   assert.deepEqual(cmd('survey', 'delete-my-data'), { kind: 'erase' });
+  assert.deepEqual(cmd('survey', 'stop'), { kind: 'stop' });
   assert.deepEqual(cmd('survey-button', null, { code: 'SPRING' }), { kind: 'post', code: 'SPRING' });
   assert.deepEqual(cmd('survey-button', null), { kind: 'post' });
   assert.equal(cmd('survey', 'launch'), null);

@@ -199,6 +199,23 @@ export class DiscordStandIn {
     return user;
   }
 
+  /** Server members and their role ids, by server (Discord's member list, for role invitations). */
+  readonly members = new Map<string, Map<string, string[]>>();
+
+  /** A new server id (with no channel). */
+  addGuild(): string {
+    const id = snowflake();
+    this.members.set(id, new Map());
+    return id;
+  }
+
+  /** Puts a user in a server with these roles. */
+  addMember(guild: string, user: ApiUser, roles: string[]): void {
+    const members = this.members.get(guild) ?? new Map<string, string[]>();
+    this.members.set(guild, members);
+    members.set(user.id, roles);
+  }
+
   addGuildChannel(): StandInChannel {
     const channel: StandInChannel = { id: snowflake(), type: 0, guildId: snowflake(), messages: [] };
     this.channels.set(channel.id, channel);
@@ -401,6 +418,28 @@ export class DiscordStandIn {
     if (path === '/gateway/bot' && method === 'GET') {
       const limit = { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 };
       return [200, { url: this.gateway.url, shards: 1, session_start_limit: limit }];
+    }
+    if ((m = /^\/guilds\/(\d+)\/members$/.exec(path)) && method === 'GET') {
+      // As Discord lists them: by user id, after `after`, at most `limit` (1-1000, default 1).
+      const members = this.members.get(m[1]!);
+      if (!members) return [404, { code: 10004, message: 'Unknown Guild' }];
+      const limit = Number(query.get('limit') ?? 1);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        return [400, { code: 50035, message: 'Invalid Form Body' }];
+      const after = BigInt(query.get('after') ?? '0');
+      const page = [...members]
+        .filter(([id]) => BigInt(id) > after)
+        .sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : 1))
+        .slice(0, limit)
+        .map(([id, roles]) => ({
+          user: id === this.bot.id ? this.bot : this.publicUser(this.users.get(id)!),
+          roles,
+          joined_at: new Date(0).toISOString(),
+          deaf: false,
+          mute: false,
+          flags: 0,
+        }));
+      return [200, page];
     }
     if (path === '/users/@me/channels' && method === 'POST') {
       const user = this.users.get(String(body?.recipient_id));

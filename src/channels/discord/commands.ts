@@ -76,7 +76,8 @@ function described(translator: Translator, key: string, name: string): Named {
 }
 
 /**
- * The application commands: `/survey` (start, resume, language, progress, delete my data), usable
+ * The application commands: `/survey` (start, resume, language, progress, delete my data, my
+ * data, stop), usable
  * in servers and in the DM with the bot, `/survey-button` for coordinators (Manage Server) to
  * post a "Take the survey" button in a server channel, and `/staff` for the staff commands.
  */
@@ -177,6 +178,7 @@ export function surveyCommands(translator: Translator): RESTPostAPIChatInputAppl
         sub('progress', SUBCOMMANDS.progress),
         sub('delete', SUBCOMMANDS.delete),
         sub('my_data', SUBCOMMANDS.myData),
+        sub('stop', SUBCOMMANDS.stop),
       ],
     },
     {

@@ -64,6 +64,7 @@ export const SUBCOMMANDS = {
   progress: 'progress',
   delete: 'delete-my-data',
   myData: 'my-data',
+  stop: 'stop',
 } as const;
 
 export type SurveyCommand =
@@ -73,6 +74,7 @@ export type SurveyCommand =
   | { kind: 'progress' }
   | { kind: 'erase' }
   | { kind: 'my_data' }
+  | { kind: 'stop' }
   | { kind: 'post'; code?: string };
 
 /** The plain data of a slash command, as discord.js reads it from the interaction. */
@@ -102,6 +104,8 @@ export function commandRequest(data: CommandData): SurveyCommand | null {
       return { kind: 'erase' };
     case SUBCOMMANDS.myData:
       return { kind: 'my_data' };
+    case SUBCOMMANDS.stop:
+      return { kind: 'stop' };
     default:
       return null;
   }

@@ -253,6 +253,17 @@ async function showMyData(ctx: DiscordContext, i: ChatInputCommandInteraction): 
   });
 }
 
+/**
+ * `/survey stop`: no more reminders or invitations by DM, as `/stop` on Telegram; recorded on
+ * their address (written for someone who never started, so role invitations skip them too).
+ */
+async function stopMessages(ctx: DiscordContext, i: ChatInputCommandInteraction): Promise<void> {
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  const language = await respondentLanguage(ctx, i.user.id, i.locale);
+  await ctx.service.optOut(CHANNEL, i.user.id, language);
+  await i.editReply({ content: translatorFor(ctx, language)({ key: 'discord:stop.done' }) });
+}
+
 export async function keepData(ctx: DiscordContext, i: ButtonInteraction): Promise<void> {
   const t = translatorFor(ctx, languageFor(ctx, i.locale));
   await i.update({ content: t({ key: 'discord:erase.kept' }), components: [] });
@@ -327,6 +338,8 @@ export async function runCommand(
       return askErase(ctx, i);
     case 'my_data':
       return showMyData(ctx, i);
+    case 'stop':
+      return stopMessages(ctx, i);
     case 'post':
       return postButton(ctx, i, command.code);
   }
