@@ -7,7 +7,7 @@ import { FileAddressBook } from './file-address-book.ts';
 import { FileAuditLog } from './file-audit-log.ts';
 import { FileFlowSnapshots } from './file-flow-snapshots.ts';
 import { FileClaimStore, FileConversationStore } from './file-followup-store.ts';
-import type { ClaimStore, ConversationStore } from './followup-store.ts';
+import type { ClaimStore, ConversationLines, ConversationStore } from './followup-store.ts';
 import type { CodingStore } from './coding-store.ts';
 import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
@@ -58,6 +58,7 @@ import {
   type ReportUnreadable,
   type Resealable,
 } from '../privacy/sealed-stores.ts';
+import { SealedConversationStore } from '../privacy/sealed-conversations.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface Stores {
@@ -164,7 +165,7 @@ export async function openStores(
   let flowVersions: FlowSnapshotStore;
   let codings: CodingStore;
   let claims: ClaimStore;
-  let conversations: ConversationStore;
+  let conversations: ConversationStore & ConversationLines;
   let mongoConnection: Connection | null = null;
   let campaigns: CampaignStore;
   let invitees: InviteeStore;
@@ -233,7 +234,8 @@ export async function openStores(
   const sealedContacts = new SealedContactStore(contacts, keyring, onUnreadable);
   const sealedAddresses = new SealedAddressBook(addresses, keyring, onUnreadable);
   const sealedStaff = new SealedStaffStore(staff, keyring, onUnreadable);
-  const sealed: Resealable[] = [sealedContacts, sealedAddresses, sealedStaff];
+  const sealedConversations = new SealedConversationStore(conversations, keyring, onUnreadable);
+  const sealed: Resealable[] = [sealedContacts, sealedAddresses, sealedStaff, sealedConversations];
   if (sessions instanceof RedisSessionStore) sealed.push(sessions);
   let keyChecks: KeyChecks;
   if (mongoConnection) keyChecks = new MongoKeyChecks(mongoConnection);
@@ -257,7 +259,7 @@ export async function openStores(
     flowVersions,
     codings,
     claims,
-    conversations,
+    conversations: sealedConversations,
     campaigns,
     invitees,
     sends,
