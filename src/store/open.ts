@@ -24,7 +24,7 @@ import type { CampaignStore } from './campaign-store.ts';
 import { FileCampaignStore } from './file-campaign-store.ts';
 import { FileInviteeStore } from './file-invitee-store.ts';
 import { FileSendLog } from './file-send-log.ts';
-import type { InviteeStore } from './invitee-store.ts';
+import type { InviteeRows, InviteeStore } from './invitee-store.ts';
 import { campaignModel, MongoCampaignStore } from './mongo-campaign-store.ts';
 import { inviteeModel, MongoInviteeStore } from './mongo-invitee-store.ts';
 import { MongoSendLog, sendModel } from './mongo-send-log.ts';
@@ -59,6 +59,7 @@ import {
   type Resealable,
 } from '../privacy/sealed-stores.ts';
 import { SealedConversationStore } from '../privacy/sealed-conversations.ts';
+import { SealedInviteeStore } from '../privacy/sealed-invitees.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface Stores {
@@ -168,7 +169,7 @@ export async function openStores(
   let conversations: ConversationStore & ConversationLines;
   let mongoConnection: Connection | null = null;
   let campaigns: CampaignStore;
-  let invitees: InviteeStore;
+  let invitees: InviteeStore & InviteeRows;
   let sends: SendLog;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
@@ -235,7 +236,14 @@ export async function openStores(
   const sealedAddresses = new SealedAddressBook(addresses, keyring, onUnreadable);
   const sealedStaff = new SealedStaffStore(staff, keyring, onUnreadable);
   const sealedConversations = new SealedConversationStore(conversations, keyring, onUnreadable);
-  const sealed: Resealable[] = [sealedContacts, sealedAddresses, sealedStaff, sealedConversations];
+  const sealedInvitees = new SealedInviteeStore(invitees, keyring, onUnreadable);
+  const sealed: Resealable[] = [
+    sealedContacts,
+    sealedAddresses,
+    sealedStaff,
+    sealedConversations,
+    sealedInvitees,
+  ];
   if (sessions instanceof RedisSessionStore) sealed.push(sessions);
   let keyChecks: KeyChecks;
   if (mongoConnection) keyChecks = new MongoKeyChecks(mongoConnection);
@@ -261,7 +269,7 @@ export async function openStores(
     claims,
     conversations: sealedConversations,
     campaigns,
-    invitees,
+    invitees: sealedInvitees,
     sends,
     redis,
     description: parts.join(', ') + note,
