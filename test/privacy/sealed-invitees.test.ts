@@ -7,7 +7,10 @@ import { Keyring } from '../../src/privacy/keyring.ts';
 import { EMAIL_HASH, SealedInviteeStore } from '../../src/privacy/sealed-invitees.ts';
 import { UNREADABLE, type UnreadableRecord } from '../../src/privacy/sealed-stores.ts';
 import { FileInviteeStore } from '../../src/store/file-invitee-store.ts';
-import type { Invitee } from '../../src/store/invitee-store.ts';
+import { inviteeId, type Invitee } from '../../src/store/invitee-store.ts';
+import { ensureCollections } from '../../src/store/mongo-model.ts';
+import { inviteeModel, MongoInviteeStore } from '../../src/store/mongo-invitee-store.ts';
+import { mongoFor } from '../support/stores.ts';
 
 const key = (fill: number) => ({ id: `k${fill}`, key: Buffer.alloc(32, fill) });
 const ring = (current: number, ...others: number[]) =>
@@ -121,4 +124,34 @@ test('an invitee whose key is gone reads as unreadable, reported without the add
     1,
     'erasure by address still finds it: the hash key stays',
   );
+});
+
+test('on MongoDB (unique tokens), an invitee in clear moves to its hashed id; a move cut off after its token gave way is finished by the next rotation', async (t) => {
+  const mongo = await mongoFor(t);
+  if (!mongo) return;
+  const model = inviteeModel(mongo.connection);
+  await ensureCollections([model]);
+  const inner = new MongoInviteeStore(mongo.connection);
+  for (const n of [1, 2]) await inner.upsert(person(n));
+  // A rotation died right after the first one's token gave way to the record under its new id.
+  await model.updateOne(
+    { _id: inviteeId('mena-2026', person(1).email) },
+    { $set: { token: `moving:${person(1).token}` } },
+  );
+  const k1 = new SealedInviteeStore(inner, ring(1), () => {});
+  assert.deepEqual(
+    await k1.get('mena-2026', person(1).email),
+    person(1),
+    'it reads meanwhile, token and all',
+  );
+  assert.deepEqual(await k1.reseal(), { store: 'invitees', resealed: 2, unreadable: 0 });
+  for (const n of [1, 2]) {
+    assert.deepEqual(await k1.byToken(person(n).token), person(n));
+    assert.deepEqual(await k1.get('mena-2026', person(n).email.toUpperCase()), person(n));
+  }
+  const docs = await model.find({}).lean();
+  assert.equal(docs.length, 2);
+  assert.doesNotMatch(JSON.stringify(docs), /mariam|Byblos|Jounieh|moving:/i);
+  assert.equal(await k1.deleteByEmail(person(1).email), 1);
+  assert.equal(await model.countDocuments({}), 1);
 });
