@@ -118,14 +118,14 @@ export class SealedInviteeStore implements InviteeStore, Resealable {
   }
 
   async upsert(invitee: Invitee): Promise<{ invitee: Invitee; added: boolean }> {
-    // The address stored in clear moves to its hashed id first, so the import merges into it.
-    let moved = false;
+    // The address stored in clear moves to its hashed id first, so the import merges into it
+    // (read again and retried when it changed meanwhile).
     for (let old = await this.inClear(invitee.campaign, invitee.email); old;) {
-      if ((moved = await this.inner.replace(old, this.seal(old)))) break;
+      if (await this.inner.replace(old, this.seal(old))) break;
       old = await this.inClear(invitee.campaign, invitee.email);
     }
     const { invitee: stored, added } = await this.inner.upsert(this.seal(invitee));
-    return { invitee: this.open(stored), added: added && !moved };
+    return { invitee: this.open(stored), added };
   }
 
   async get(campaign: string, email: string): Promise<Invitee | null> {
