@@ -25,7 +25,7 @@ export interface RotationResult {
 }
 
 /** Opens and seals the named string fields of one store's records. */
-class Fields<T extends object> {
+export class Fields<T extends object> {
   constructor(
     private readonly keyring: Keyring,
     readonly store: string,
@@ -33,17 +33,17 @@ class Fields<T extends object> {
     private readonly report: ReportUnreadable,
   ) {}
 
-  seal(record: T): T {
+  seal<R extends T>(record: R): R {
     const sealed = { ...record } as Record<string, unknown>;
     for (const field of this.fields) {
       const value = sealed[field];
       if (typeof value === 'string') sealed[field] = this.keyring.seal(value, `${this.store}.${field}`);
     }
-    return sealed as T;
+    return sealed as R;
   }
 
   /** The record in clear; a field that cannot be opened reads UNREADABLE and is reported. */
-  open(record: T, id: string): T {
+  open<R extends T>(record: R, id: string): R {
     const open = { ...record } as Record<string, unknown>;
     for (const field of this.fields) {
       const value = open[field];
@@ -56,7 +56,7 @@ class Fields<T extends object> {
         this.report({ store: this.store, id, keyId: error.keyId, reason: error.reason });
       }
     }
-    return open as T;
+    return open as R;
   }
 
   /** Whether a stored record has a field in clear or sealed with another key than the current one. */

@@ -6,7 +6,9 @@ import {
   type ClaimOutcome,
   type ClaimStore,
   type Conversation,
+  type ConversationLines,
   type ConversationStore,
+  type LineKind,
   type Note,
   type StaffThread,
   type TranscriptMessage,
@@ -77,8 +79,21 @@ export class FileClaimStore implements ClaimStore {
   }
 }
 
+/** One process: the check and the put have no await between them, so nothing erased comes back. */
+async function replaceText<T extends Note>(
+  file: JsonlFile<T>,
+  id: string,
+  expected: string,
+  text: string,
+): Promise<boolean> {
+  const line = file.get(id);
+  if (!line || line.text !== expected) return false;
+  await file.put({ ...copy(line), text });
+  return true;
+}
+
 /** Conversations, transcripts and notes in `<dataDir>/conversations.jsonl`, `transcripts.jsonl`, `notes.jsonl`. */
-export class FileConversationStore implements ConversationStore {
+export class FileConversationStore implements ConversationStore, ConversationLines {
   private readonly conversations: JsonlFile<Conversation>;
   private readonly messages: JsonlFile<TranscriptMessage>;
   private readonly noteFile: JsonlFile<Note>;
@@ -149,6 +164,25 @@ export class FileConversationStore implements ConversationStore {
       .filter((n) => n.conversation === conversation)
       .sort(byTime)
       .map(copy);
+  }
+
+  async lines(kind: LineKind, after: string, limit: number): Promise<Note[]> {
+    return (kind === 'transcript' ? this.messages : this.noteFile)
+      .values()
+      .filter((line) => line.id > after)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async replaceText(kind: LineKind, id: string, expected: string, text: string): Promise<boolean> {
+    return kind === 'transcript'
+      ? replaceText(this.messages, id, expected, text)
+      : replaceText(this.noteFile, id, expected, text);
+  }
+
+  async compact(): Promise<void> {
+    await Promise.all([this.messages.compact(), this.noteFile.compact()]);
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {

@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
-import { inviteeId, mergeInvitee, normalEmail, type Invitee, type InviteeStore } from './invitee-store.ts';
+import {
+  inviteeId,
+  mergeInvitee,
+  normalEmail,
+  sameVersion,
+  type Invitee,
+  type InviteeRows,
+  type InviteeStore,
+} from './invitee-store.ts';
 
 type Row = Invitee & { id: string };
 type Head = Pick<Row, 'id' | 'campaign' | 'email' | 'token' | 'respondent'>;
@@ -8,7 +16,7 @@ type Head = Pick<Row, 'id' | 'campaign' | 'email' | 'token' | 'respondent'>;
 const strip = ({ id, ...invitee }: Row): Invitee => invitee;
 
 /** Invitees in `<dataDir>/invitees.jsonl` (one process); memory holds ids, addresses and tokens. */
-export class FileInviteeStore implements InviteeStore {
+export class FileInviteeStore implements InviteeStore, InviteeRows {
   private readonly file: JsonlFile<Row, Head>;
   private readonly tokens = new Map<string, string>();
 
@@ -77,6 +85,39 @@ export class FileInviteeStore implements InviteeStore {
 
   async deleteByRespondent(respondent: string): Promise<number> {
     return this.remove(this.file.values().filter((h) => h.respondent === respondent));
+  }
+
+  async rows(after: string, limit: number): Promise<Invitee[]> {
+    const ids = this.file
+      .values()
+      .map((h) => h.id)
+      .filter((id) => id > after)
+      .sort()
+      .slice(0, limit);
+    const rows: Invitee[] = [];
+    for (const id of ids) {
+      const row = await this.file.read(id);
+      if (row) rows.push(strip(row));
+    }
+    return rows;
+  }
+
+  async replace(expected: Invitee, next: Invitee): Promise<boolean> {
+    const id = inviteeId(expected.campaign, expected.email);
+    const row = await this.file.read(id);
+    // One process: from this check to the writes below nothing else runs.
+    if (!row || !sameVersion(row, expected)) return false;
+    const nextId = inviteeId(next.campaign, next.email);
+    this.tokens.set(next.token, nextId);
+    await Promise.all([
+      this.file.put({ ...structuredClone(next), id: nextId }),
+      ...(nextId === id ? [] : [this.file.delete([id])]),
+    ]);
+    return true;
+  }
+
+  compact(): Promise<void> {
+    return this.file.compact();
   }
 
   async close(): Promise<void> {

@@ -121,6 +121,25 @@ export interface ConversationStore {
   close(): Promise<void>;
 }
 
+/** The two kinds of lines a conversation has: what was relayed, and the interviewer's notes. */
+export type LineKind = 'transcript' | 'notes';
+
+/**
+ * The stored lines as they are (sealed, when sealing is on), for re-sealing them with another
+ * key: walked in batches by id, each rewritten on its own.
+ */
+export interface ConversationLines {
+  /** Lines of the kind whose id sorts after `after` ('' for the first), in id order, at most `limit`. */
+  lines(kind: LineKind, after: string, limit: number): Promise<Note[]>;
+  /**
+   * Replaces a line's text when it still reads `expected`: false when it was erased or changed
+   * meanwhile, so a rotation running beside an erasure never brings a line back.
+   */
+  replaceText(kind: LineKind, id: string, expected: string, text: string): Promise<boolean>;
+  /** Once lines were replaced: no copy of a replaced text stays on disk (the embedded files append). */
+  compact(): Promise<void>;
+}
+
 /** A transcript line's or note's id: time-ordered, like the audit log's. */
 export const messageId = (at: Date): string => auditId(at);
 

@@ -5,8 +5,10 @@
  */
 export interface Invitee {
   campaign: string;
-  /** Lower-cased, trimmed. */
+  /** Lower-cased, trimmed. Stored sealed: its keyed hash here, the address in `sealedEmail`. */
   email: string;
+  /** Only in storage: the address sealed, when `email` holds its keyed hash (src/privacy). */
+  sealedEmail?: string;
   name: string;
   language: string;
   /** ISO 3166 alpha-2. */
@@ -34,7 +36,7 @@ export interface InviteeStore {
   upsert(invitee: Invitee): Promise<{ invitee: Invitee; added: boolean }>;
   get(campaign: string, email: string): Promise<Invitee | null>;
   byToken(token: string): Promise<Invitee | null>;
-  /** A campaign's invitees ordered by e-mail, streamed. */
+  /** A campaign's invitees ordered by the stored address (its keyed hash when sealed), streamed. */
   scan(campaign: string): AsyncIterable<Invitee>;
   count(campaign: string): Promise<number>;
   /** Notes who started with the token; false when no invitee has it. */
@@ -45,6 +47,28 @@ export interface InviteeStore {
   deleteByRespondent(respondent: string): Promise<number>;
   close(): Promise<void>;
 }
+
+/** The stored invitees as they are (sealed when sealing is on), for sealing them again with another key. */
+export interface InviteeRows {
+  /** Stored invitees whose id (`inviteeId`) sorts after `after` ('' for the first), in id order, at most `limit`. */
+  rows(after: string, limit: number): Promise<Invitee[]>;
+  /**
+   * Replaces the stored invitee `expected` by `next`, under next's own id (another one when an
+   * address stored in clear gets its hash), if it still reads as when it was read: same update
+   * time, name, respondent and unsubscription. False when it changed or was erased meanwhile:
+   * nothing erased comes back, nothing done meanwhile is undone.
+   */
+  replace(expected: Invitee, next: Invitee): Promise<boolean>;
+  /** Once invitees were replaced: no copy of a replaced value stays on disk (the embedded file appends). */
+  compact(): Promise<void>;
+}
+
+/** Whether a stored invitee still reads as `expected` did, for a replacement that must not undo a change. */
+export const sameVersion = (stored: Invitee, expected: Invitee): boolean =>
+  stored.updatedAt.getTime() === expected.updatedAt.getTime() &&
+  stored.name === expected.name &&
+  stored.respondent === expected.respondent &&
+  stored.unsubscribedAt?.getTime() === expected.unsubscribedAt?.getTime();
 
 export const inviteeId = (campaign: string, email: string) => `${campaign}:${normalEmail(email)}`;
 

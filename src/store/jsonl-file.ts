@@ -256,6 +256,11 @@ export class JsonlFile<T extends { id: string }, H = T> {
     return this.enqueue(() => this.rewrite());
   }
 
+  /** Rewrites the file with each record's last line only: replaced values do not linger in old lines. */
+  compact(): Promise<void> {
+    return this.enqueue(() => this.rewrite());
+  }
+
   /** Copies the lines still indexed into a new file, in file order, then puts it in place. */
   private async rewrite(): Promise<void> {
     await this.closeHandle();

@@ -1,11 +1,13 @@
-import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { Schema, trusted, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import {
   CONVERSATION_STATUSES,
   type Claim,
   type ClaimOutcome,
   type ClaimStore,
   type Conversation,
+  type ConversationLines,
   type ConversationStore,
+  type LineKind,
   type Note,
   type StaffThread,
   type TranscriptMessage,
@@ -173,7 +175,7 @@ export class MongoClaimStore implements ClaimStore {
 }
 
 /** Conversations, transcripts and notes in MongoDB (`conversations`, `transcripts`, `interview_notes`). */
-export class MongoConversationStore implements ConversationStore {
+export class MongoConversationStore implements ConversationStore, ConversationLines {
   private readonly models: FollowupModels;
 
   constructor(connection: Connection) {
@@ -246,6 +248,31 @@ export class MongoConversationStore implements ConversationStore {
     if (!isId(conversation)) return [];
     const docs = await this.models.notes.find({ conversation }).sort({ at: 1, _id: 1 }).lean();
     return docs.map((d) => fromDoc<Note>(d));
+  }
+
+  async lines(kind: LineKind, after: string, limit: number): Promise<Note[]> {
+    const docs = await this.modelOf(kind)
+      // The connection sanitizes filters (sanitizeFilter): this operator is ours.
+      .find({ _id: trusted({ $gt: String(after) }) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map((d) => fromDoc<Note>(d));
+  }
+
+  async replaceText(kind: LineKind, id: string, expected: string, text: string): Promise<boolean> {
+    if (!isId(id) || typeof expected !== 'string') return false;
+    // No upsert: a line erased meanwhile stays erased.
+    const result = await this.modelOf(kind).updateOne({ _id: id, text: expected }, { $set: { text } });
+    return result.matchedCount === 1;
+  }
+
+  /** A replaced document keeps no old copy to drop. */
+  async compact(): Promise<void> {}
+
+  /** A transcript line is a note with a side: only the fields both have are read and written here. */
+  private modelOf(kind: LineKind): Model<NoteDoc> {
+    return kind === 'transcript' ? (this.models.messages as unknown as Model<NoteDoc>) : this.models.notes;
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {

@@ -1,5 +1,12 @@
-import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import { inviteeId, mergeInvitee, normalEmail, type Invitee, type InviteeStore } from './invitee-store.ts';
+import { Schema, trusted, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import {
+  inviteeId,
+  mergeInvitee,
+  normalEmail,
+  type Invitee,
+  type InviteeRows,
+  type InviteeStore,
+} from './invitee-store.ts';
 import { modelOn, STRICT } from './mongo-model.ts';
 import { isDuplicateKey } from './mongo-models.ts';
 
@@ -8,6 +15,7 @@ const inviteeSchema = new Schema(
     _id: { type: String, required: true },
     campaign: { type: String, required: true },
     email: { type: String, required: true },
+    sealedEmail: String,
     // A file may give an address without a name: '' is a name here (mongoose's `required` refuses it).
     name: { type: String, default: '' },
     language: { type: String, required: true },
@@ -35,15 +43,25 @@ export const inviteeModel = (connection: Connection): Model<InviteeDoc> =>
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
+/**
+ * The token of an invitee moving to another id gives way (the token index is unique) while the
+ * record under the new id takes it; a move cut off there is finished by the next rotation.
+ */
+const PARKED = 'moving:';
+
 function toInvitee(doc: object): Invitee {
   const { _id, ...rest } = doc as Record<string, unknown>;
-  for (const key of ['country', 'organisation', 'coordinator', 'respondent', 'unsubscribedAt'])
+  for (const key of ['sealedEmail', 'country', 'organisation', 'coordinator', 'respondent', 'unsubscribedAt'])
     if (rest[key] === null || rest[key] === undefined) delete rest[key];
+  if (typeof rest.token === 'string' && rest.token.startsWith(PARKED))
+    rest.token = rest.token.slice(PARKED.length);
   return rest as unknown as Invitee;
 }
 
+const absentOr = <T>(value: T | undefined) => value ?? trusted({ $exists: false });
+
 /** Invitees in MongoDB (`invitees`), `_id` = `<campaign>:<e-mail>`. */
-export class MongoInviteeStore implements InviteeStore {
+export class MongoInviteeStore implements InviteeStore, InviteeRows {
   private readonly model: Model<InviteeDoc>;
 
   constructor(connection: Connection) {
@@ -114,6 +132,37 @@ export class MongoInviteeStore implements InviteeStore {
     if (!isText(respondent)) return 0;
     return (await this.model.deleteMany({ respondent })).deletedCount;
   }
+
+  async rows(after: string, limit: number): Promise<Invitee[]> {
+    const docs = await this.model
+      .find({ _id: trusted({ $gt: String(after) }) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean();
+    return docs.map(toInvitee);
+  }
+
+  async replace(expected: Invitee, next: Invitee): Promise<boolean> {
+    const _id = inviteeId(expected.campaign, expected.email);
+    const unchanged = {
+      _id,
+      updatedAt: expected.updatedAt,
+      name: expected.name,
+      respondent: absentOr(expected.respondent),
+      unsubscribedAt: absentOr(expected.unsubscribedAt),
+    };
+    const nextId = inviteeId(next.campaign, next.email);
+    if (nextId === _id) return (await this.model.replaceOne(unchanged, { _id, ...next })).matchedCount === 1;
+    if ((await this.model.updateOne(unchanged, { $set: { token: PARKED + next.token } })).matchedCount !== 1)
+      return false;
+    await this.model.replaceOne({ _id: nextId }, { _id: nextId, ...next }, { upsert: true });
+    if ((await this.model.deleteOne({ _id })).deletedCount === 1) return true;
+    // Erased while it moved: the erasure wins.
+    await this.model.deleteOne({ _id: nextId });
+    return false;
+  }
+
+  async compact(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

@@ -7,7 +7,7 @@ import { FileAddressBook } from './file-address-book.ts';
 import { FileAuditLog } from './file-audit-log.ts';
 import { FileFlowSnapshots } from './file-flow-snapshots.ts';
 import { FileClaimStore, FileConversationStore } from './file-followup-store.ts';
-import type { ClaimStore, ConversationStore } from './followup-store.ts';
+import type { ClaimStore, ConversationLines, ConversationStore } from './followup-store.ts';
 import type { CodingStore } from './coding-store.ts';
 import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
@@ -24,7 +24,7 @@ import type { CampaignStore } from './campaign-store.ts';
 import { FileCampaignStore } from './file-campaign-store.ts';
 import { FileInviteeStore } from './file-invitee-store.ts';
 import { FileSendLog } from './file-send-log.ts';
-import type { InviteeStore } from './invitee-store.ts';
+import type { InviteeRows, InviteeStore } from './invitee-store.ts';
 import { campaignModel, MongoCampaignStore } from './mongo-campaign-store.ts';
 import { inviteeModel, MongoInviteeStore } from './mongo-invitee-store.ts';
 import { MongoSendLog, sendModel } from './mongo-send-log.ts';
@@ -58,6 +58,8 @@ import {
   type ReportUnreadable,
   type Resealable,
 } from '../privacy/sealed-stores.ts';
+import { SealedConversationStore } from '../privacy/sealed-conversations.ts';
+import { SealedInviteeStore } from '../privacy/sealed-invitees.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface Stores {
@@ -164,10 +166,10 @@ export async function openStores(
   let flowVersions: FlowSnapshotStore;
   let codings: CodingStore;
   let claims: ClaimStore;
-  let conversations: ConversationStore;
+  let conversations: ConversationStore & ConversationLines;
   let mongoConnection: Connection | null = null;
   let campaigns: CampaignStore;
-  let invitees: InviteeStore;
+  let invitees: InviteeStore & InviteeRows;
   let sends: SendLog;
   if (config.MONGODB_URI) {
     const uri = config.MONGODB_URI;
@@ -233,7 +235,15 @@ export async function openStores(
   const sealedContacts = new SealedContactStore(contacts, keyring, onUnreadable);
   const sealedAddresses = new SealedAddressBook(addresses, keyring, onUnreadable);
   const sealedStaff = new SealedStaffStore(staff, keyring, onUnreadable);
-  const sealed: Resealable[] = [sealedContacts, sealedAddresses, sealedStaff];
+  const sealedConversations = new SealedConversationStore(conversations, keyring, onUnreadable);
+  const sealedInvitees = new SealedInviteeStore(invitees, keyring, onUnreadable);
+  const sealed: Resealable[] = [
+    sealedContacts,
+    sealedAddresses,
+    sealedStaff,
+    sealedConversations,
+    sealedInvitees,
+  ];
   if (sessions instanceof RedisSessionStore) sealed.push(sessions);
   let keyChecks: KeyChecks;
   if (mongoConnection) keyChecks = new MongoKeyChecks(mongoConnection);
@@ -257,9 +267,9 @@ export async function openStores(
     flowVersions,
     codings,
     claims,
-    conversations,
+    conversations: sealedConversations,
     campaigns,
-    invitees,
+    invitees: sealedInvitees,
     sends,
     redis,
     description: parts.join(', ') + note,

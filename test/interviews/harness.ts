@@ -20,11 +20,11 @@ import { captureLog } from '../support/logs.ts';
 import assert from 'node:assert/strict';
 import { TelegramApiStandIn, TelegramUser } from '../support/telegram-api.ts';
 import type { Respondent } from '../telegram/respondent.ts';
-import { openTestStores } from '../telegram/harness.ts';
+import { FORUM, openTestStores } from '../telegram/harness.ts';
 
 export const SALT = 'interview-test-salt-0123456789';
-/** The interviewers' forum supergroup. */
-export const FORUM = -1001234567890;
+/** The interviewers' forum supergroup (the same as the Telegram harness's). */
+export { FORUM };
 
 export interface InterviewHarness {
   api: TelegramApiStandIn;

@@ -10,7 +10,14 @@ import { MongoCampaignStore } from '../../src/store/mongo-campaign-store.ts';
 import { MongoInviteeStore } from '../../src/store/mongo-invitee-store.ts';
 import { MongoSendLog } from '../../src/store/mongo-send-log.ts';
 import { mongoFor } from '../support/stores.ts';
-import { campaignStoreContract, inviteeStoreContract, sendLogContract } from './campaign-stores.contract.ts';
+import { SealedInviteeStore } from '../../src/privacy/sealed-invitees.ts';
+import { testKeyring } from '../support/servers.ts';
+import {
+  campaignStoreContract,
+  inviteeRowsContract,
+  inviteeStoreContract,
+  sendLogContract,
+} from './campaign-stores.contract.ts';
 
 function inFolder<T extends { close(): Promise<void> }>(make: (dir: string) => T) {
   return async (t: TestContext) => {
@@ -44,6 +51,24 @@ inviteeStoreContract(
   inFolder((dir) => new FileInviteeStore(dir)),
 );
 inviteeStoreContract(
+  'MongoDB',
+  onMongo((c) => new MongoInviteeStore(c)),
+);
+inviteeStoreContract(
+  'sealed, over the JSON-lines file',
+  inFolder((dir) => new SealedInviteeStore(new FileInviteeStore(dir), testKeyring(), () => {})),
+  { order: 'any' },
+);
+inviteeStoreContract(
+  'sealed, over MongoDB',
+  onMongo((c) => new SealedInviteeStore(new MongoInviteeStore(c), testKeyring(), () => {})),
+  { order: 'any' },
+);
+inviteeRowsContract(
+  'JSON-lines file',
+  inFolder((dir) => new FileInviteeStore(dir)),
+);
+inviteeRowsContract(
   'MongoDB',
   onMongo((c) => new MongoInviteeStore(c)),
 );

@@ -4,6 +4,7 @@ import {
   messageId,
   type ClaimStore,
   type Conversation,
+  type ConversationLines,
   type ConversationStore,
   type TranscriptMessage,
 } from '../../src/store/followup-store.ts';
@@ -162,6 +163,99 @@ export function conversationStoreContract(name: string, open: Open<ConversationS
       assert.deepEqual(await store.notes('c-a'), []);
       assert.deepEqual(await store.byRespondent('p1'), []);
       assert.equal((await store.transcript('c-z')).length, 1);
+    });
+  });
+}
+
+/** The stored lines, walked and rewritten one by one as a key rotation does. */
+export function conversationLinesContract(
+  name: string,
+  open: Open<ConversationStore & ConversationLines>,
+): void {
+  describe(`conversation lines contract: ${name}`, () => {
+    test('lines are walked in id order in batches; a text is replaced only while it still reads what was read, and an erased line stays erased', async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      await store.create(conversation('c-a', 'p1', 0));
+      await store.create(conversation('c-b', 'p2', 0));
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const when = at(1 + i);
+        const id = messageId(when);
+        ids.push(id);
+        const respondent = i < 5 ? 'p1' : 'p2';
+        const conv = i < 5 ? 'c-a' : 'c-b';
+        await store.append({
+          id,
+          conversation: conv,
+          respondent,
+          at: when,
+          side: 'respondent',
+          author: 'respondent',
+          text: `line ${i}`,
+        });
+      }
+      await store.addNote({
+        id: messageId(at(3)),
+        conversation: 'c-a',
+        respondent: 'p1',
+        at: at(3),
+        author: 'i1',
+        text: 'a note',
+      });
+
+      const walked: string[] = [];
+      for (let after = '', batch = await store.lines('transcript', after, 3); ;) {
+        walked.push(...batch.map((l) => l.id));
+        if (batch.length < 3) break;
+        after = batch.at(-1)!.id;
+        batch = await store.lines('transcript', after, 3);
+      }
+      assert.deepEqual(walked, ids);
+      const [first] = await store.lines('transcript', '', 1);
+      assert.equal(first?.text, 'line 0');
+      assert.equal(first?.respondent, 'p1');
+      assert.deepEqual(
+        (await store.lines('notes', '', 10)).map((n) => n.text),
+        ['a note'],
+      );
+
+      assert.equal(await store.replaceText('transcript', ids[0]!, 'line 0', 'sealed 0'), true);
+      assert.equal(
+        await store.replaceText('transcript', ids[1]!, 'not what it reads', 'sealed 1'),
+        false,
+        'the text changed since it was read: left as it is',
+      );
+      assert.equal(await store.replaceText('notes', ids[0]!, 'line 0', 'x'), false, 'notes are apart');
+      const note = (await store.lines('notes', '', 1))[0]!;
+      assert.equal(await store.replaceText('notes', note.id, 'a note', 'sealed note'), true);
+      const transcript = await store.transcript('c-a');
+      assert.deepEqual(
+        transcript.map((m) => m.text),
+        ['sealed 0', 'line 1', 'line 2', 'line 3', 'line 4'],
+      );
+      assert.equal(transcript[0]!.side, 'respondent', 'the rest of the line is kept');
+      assert.deepEqual(
+        (await store.notes('c-a')).map((n) => n.text),
+        ['sealed note'],
+      );
+
+      // Erased between the read and the rewrite: nothing comes back.
+      const [stale] = await store.lines('transcript', ids[5]!, 1);
+      await store.deleteByRespondent('p2');
+      assert.equal(await store.replaceText('transcript', stale!.id, stale!.text, 'sealed 6'), false);
+      assert.deepEqual(await store.transcript('c-b'), []);
+      assert.deepEqual(
+        (await store.lines('transcript', '', 100)).map((l) => l.id),
+        ids.slice(0, 5),
+      );
+      assert.equal(await store.replaceText('transcript', { $ne: 'x' } as never, 'line 1', 'y'), false);
+      await store.compact();
+      assert.deepEqual(
+        (await store.transcript('c-a')).map((m) => m.text),
+        ['sealed 0', 'line 1', 'line 2', 'line 3', 'line 4'],
+        'compaction keeps every line as it reads now',
+      );
     });
   });
 }

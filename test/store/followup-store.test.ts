@@ -5,7 +5,13 @@ import type { TestContext } from 'node:test';
 import { FileClaimStore, FileConversationStore } from '../../src/store/file-followup-store.ts';
 import { MongoClaimStore, MongoConversationStore } from '../../src/store/mongo-followup-store.ts';
 import { mongoFor } from '../support/stores.ts';
-import { claimStoreContract, conversationStoreContract } from './followup-store.contract.ts';
+import { SealedConversationStore } from '../../src/privacy/sealed-conversations.ts';
+import { testKeyring } from '../support/servers.ts';
+import {
+  claimStoreContract,
+  conversationLinesContract,
+  conversationStoreContract,
+} from './followup-store.contract.ts';
 
 function inFolder<T extends { close(): Promise<void> }>(make: (dir: string) => T) {
   return async (t: TestContext) => {
@@ -41,6 +47,18 @@ conversationStoreContract(
   inFolder((dir) => new FileConversationStore(dir)),
 );
 conversationStoreContract(
+  'MongoDB',
+  onMongo((c) => new MongoConversationStore(c)),
+);
+conversationStoreContract(
+  'sealed, over the JSON-lines file',
+  inFolder((dir) => new SealedConversationStore(new FileConversationStore(dir), testKeyring(), () => {})),
+);
+conversationLinesContract(
+  'JSON-lines file',
+  inFolder((dir) => new FileConversationStore(dir)),
+);
+conversationLinesContract(
   'MongoDB',
   onMongo((c) => new MongoConversationStore(c)),
 );

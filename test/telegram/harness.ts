@@ -17,6 +17,10 @@ import { HttpServer } from '../../src/http/server.ts';
 import { Outbound } from '../../src/outbound/outbound.ts';
 import { Router } from '../../src/router/router.ts';
 import { Campaigns } from '../../src/campaigns/campaigns.ts';
+import { InterviewCommands } from '../../src/interviews/commands.ts';
+import { Interviews } from '../../src/interviews/interviews.ts';
+import { followupHolder } from '../../src/interviews/personal-data.ts';
+import { pseudonym } from '../../src/log.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
@@ -140,9 +144,14 @@ export interface Harness {
   redisPrefix: string;
   /** The outbound port over the stores' address book, with this bot's sender registered. */
   outbound: Outbound;
+  /** The interviewers' follow-ups, when started with `interviews` (their forum is `FORUM`). */
+  interviews: Interviews | null;
   /** Stops the bot and starts a new one on the same stores (a process restart). */
   restart(): Promise<void>;
 }
+
+/** The interviewers' forum supergroup of a harness started with `interviews`. */
+export const FORUM = -1001234567890;
 
 export interface HarnessOptions {
   mode?: 'polling' | 'webhook';
@@ -162,6 +171,8 @@ export interface HarnessOptions {
   dashboardUrl?: string;
   /** The per-user limit on updates (USER_UPDATES_PER_MINUTE); unset: none. */
   updatesPerMinute?: number;
+  /** Wire the interviewers' follow-ups as the app does, with their topics in the forum `FORUM`. */
+  interviews?: boolean;
 }
 
 /**
@@ -184,7 +195,23 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       audit: stores.audit,
       envAdmins: (options.admins ?? []).map((id) => ({ channel: 'telegram' as const, user: String(id) })),
     });
-    const service = new ConversationService({
+    const outbound = new Outbound(stores.addresses, log.log);
+    const interviews = options.interviews
+      ? new Interviews({
+          claims: stores.claims,
+          conversations: stores.conversations,
+          responses: stores.responses,
+          contacts: stores.contacts,
+          audit: stores.audit,
+          outbound,
+          translator: options.translator ?? translator,
+          staff: directory,
+          surveyLive: async (channel, user) => (await service.current(channel, user))?.status === 'active',
+          respondentOf: (channel, user) => pseudonym(SALT, channel, user),
+          log: log.log,
+        })
+      : null;
+    const service: ConversationService = new ConversationService({
       flow: options.flow ?? flow,
       sessions: stores.sessions,
       responses: stores.responses,
@@ -199,7 +226,31 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
       salt: SALT,
       log: log.log,
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(interviews
+        ? {
+            holders: [
+              followupHolder({
+                claims: stores.claims,
+                conversations: stores.conversations,
+                beforeErase: (respondent) => interviews.beforeErase(respondent),
+              }),
+            ],
+          }
+        : {}),
     });
+    const routing = interviews && {
+      interviews,
+      commands: new InterviewCommands({
+        interviews,
+        translator: options.translator ?? translator,
+        flows: service.flows,
+        responses: stores.responses,
+        contacts: stores.contacts,
+        invitations: stores.invitations,
+        claims: stores.claims,
+        staff: directory,
+      }),
+    };
     const channel = new TelegramChannel({
       token: api.token,
       apiRoot: api.apiRoot,
@@ -215,14 +266,15 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
         options.dashboardUrl
           ? signInLinksFor(stores, opened.config, directory, options.dashboardUrl, options.clock)
           : undefined,
-        undefined,
+        routing ?? undefined,
         new Campaigns({ ...stores, flowOf: (id) => service.flows.get(id), invitationQueue: null }),
       ),
       ...(options.sharedPrompts && stores.redis ? { prompts: promptsOn(stores, opened.redisPrefix) } : {}),
+      ...(interviews ? { staffGroup: FORUM } : {}),
     });
-    const outbound = new Outbound(stores.addresses, log.log);
     outbound.register('telegram', channel.sender);
-    return { service, channel, directory, outbound };
+    if (interviews) interviews.registerSpace('telegram', channel.staffSpace!);
+    return { service, channel, directory, outbound, interviews };
   };
   const botMode: TelegramMode = http
     ? {
