@@ -239,7 +239,7 @@ function redisProblems(config: Config): string[] {
 }
 
 /** Whether sessions, locks and jobs are in Redis (one server or a cluster). */
-export function usesRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): boolean {
+function usesRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): boolean {
   return Boolean(config.REDIS_URL || config.REDIS_CLUSTER_NODES);
 }
 
