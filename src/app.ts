@@ -28,6 +28,7 @@ import { StaffDirectory } from './staff/directory.ts';
 import type { Principal } from './staff/staff.ts';
 import { openStores, type Stores } from './store/open.ts';
 import { RedisSessionStore } from './store/redis-session-store.ts';
+import { redisTargetOf } from './store/redis-connection.ts';
 
 export interface App {
   config: Config;
@@ -40,7 +41,7 @@ export interface App {
   log: Logger;
   /** The process's Prometheus metrics, served at /metrics. */
   metrics: Metrics;
-  /** Queued work: BullMQ on Redis when REDIS_URL is set, else in this process. */
+  /** Queued work: BullMQ on Redis when REDIS_URL or REDIS_CLUSTER_NODES is set, else in this process. */
   jobs: Jobs;
   /** Who is staff, with which role. */
   directory: StaffDirectory;
@@ -107,8 +108,9 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     if (sealed.resealed > 0) log.info({ sealed: sealed.resealed }, 'sessions stored in clear sealed');
   }
   const metrics = new Metrics({ defaults: true });
-  const jobs: Jobs = config.REDIS_URL
-    ? new BullmqJobs({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log })
+  const redisTarget = redisTargetOf(config);
+  const jobs: Jobs = redisTarget
+    ? new BullmqJobs({ target: redisTarget, prefix: config.REDIS_PREFIX, log })
     : new MemoryJobs();
   const directory = new StaffDirectory({
     store: stores.staff,

@@ -48,6 +48,34 @@ const dataKeys = z
   })
   .optional();
 
+/** One seed node of a Redis Cluster. */
+export interface ClusterNode {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  tls?: boolean;
+}
+
+function clusterNode(part: string): ClusterNode | null {
+  const url = /^rediss?:\/\//.test(part) ? part : `redis://${part}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const port = Number(parsed.port);
+  if (!parsed.hostname || !Number.isInteger(port) || port < 1 || parsed.pathname.length > 1) return null;
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: true } : {}),
+  };
+}
+
 /**
  * Every setting, from environment variables (and `.env` when present). Read and validated once,
  * at start-up; a wrong value stops start-up with one line per problem naming the variable.
@@ -69,6 +97,24 @@ export const ConfigSchema = z.object({
   DATA_HASH_KEY: key32.optional(),
 
   REDIS_URL: optionalUrl,
+  /**
+   * A Redis Cluster instead of one Redis: some of its nodes, `host:port` separated by commas
+   * (the client finds the rest). A password or TLS: write the nodes as redis:// or rediss:// URLs.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value, ctx) => {
+      const nodes = value.split(',').map((part) => clusterNode(part.trim()));
+      if (nodes.some((n) => n === null)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be host:port (or redis:// URLs) separated by commas',
+        });
+        return z.NEVER;
+      }
+      return nodes as ClusterNode[];
+    })
+    .optional(),
   /** Prefix of every Redis key, so several bots (or a test) can share one Redis. */
   REDIS_PREFIX: z
     .string()
@@ -185,9 +231,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     // Values are not echoed: they may be secrets.
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  const problems = keyProblems(parsed.data);
+  const problems = [...redisProblems(parsed.data), ...keyProblems(parsed.data)];
   if (problems.length) throw new ConfigError(problems);
   return parsed.data;
+}
+
+/** Sessions, locks and jobs live in one Redis or in one cluster, never split between both. */
+function redisProblems(config: Config): string[] {
+  return config.REDIS_URL && config.REDIS_CLUSTER_NODES
+    ? ['REDIS_CLUSTER_NODES: set it or REDIS_URL, not both']
+    : [];
+}
+
+/** Whether sessions, locks and jobs are in Redis (one server or a cluster). */
+function usesRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): boolean {
+  return Boolean(config.REDIS_URL || config.REDIS_CLUSTER_NODES);
 }
 
 /**
@@ -197,9 +255,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 function keyProblems(config: Config): string[] {
   const keys = config.DATA_KEYS;
   if (!keys) {
-    if (config.REDIS_URL || config.MONGODB_URI)
+    if (usesRedis(config) || config.MONGODB_URI)
       return [
-        'DATA_KEYS: not set; it is needed when REDIS_URL or MONGODB_URI is set (make one with npm run keys -- new)',
+        'DATA_KEYS: not set; it is needed when REDIS_URL, REDIS_CLUSTER_NODES or MONGODB_URI is set (make one with npm run keys -- new)',
       ];
     if (config.DATA_KEY_CURRENT || config.DATA_HASH_KEY)
       return ['DATA_KEYS: not set, while DATA_KEY_CURRENT or DATA_HASH_KEY is'];

@@ -126,6 +126,7 @@ function secretsOf(config: Config): (string | undefined)[] {
     ...(config.DATA_KEYS ?? []).map((k) => k.key.toString('base64')),
     config.DATA_HASH_KEY?.toString('base64'),
     password(config.REDIS_URL),
+    ...(config.REDIS_CLUSTER_NODES ?? []).map((node) => node.password),
     password(config.MONGODB_URI),
     password(config.SMTP_URL),
   ];

@@ -16,8 +16,8 @@ export interface RunningDashboard {
 
 /**
  * Serves the staff dashboard under /dashboard on the process's HTTP server, over the app's
- * stores: sessions in Redis when REDIS_URL is set (any replica serves any page), else in this
- * process; the overview's tally refreshed every few seconds.
+ * stores: sessions in Redis when REDIS_URL or REDIS_CLUSTER_NODES is set (any replica serves any
+ * page), else in this process; the overview's tally refreshed every few seconds.
  */
 export async function startDashboard(app: App, http: HttpServer): Promise<RunningDashboard> {
   const { config, stores } = app;

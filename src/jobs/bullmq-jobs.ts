@@ -1,5 +1,7 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Cluster } from 'ioredis';
 import type { Logger } from '../log.ts';
+import { redisClient, type RedisTarget } from '../store/redis-connection.ts';
 import {
   backoff,
   checkJobId,
@@ -13,7 +15,8 @@ import {
 } from './job-queue.ts';
 
 export interface BullmqJobsOptions {
-  url: string;
+  /** One Redis's URL, or the nodes of a Redis Cluster. */
+  target: RedisTarget;
   /** The bot's REDIS_PREFIX; queues live under `<prefix>{jobs}:<queue>:...`. */
   prefix: string;
   log: Logger;
@@ -23,19 +26,21 @@ export interface BullmqJobsOptions {
  * Jobs in Redis with BullMQ, shared by every replica: a job id is taken once (BullMQ keeps a
  * job's id while the job is kept), retries back off exponentially, the rate limit holds over all
  * workers of a queue, and a job whose process died is taken again once its lock expires (once:
- * `maxStalledCount` 1). The `{jobs}` hash tag keeps each queue's keys in one Redis Cluster slot,
- * as BullMQ's cluster guide asks.
+ * `maxStalledCount` 1). The `{jobs}` hash tag in the prefix keeps every queue's keys in one Redis
+ * Cluster slot, as BullMQ's cluster guide asks (its scripts touch several keys of a queue).
  */
 class BullmqQueue<T> implements JobQueue<T> {
   private readonly queue: Queue;
   private worker: Worker | null = null;
+  /** Cluster clients made for the queue and its worker: BullMQ leaves clients it was given open. */
+  private readonly clients: Cluster[] = [];
 
   constructor(
     readonly name: string,
     private readonly settings: BullmqJobsOptions,
     private readonly options: QueueOptions,
   ) {
-    this.queue = new Queue(name, { connection: connection(settings.url), prefix: prefixOf(settings) });
+    this.queue = new Queue(name, { connection: this.connection(), prefix: prefixOf(settings) });
     this.queue.on('error', (error) => settings.log.warn({ err: error, queue: name }, 'job queue error'));
   }
 
@@ -61,7 +66,7 @@ class BullmqQueue<T> implements JobQueue<T> {
       this.name,
       async (job: Job) => handler(job.data as T, { id: job.id!, attempt: job.attemptsMade + 1 }),
       {
-        connection: connection(this.settings.url),
+        connection: this.connection(),
         prefix: prefixOf(this.settings),
         concurrency: this.options.concurrency ?? 1,
         ...(this.options.limit ? { limiter: evenly(this.options.limit) } : {}),
@@ -114,6 +119,19 @@ class BullmqQueue<T> implements JobQueue<T> {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    await Promise.all(this.clients.map((client) => client.quit().catch(() => client.disconnect())));
+  }
+
+  /**
+   * Workers hold blocking connections, which must wait for Redis rather than fail a command. A
+   * cluster is given as a client (BullMQ takes no list of nodes); one server as options.
+   */
+  private connection(): ConnectionOptions {
+    const { target } = this.settings;
+    if (typeof target === 'string') return { url: target, maxRetriesPerRequest: null };
+    const client = redisClient(target, { maxRetriesPerRequest: null }) as Cluster;
+    this.clients.push(client);
+    return client;
   }
 }
 
@@ -124,11 +142,6 @@ class BullmqQueue<T> implements JobQueue<T> {
  */
 function evenly(limit: { max: number; durationMs: number }): { max: number; duration: number } {
   return { max: 1, duration: Math.ceil(limit.durationMs / Math.max(1, limit.max - 1)) };
-}
-
-/** Workers hold blocking connections, which must wait for Redis rather than fail a command. */
-function connection(url: string) {
-  return { url, maxRetriesPerRequest: null };
 }
 
 function prefixOf(settings: BullmqJobsOptions): string {

@@ -2,7 +2,7 @@
  * Work that must happen later or again, apart from any update: saving a finished response that
  * could not be saved, sending invitations and reminders. A small port with two implementations:
  * BullMQ on Redis (shared by every replica; survives restarts) and one in this process (embedded,
- * when REDIS_URL is unset).
+ * when neither REDIS_URL nor REDIS_CLUSTER_NODES is set).
  */
 export interface QueueOptions {
   /** Tries per job, the first included (default 5). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import type { RedisClient } from '../store/redis-connection.ts';
 import { UnreadableValue, type Keyring } from './keyring.ts';
 
 /**
@@ -72,7 +72,7 @@ export class MongoKeyChecks implements KeyChecks {
 
 export class RedisKeyChecks implements KeyChecks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -38,7 +38,14 @@ import { MongoCodingStore } from './mongo-coding-store.ts';
 import { MongoInvitationStore } from './mongo-invitation-store.ts';
 import { createIndexes } from './mongo-models.ts';
 import { MongoContactStore, MongoResponseStore } from './mongo-response-store.ts';
-import { connectRedis, pingRedis, type RedisConnectOptions } from './redis-connection.ts';
+import {
+  connectRedis,
+  describeTarget,
+  pingRedis,
+  redisTargetOf,
+  type RedisClient,
+  type RedisConnectOptions,
+} from './redis-connection.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
 import type { ContactStore, ResponseStore } from './response-store.ts';
 import { serverName } from './server-name.ts';
@@ -99,10 +106,11 @@ export interface Stores {
   /** Every invitation and reminder sent or tried, by idempotency key. */
   sends: SendLog;
   /**
-   * The Redis connection of the session store, when sessions are in Redis: replicas also share
-   * their leader locks and channel state through it. Null with embedded sessions (one process).
+   * The Redis connection of the session store (one server or a cluster), when sessions are in
+   * Redis: replicas also share their leader locks and channel state through it. Null with
+   * embedded sessions (one process).
    */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** One line saying which stores are in use, for start-up. */
   description: string;
   /** The servers the stores depend on, each with a ping (for /readyz); none for embedded stores. */
@@ -114,12 +122,13 @@ export type StoreConfig = Pick<
   Config,
   'DATA_DIR' | 'REDIS_URL' | 'REDIS_PREFIX' | 'MONGODB_URI' | 'SESSION_TTL_DAYS'
 > &
+  Partial<Pick<Config, 'REDIS_CLUSTER_NODES'>> &
   Partial<Pick<Config, 'DATA_KEYS' | 'DATA_KEY_CURRENT' | 'DATA_HASH_KEY'>>;
 
 /**
  * Opens the stores the configuration selects, each on its own: Redis for sessions when
- * REDIS_URL is set, MongoDB for responses, contacts, invitations and codings when MONGODB_URI is set,
- * the embedded ones otherwise. A server that does not answer does not stop start-up: it is
+ * REDIS_URL (or REDIS_CLUSTER_NODES) is set, MongoDB for responses, contacts, invitations and
+ * codings when MONGODB_URI is set, the embedded ones otherwise. A server that does not answer does not stop start-up: it is
  * logged, retried with backoff, and turns meanwhile answer "temporarily unavailable".
  */
 export async function openStores(
@@ -137,19 +146,21 @@ export async function openStores(
     log.warn(problem, 'personal data not readable: its key is gone');
 
   let sessions: SessionStore;
-  let redis: Redis | null = null;
-  if (config.REDIS_URL) {
-    redis = await connectRedis(config.REDIS_URL, log, tuning.redis);
-    sessions = new RedisSessionStore(redis, {
+  let redis: RedisClient | null = null;
+  const target = redisTargetOf(config);
+  if (target) {
+    const client = await connectRedis(target, log, tuning.redis);
+    redis = client;
+    // The session store's commands are those of both clients; its type names the single one.
+    sessions = new RedisSessionStore(client as Redis, {
       prefix: config.REDIS_PREFIX,
       ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
       ownsClient: true,
       keyring,
       onUnreadable,
     });
-    const client = redis;
     servers.push({ name: 'redis', ping: () => pingRedis(client) });
-    parts.push(`sessions in Redis at ${serverName(config.REDIS_URL)}`);
+    parts.push(`sessions in Redis at ${describeTarget(target)}`);
   } else {
     sessions = new MemorySessionStore();
     parts.push('sessions in memory');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { Logger } from '../log.ts';
 
 // Renew or release only while the lock still holds our token: another replica may have taken it.
@@ -44,10 +44,10 @@ export class LeaderLock {
   private current: Promise<void> = Promise.resolve();
   private readonly ttl: number;
 
-  private readonly redis: Redis & LeaderScripts;
+  private readonly redis: RedisClient & LeaderScripts;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly key: string,
     private readonly options: LeaderOptions,
   ) {
@@ -57,7 +57,7 @@ export class LeaderLock {
       redis.defineCommand('leaderRenew', { numberOfKeys: 1, lua: RENEW });
       redis.defineCommand('leaderRelease', { numberOfKeys: 1, lua: RELEASE });
     }
-    this.redis = redis as Redis & LeaderScripts;
+    this.redis = redis as RedisClient & LeaderScripts;
   }
 
   /** Whether this process holds the lock (its work may still be starting). */

@@ -10,7 +10,7 @@ import type { Prompt } from '../../src/engine/prompt.ts';
 import { FileContactStore, FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { isCorrupt, sessionKey, type SessionStore } from '../../src/store/session-store.ts';
-import { redisFor } from '../support/stores.ts';
+import { REDIS_KINDS, redisFor } from '../support/stores.ts';
 
 /**
  * 50 writers apply answers to one respondent's session at the same moment (a double tap times
@@ -129,19 +129,21 @@ for (const kind of ['typed', 'buttons'] as const) {
       await check(servicesOver(t, [sessions]), sessions, kind);
     });
 
-    test('Redis session store', async (t) => {
-      const r = await redisFor(t);
-      if (!r) return;
-      const sessions = r.newStore();
-      await check(servicesOver(t, [sessions]), sessions, kind);
-    });
+    for (const redis of REDIS_KINDS) {
+      test(`${redis} session store`, async (t) => {
+        const r = await redisFor(t, redis);
+        if (!r) return;
+        const sessions = r.newStore();
+        await check(servicesOver(t, [sessions]), sessions, kind);
+      });
 
-    test('two conversation services sharing one Redis', async (t) => {
-      const r = await redisFor(t);
-      if (!r) return;
-      const a = r.newStore();
-      const b = r.newStore();
-      await check(servicesOver(t, [a, b]), a, kind);
-    });
+      test(`two conversation services sharing one ${redis}`, async (t) => {
+        const r = await redisFor(t, redis);
+        if (!r) return;
+        const a = r.newStore();
+        const b = r.newStore();
+        await check(servicesOver(t, [a, b]), a, kind);
+      });
+    }
   });
 }

@@ -5,29 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test, type TestContext } from 'node:test';
-import { Redis } from 'ioredis';
 import { FileLinkStore, RedisLinkStore, type LinkStore } from '../../src/dashboard/auth/link-store.ts';
 import {
   MemoryStaffSessions,
   RedisStaffSessions,
   type StaffSessionStore,
 } from '../../src/dashboard/auth/session-store.ts';
-import { needServer } from '../support/servers.ts';
+import { REDIS_KINDS, redisFor } from '../support/stores.ts';
 
 const hash = () => randomBytes(32).toString('hex');
-
-async function redisFor(t: TestContext): Promise<{ redis: Redis; prefix: string } | null> {
-  const url = await needServer(t, 'redis');
-  if (!url) return null;
-  const redis = new Redis(url);
-  const prefix = `dashboard-test:${randomBytes(4).toString('hex')}:`;
-  t.after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
-  return { redis, prefix };
-}
 
 const linkStores: [string, (t: TestContext) => Promise<LinkStore | null>][] = [
   [
@@ -38,13 +24,13 @@ const linkStores: [string, (t: TestContext) => Promise<LinkStore | null>][] = [
       return new FileLinkStore(dir);
     },
   ],
-  [
-    'Redis',
+  ...REDIS_KINDS.map((kind): [string, (t: TestContext) => Promise<LinkStore | null>] => [
+    kind,
     async (t) => {
-      const r = await redisFor(t);
+      const r = await redisFor(t, kind);
       return r ? new RedisLinkStore(r.redis, r.prefix) : null;
     },
-  ],
+  ]),
 ];
 
 for (const [name, open] of linkStores) {
@@ -74,13 +60,13 @@ for (const [name, open] of linkStores) {
 
 const sessionStores: [string, (t: TestContext) => Promise<StaffSessionStore | null>][] = [
   ['memory', async () => new MemoryStaffSessions()],
-  [
-    'Redis',
+  ...REDIS_KINDS.map((kind): [string, (t: TestContext) => Promise<StaffSessionStore | null>] => [
+    kind,
     async (t) => {
-      const r = await redisFor(t);
+      const r = await redisFor(t, kind);
       return r ? new RedisStaffSessions(r.redis, r.prefix) : null;
     },
-  ],
+  ]),
 ];
 
 for (const [name, open] of sessionStores) {
@@ -100,6 +86,18 @@ for (const [name, open] of sessionStores) {
       assert.equal(await store.read(b, null), null);
       assert.deepEqual(await store.read(c, null), { member: 'm2', createdAt: 3, csrf: 'tc' });
     });
+
+    test("a member's many sessions (on a cluster: in many slots) all end at once", async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      const ids = Array.from({ length: 24 }, () => hash());
+      await Promise.all(
+        ids.map((id, n) => store.create(id, { member: 'm3', createdAt: n, csrf: 't' }, 60_000)),
+      );
+      assert.equal(await store.deleteAllOf('m3'), ids.length);
+      for (const id of ids) assert.equal(await store.read(id, null), null);
+      assert.equal(await store.deleteAllOf('m3'), 0);
+    });
   });
 }
 
@@ -117,16 +115,17 @@ test('memory sessions idle out unless renewed; a read without renewal does not k
   assert.equal(await store.read(left, null), null);
 });
 
-test('Redis sessions carry their idle time as the key expiry, renewed by a read that asks', async (t) => {
-  const r = await redisFor(t);
-  if (!r) return;
-  const store = new RedisStaffSessions(r.redis, r.prefix);
-  const [kept, left] = [hash(), hash()];
-  await store.create(kept, { member: 'm1', createdAt: 0, csrf: 't' }, 10_000);
-  await store.create(left, { member: 'm1', createdAt: 0, csrf: 't' }, 10_000);
-  await store.read(kept, 50_000);
-  await store.read(left, null);
-  const ttl = (id: string) => r.redis.pttl(`${r.prefix}dashboard:session:${id}`);
-  assert.ok((await ttl(kept)) > 10_000, 'renewed');
-  assert.ok((await ttl(left)) <= 10_000, 'not renewed');
-});
+for (const kind of REDIS_KINDS)
+  test(`${kind}: sessions carry their idle time as the key expiry, renewed by a read that asks`, async (t) => {
+    const r = await redisFor(t, kind);
+    if (!r) return;
+    const store = new RedisStaffSessions(r.redis, r.prefix);
+    const [kept, left] = [hash(), hash()];
+    await store.create(kept, { member: 'm1', createdAt: 0, csrf: 't' }, 10_000);
+    await store.create(left, { member: 'm1', createdAt: 0, csrf: 't' }, 10_000);
+    await store.read(kept, 50_000);
+    await store.read(left, null);
+    const ttl = (id: string) => r.redis.pttl(`${r.prefix}dashboard:session:${id}`);
+    assert.ok((await ttl(kept)) > 10_000, 'renewed');
+    assert.ok((await ttl(left)) <= 10_000, 'not renewed');
+  });

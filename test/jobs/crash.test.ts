@@ -40,7 +40,7 @@ test('a process killed while it runs a job leaves the job to another process, wh
   );
   await ready;
 
-  const jobs = new BullmqJobs({ url, prefix, log: silentLogger });
+  const jobs = new BullmqJobs({ target: url, prefix, log: silentLogger });
   t.after(() => jobs.close());
   const queue = jobs.queue<string>(name, { lockMs });
   await queue.add('remind respondent 7', { id: 'remind.7' });

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { BullmqJobs } from '../../src/jobs/bullmq-jobs.ts';
 import { MemoryJobs } from '../../src/jobs/memory-jobs.ts';
 import { silentLogger } from '../../src/log.ts';
-import { needServer } from '../support/servers.ts';
+import { redisClient } from '../../src/store/redis-connection.ts';
+import { deleteKeys, REDIS_KINDS, redisTargetFor } from '../support/stores.ts';
 import { jobQueueContract } from './job-queue.contract.ts';
-import { Redis } from 'ioredis';
 
 jobQueueContract('in process', async (t) => {
   const jobs = new MemoryJobs();
@@ -12,17 +12,18 @@ jobQueueContract('in process', async (t) => {
   return jobs;
 });
 
-jobQueueContract('BullMQ on Redis', async (t) => {
-  const url = await needServer(t, 'redis');
-  if (!url) return null;
-  const prefix = `test:${randomBytes(6).toString('hex')}:`;
-  const jobs = new BullmqJobs({ url, prefix, log: silentLogger });
-  t.after(async () => {
-    await jobs.close();
-    const redis = new Redis(url);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+for (const kind of REDIS_KINDS) {
+  jobQueueContract(`BullMQ on ${kind}`, async (t) => {
+    const target = await redisTargetFor(t, kind);
+    if (!target) return null;
+    const prefix = `test:${randomBytes(6).toString('hex')}:`;
+    const jobs = new BullmqJobs({ target, prefix, log: silentLogger });
+    t.after(async () => {
+      await jobs.close();
+      const redis = redisClient(target);
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    });
+    return jobs;
   });
-  return jobs;
-});
+}

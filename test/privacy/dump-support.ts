@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../src/store/redis-connection.ts';
 import mongoose from 'mongoose';
 import type { Step } from '../telegram/respondent.ts';
 
@@ -20,12 +20,9 @@ export async function dumpMongo(uri: string): Promise<string[]> {
   }
 }
 
-export async function dumpRedis(redis: Redis, prefix: string): Promise<string[]> {
+export async function dumpRedis(redis: RedisClient, prefix: string): Promise<string[]> {
   const texts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
+  for await (const keys of scanKeys(redis, `${prefix}*`)) {
     for (const key of keys) {
       const type = await redis.type(key);
       let value: unknown;
@@ -37,7 +34,7 @@ export async function dumpRedis(redis: Redis, prefix: string): Promise<string[]>
       else if (type === 'stream') value = await redis.xrange(key, '-', '+');
       texts.push(`${key} ${JSON.stringify(value)}`);
     }
-  } while (cursor !== '0');
+  }
   return texts;
 }
 

@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import mongoose from 'mongoose';
+import { redisClient, type RedisClient } from '../../src/store/redis-connection.ts';
 import { freePort } from '../support/server-processes.ts';
 import { TEST_DATA_KEYS, needServer } from '../support/servers.ts';
+import { deleteKeys, redisEnv, redisTargetFor, type RedisKind } from '../support/stores.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
 import { ReplicaBalancer } from './webhook-respondent.ts';
 
@@ -80,39 +82,48 @@ export function startReplica(t: TestContext, name: string, env: Record<string, s
   };
 }
 
-/** The Redis and MongoDB that all replicas of a test share, in the test's own prefix and database. */
-export interface SharedServers {
-  env: {
-    REDIS_URL: string;
+/**
+ * The Redis (one server, or a cluster) and MongoDB that all replicas of a test share, in the
+ * test's own prefix and database.
+ */
+export interface SharedServers<Client extends RedisClient = Redis> {
+  env: ({ REDIS_URL: string } | { REDIS_CLUSTER_NODES: string }) & {
     REDIS_PREFIX: string;
     MONGODB_URI: string;
     RESPONDENT_SALT: string;
   } & typeof TEST_DATA_KEYS;
-  redis: Redis;
+  redis: Client;
   db: mongoose.Connection;
 }
 
-export async function sharedServers(t: TestContext): Promise<SharedServers | null> {
-  const redisUrl = await needServer(t, 'redis');
+export async function sharedServers(t: TestContext): Promise<SharedServers | null>;
+export async function sharedServers(
+  t: TestContext,
+  kind: RedisKind,
+): Promise<SharedServers<RedisClient> | null>;
+export async function sharedServers(
+  t: TestContext,
+  kind: RedisKind = 'Redis',
+): Promise<SharedServers<RedisClient> | null> {
+  const target = await redisTargetFor(t, kind);
   const mongoUrl = await needServer(t, 'mongodb');
-  if (!redisUrl || !mongoUrl) return null;
+  if (!target || !mongoUrl) return null;
   const run = randomBytes(4).toString('hex');
   const uri = new URL(mongoUrl);
   uri.pathname = `/replicas_${run}`;
   const prefix = `replicas:${run}:`;
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = redisClient(target, { maxRetriesPerRequest: 1 });
   redis.on('error', () => {});
   const db = await mongoose.createConnection(uri.toString()).asPromise();
   t.after(async () => {
-    const keys = await redis.keys(`${prefix}*`).catch(() => []);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, prefix).catch(() => {});
     redis.disconnect();
     await db.dropDatabase().catch(() => {});
     await db.close();
   });
   return {
     env: {
-      REDIS_URL: redisUrl,
+      ...redisEnv(target),
       REDIS_PREFIX: prefix,
       MONGODB_URI: uri.toString(),
       RESPONDENT_SALT: 'replica-test-salt-0123456789',
@@ -125,23 +136,34 @@ export async function sharedServers(t: TestContext): Promise<SharedServers | nul
 
 const PATH = '/telegram/hook';
 
-export interface WebhookReplicas {
+export interface WebhookReplicas<Client extends RedisClient = Redis> {
   api: TelegramApiStandIn;
-  servers: SharedServers;
+  servers: SharedServers<Client>;
   replicas: Replica[];
   balancer: ReplicaBalancer;
 }
 
 /**
- * `count` bot processes in webhook mode behind one public address, on the test's Redis and
- * MongoDB, with the Bot API stand-in; the balancer delivers updates to them in turn.
+ * `count` bot processes in webhook mode behind one public address, on the test's Redis (or
+ * Redis Cluster) and MongoDB, with the Bot API stand-in; the balancer delivers updates to them
+ * in turn.
  */
 export async function startWebhookReplicas(
   t: TestContext,
   count: number,
-  opts: { secret?: string } = {},
-): Promise<WebhookReplicas | null> {
-  const servers = await sharedServers(t);
+  opts?: { secret?: string },
+): Promise<WebhookReplicas | null>;
+export async function startWebhookReplicas(
+  t: TestContext,
+  count: number,
+  opts: { secret?: string; redis: RedisKind },
+): Promise<WebhookReplicas<RedisClient> | null>;
+export async function startWebhookReplicas(
+  t: TestContext,
+  count: number,
+  opts: { secret?: string; redis?: RedisKind } = {},
+): Promise<WebhookReplicas<RedisClient> | null> {
+  const servers = await sharedServers(t, opts.redis ?? 'Redis');
   if (!servers) return null;
   const api = new TelegramApiStandIn();
   await api.start();

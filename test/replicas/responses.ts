@@ -15,7 +15,9 @@ export interface StoredResponse {
 }
 
 /** Every response document in MongoDB, by respondent pseudonym; fails on a respondent stored twice. */
-export async function storedResponses(servers: SharedServers): Promise<Map<string, StoredResponse>> {
+export async function storedResponses(
+  servers: Pick<SharedServers, 'db'>,
+): Promise<Map<string, StoredResponse>> {
   const docs = await servers.db.collection<StoredResponse>('responses').find({}).toArray();
   const byRespondent = new Map<string, StoredResponse>();
   for (const doc of docs) {

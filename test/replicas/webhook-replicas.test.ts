@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import type { Redis } from 'ioredis';
 import { pseudonym } from '../../src/log.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { sessionKey } from '../../src/store/session-store.ts';
@@ -9,14 +10,19 @@ import { startWebhookReplicas } from './replica-process.ts';
 import { plain, storedResponses } from './responses.ts';
 import { BalancedRespondent } from './webhook-respondent.ts';
 import { testKeyring } from '../support/servers.ts';
+import { REDIS_KINDS, type RedisKind } from '../support/stores.ts';
 
 /**
- * Two bot processes in webhook mode on one Redis and one MongoDB, each respondent's updates sent
- * to them in turn (as a load balancer in front of the replicas does): nothing of a conversation
- * may live only in one process.
+ * Two bot processes in webhook mode on one Redis (or one Redis Cluster) and one MongoDB, each
+ * respondent's updates sent to them in turn (as a load balancer in front of the replicas does):
+ * nothing of a conversation may live only in one process.
  */
-test('two replicas in webhook mode, each respondent alternating between them: 100 interviews, each stored once as answered', async (t) => {
-  const setup = await startWebhookReplicas(t, 2);
+for (const kind of REDIS_KINDS)
+  test(`two replicas in webhook mode on one ${kind}, each respondent alternating between them: 100 interviews, each stored once as answered`, (t) =>
+    alternating(t, kind));
+
+async function alternating(t: TestContext, kind: RedisKind): Promise<void> {
+  const setup = await startWebhookReplicas(t, 2, { redis: kind });
   if (!setup) return;
   const { api, servers, replicas, balancer } = setup;
   const RESPONDENTS = 100;
@@ -51,7 +57,8 @@ test('two replicas in webhook mode, each respondent alternating between them: 10
   }
   // Both replicas took turns: the balancer alternated, and each logged its own share.
   for (const replica of replicas) assert.match(replica.output(), /telegram webhook set/);
-  const sessions = new RedisSessionStore(servers.redis, {
+  // The session store's commands are those of both clients; its type names the single one.
+  const sessions = new RedisSessionStore(servers.redis as Redis, {
     prefix: servers.env.REDIS_PREFIX,
     ttlMs: 60_000,
     keyring: testKeyring(),
@@ -62,4 +69,4 @@ test('two replicas in webhook mode, each respondent alternating between them: 10
   }
   for (const replica of replicas)
     assert.equal(await replica.kill('SIGTERM'), 0, replica.output().slice(-2000));
-});
+}

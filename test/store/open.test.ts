@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { Cluster } from 'ioredis';
 import { ConversationService } from '../../src/conversation/service.ts';
-import { parseConfig } from '../../src/config.ts';
+import { ConfigError, parseConfig } from '../../src/config.ts';
 import { FileResponseStore } from '../../src/store/file-response-store.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { MongoInvitationStore } from '../../src/store/mongo-invitation-store.ts';
@@ -20,7 +21,8 @@ import { TEST_DATA_KEYS, needServer } from '../support/servers.ts';
 function config(t: TestContext, env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'survey-open-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return parseConfig({ DATA_DIR: dir, ...(env.REDIS_URL || env.MONGODB_URI ? TEST_DATA_KEYS : {}), ...env });
+  const servers = env.REDIS_URL || env.REDIS_CLUSTER_NODES || env.MONGODB_URI;
+  return parseConfig({ DATA_DIR: dir, ...(servers ? TEST_DATA_KEYS : {}), ...env });
 }
 
 test('with no server configured, the embedded stores are used and start-up says so', async (t) => {
@@ -46,6 +48,47 @@ test('REDIS_URL alone selects Redis for sessions, and only that', async (t) => {
   assert.ok(stores.sessions instanceof RedisSessionStore);
   assert.ok(stores.responses instanceof FileResponseStore);
   assert.match(stores.description, /^sessions in Redis at redis:\/\/.*\(embedded: MONGODB_URI is not set\)$/);
+});
+
+test('REDIS_CLUSTER_NODES selects a Redis Cluster: the cluster client, ready when every master answers', async (t) => {
+  const nodes = await needServer(t, 'redis-cluster');
+  if (!nodes) return;
+  const cfg = config(t, { REDIS_CLUSTER_NODES: nodes, REDIS_PREFIX: 'test:open:' });
+  assert.deepEqual(
+    cfg.REDIS_CLUSTER_NODES?.map((n) => `${n.host}:${n.port}`),
+    nodes.split(','),
+  );
+  const stores = await openStores(cfg, captureLog('info').log);
+  t.after(() => stores.close());
+  assert.ok(stores.redis instanceof Cluster);
+  assert.equal(stores.redis.nodes('master').length, nodes.split(',').length);
+  assert.ok(stores.sessions instanceof RedisSessionStore);
+  assert.match(stores.description, /^sessions in Redis at the cluster of 127\.0\.0\.1:\d+, /);
+  assert.equal(await stores.servers.find((s) => s.name === 'redis')!.ping(), true);
+});
+
+test('REDIS_CLUSTER_NODES: host:port or redis:// URLs; not with REDIS_URL; never echoed', (t) => {
+  const refused = (env: Record<string, string>) => {
+    try {
+      config(t, env);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      return error.problems.join('\n');
+    }
+    return '';
+  };
+  const parsed = config(t, { REDIS_CLUSTER_NODES: 'a.example:7000, rediss://u:p%40ss@[::1]:7001' });
+  assert.deepEqual(parsed.REDIS_CLUSTER_NODES, [
+    { host: 'a.example', port: 7000 },
+    { host: '::1', port: 7001, username: 'u', password: 'p@ss', tls: true },
+  ]);
+  assert.match(refused({ REDIS_CLUSTER_NODES: 'a.example' }), /^REDIS_CLUSTER_NODES: must be host:port/);
+  assert.match(refused({ REDIS_CLUSTER_NODES: 'secret-host:70000' }), /^REDIS_CLUSTER_NODES: must be/);
+  assert.doesNotMatch(refused({ REDIS_CLUSTER_NODES: 'secret-host:70000' }), /secret-host/);
+  assert.match(
+    refused({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_URL: 'redis://b:6379' }),
+    /^REDIS_CLUSTER_NODES: set it or REDIS_URL, not both$/m,
+  );
 });
 
 test('MONGODB_URI alone selects MongoDB for responses, contacts and invitations', async (t) => {

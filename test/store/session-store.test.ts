@@ -1,5 +1,5 @@
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
-import { redisFor } from '../support/stores.ts';
+import { REDIS_KINDS, redisFor } from '../support/stores.ts';
 import { sessionStoreContract } from './session-store.contract.ts';
 
 sessionStoreContract('memory', async () => {
@@ -7,17 +7,18 @@ sessionStoreContract('memory', async () => {
   return { store, putRaw: async (key, json, version) => store.putRaw(key, json, version) };
 });
 
-sessionStoreContract('Redis', async (t) => {
-  const setup = await redisFor(t);
-  if (!setup) return null;
-  const store = setup.newStore();
-  return {
-    store,
-    putRaw: async (key, json, version) => {
-      await setup.redis.hset(`${setup.prefix}session:${key}`, {
-        v: version === null ? 'x' : String(version),
-        j: json,
-      });
-    },
-  };
-});
+for (const kind of REDIS_KINDS)
+  sessionStoreContract(kind, async (t) => {
+    const setup = await redisFor(t, kind);
+    if (!setup) return null;
+    const store = setup.newStore();
+    return {
+      store,
+      putRaw: async (key, json, version) => {
+        await setup.redis.hset(`${setup.prefix}session:${key}`, {
+          v: version === null ? 'x' : String(version),
+          j: json,
+        });
+      },
+    };
+  });

@@ -9,6 +9,11 @@ import type { TestContext } from 'node:test';
  */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const MONGODB_URI = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
+/**
+ * A Redis Cluster's nodes (`host:port,...`): `.ci/run` starts one; locally `npm run redis-cluster`
+ * does and prints the variable. Unset: the tests on a cluster are skipped (they fail under CI=true).
+ */
+export const REDIS_CLUSTER_NODES = process.env.REDIS_CLUSTER_TEST_NODES ?? '';
 
 const answers = new Map<string, Promise<boolean>>();
 
@@ -31,13 +36,33 @@ function reachable(url: string): Promise<boolean> {
   return probe;
 }
 
-/** Resolves to the server's URL, or skips the test (fails it under CI=true) when it does not answer. */
-export async function needServer(t: TestContext, name: 'redis' | 'mongodb'): Promise<string | null> {
+/**
+ * Resolves to the server's URL (a cluster: its nodes, `host:port,...`), or skips the test (fails
+ * it under CI=true) when it does not answer.
+ */
+export async function needServer(
+  t: TestContext,
+  name: 'redis' | 'mongodb' | 'redis-cluster',
+): Promise<string | null> {
+  if (name === 'redis-cluster') return needCluster(t);
   const url = name === 'redis' ? REDIS_URL : MONGODB_URI;
   if (await reachable(url)) return url;
   const message = `${name} is not reachable at ${url.replace(/\/\/[^@]*@/, '//***@')}`;
   if (process.env.CI === 'true') throw new Error(`${message} (required under CI=true)`);
   t.skip(`${message}: start it or set ${name === 'redis' ? 'REDIS_URL' : 'MONGODB_URI'}`);
+  return null;
+}
+
+async function needCluster(t: TestContext): Promise<string | null> {
+  const nodes = REDIS_CLUSTER_NODES.split(',').filter(Boolean);
+  let message = 'no Redis Cluster: REDIS_CLUSTER_TEST_NODES is not set';
+  if (nodes.length > 0) {
+    const answering = await Promise.all(nodes.map((node) => reachable(`redis://${node}`)));
+    if (answering.every(Boolean)) return nodes.join(',');
+    message = `the Redis Cluster at ${nodes.join(',')} is not reachable`;
+  }
+  if (process.env.CI === 'true') throw new Error(`${message} (required under CI=true)`);
+  t.skip(`${message}: start one with npm run redis-cluster and set the variable it prints`);
   return null;
 }
 

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import type { TestContext } from 'node:test';
-import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { TelegramChannel, type TelegramMode } from '../../src/channels/telegram/channel.ts';
 import { sharedPromptMessages } from '../../src/channels/telegram/start.ts';
@@ -23,20 +22,23 @@ import { followupHolder } from '../../src/interviews/personal-data.ts';
 import { pseudonym } from '../../src/log.ts';
 import { StaffDirectory } from '../../src/staff/directory.ts';
 import { openStores, type Stores } from '../../src/store/open.ts';
+import { redisClient, redisTargetOf, type RedisTarget } from '../../src/store/redis-connection.ts';
 import type { Translator } from '../../src/i18n/translator.ts';
 import { flow, translator } from '../support/flow.ts';
 import { captureLog } from '../support/logs.ts';
 import { MONGODB_URI, REDIS_URL, TEST_DATA_KEYS, needServer } from '../support/servers.ts';
+import { deleteKeys, redisEnv, redisTargetFor } from '../support/stores.ts';
 import { TelegramApiStandIn } from '../support/telegram-api.ts';
 
 /**
  * The stores a test runs on: 'servers' are Redis for sessions and MongoDB (FerretDB in CI) for
  * responses, contacts and invitations, opened by `openStores` as in production (the test is
- * skipped locally when they do not answer, failed under CI=true); 'embedded' are the in-memory
+ * skipped locally when they do not answer, failed under CI=true); 'cluster' the same with a Redis
+ * Cluster (REDIS_CLUSTER_NODES) instead of one Redis; 'embedded' are the in-memory
  * sessions and JSON-lines files; 'auto' takes the servers when they answer (always under
  * CI=true) and the embedded stores otherwise.
  */
-export type StoreKind = 'servers' | 'embedded' | 'auto';
+export type StoreKind = 'servers' | 'cluster' | 'embedded' | 'auto';
 
 export const SALT = 'telegram-test-salt-0123456789';
 
@@ -53,7 +55,7 @@ function answers(url: string): Promise<boolean> {
 
 export interface TestStores {
   stores: Stores;
-  kind: 'servers' | 'embedded';
+  kind: 'servers' | 'cluster' | 'embedded';
   /** The test's own MongoDB database, when on the servers. */
   mongoUri?: string;
   /** The test's own Redis key prefix. */
@@ -68,20 +70,20 @@ export interface TestStores {
 
 /** Opens the stores of one test, in its own Redis key prefix and MongoDB database; removed after. */
 export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): Promise<TestStores | null> {
-  let servers = kind === 'servers' || process.env.CI === 'true';
+  let servers = kind === 'servers' || kind === 'cluster' || process.env.CI === 'true';
   if (kind === 'auto' && !servers) servers = (await answers(REDIS_URL)) && (await answers(MONGODB_URI));
   if (kind === 'embedded') servers = false;
   const dataDir = mkdtempSync(join(tmpdir(), 'telegram-test-'));
   const env: Record<string, string> = { DATA_DIR: dataDir };
   if (servers) {
-    const redis = await needServer(t, 'redis');
+    const redis = await redisTargetFor(t, kind === 'cluster' ? 'Redis Cluster' : 'Redis');
     const mongo = await needServer(t, 'mongodb');
     if (!redis || !mongo) return null;
     const run = randomBytes(4).toString('hex');
     const uri = new URL(mongo);
     uri.pathname = `/telegram_test_${run}`;
     Object.assign(env, {
-      REDIS_URL: redis,
+      ...redisEnv(redis),
       REDIS_PREFIX: `telegram-test:${run}:`,
       MONGODB_URI: uri.toString(),
       ...TEST_DATA_KEYS,
@@ -92,23 +94,22 @@ export async function openTestStores(t: TestContext, kind: StoreKind = 'auto'): 
   const stores = await open();
   return {
     stores,
-    kind: servers ? 'servers' : 'embedded',
+    kind: kind === 'cluster' ? 'cluster' : servers ? 'servers' : 'embedded',
     config,
     ...(servers ? { mongoUri: config.MONGODB_URI! } : {}),
     redisPrefix: config.REDIS_PREFIX,
     reopen: open,
     async dispose() {
-      if (servers) await removeServerData(config.REDIS_URL!, config.REDIS_PREFIX, config.MONGODB_URI!);
+      if (servers) await removeServerData(redisTargetOf(config)!, config.REDIS_PREFIX, config.MONGODB_URI!);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-async function removeServerData(redisUrl: string, prefix: string, mongoUri: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+async function removeServerData(target: RedisTarget, prefix: string, mongoUri: string): Promise<void> {
+  const redis = redisClient(target, { maxRetriesPerRequest: 1 });
   redis.on('error', () => {});
-  const keys = await redis.keys(`${prefix}*`).catch(() => []);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeys(redis, prefix).catch(() => {});
   redis.disconnect();
   const connection = await mongoose.createConnection(mongoUri).asPromise();
   await connection.dropDatabase();
@@ -137,7 +138,7 @@ export interface Harness {
   directory: StaffDirectory;
   log: ReturnType<typeof captureLog>;
   http: HttpServer | null;
-  storeKind: 'servers' | 'embedded';
+  storeKind: 'servers' | 'cluster' | 'embedded';
   /** The test's MongoDB database, when on the servers. */
   mongoUri?: string;
   /** The test's Redis key prefix. */
@@ -300,7 +301,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
   await harness.channel.start(botMode);
   harness.restart = async () => {
     await harness.channel.stop();
-    if (opened.kind === 'servers') {
+    if (opened.kind !== 'embedded') {
       await harness.stores.close();
       harness.stores = await opened.reopen();
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.ts';
+import type { RedisClient } from '../../store/redis-connection.ts';
 import { LeaderLock } from '../../store/redis-leader.ts';
 import { startDiscordChannel, type DiscordChannel, type DiscordChannelOptions } from './channel.ts';
 import { CHANNEL } from './context.ts';
@@ -15,7 +15,7 @@ import { CHANNEL } from './context.ts';
  */
 export function connectAsLeader(
   options: DiscordChannelOptions,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   /** The channel connected (this replica leads); returns what to undo when it disconnects. */
   onConnected: (channel: DiscordChannel) => () => void = () => () => {},

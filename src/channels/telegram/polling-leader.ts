@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { App } from '../../app.ts';
+import type { RedisClient } from '../../store/redis-connection.ts';
 import { LeaderLock } from '../../store/redis-leader.ts';
 import { CHANNEL } from './handle-update.ts';
 import type { TelegramChannel } from './channel.ts';
@@ -15,7 +15,7 @@ import type { TelegramChannel } from './channel.ts';
 export async function pollAsLeader(
   app: App,
   channel: TelegramChannel,
-  redis: Redis,
+  redis: RedisClient,
 ): Promise<{ name: string; ready(): boolean; stop(): Promise<void> }> {
   // The token is checked and the command menu set at start-up, leader or not.
   await channel.prepare();

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import type { HttpServer } from '../../http/server.ts';
 import type { Keyring } from '../../privacy/keyring.ts';
 import type { Logger } from '../../log.ts';
+import type { RedisClient } from '../../store/redis-connection.ts';
 import type { RunningChannel } from '../running.ts';
 import { TelegramChannel, type TelegramMode } from './channel.ts';
 import { pollAsLeader } from './polling-leader.ts';
@@ -62,12 +63,13 @@ export async function startTelegram(
 
 /** Replicas share where each chat's question is, so any of them can tidy it after an answer. */
 export function sharedPromptMessages(
-  redis: Redis,
+  redis: RedisClient,
   config: Pick<Config, 'REDIS_PREFIX' | 'SESSION_TTL_DAYS'>,
   log: Logger,
   keyring?: Keyring,
 ): RedisPromptMessages {
-  return new RedisPromptMessages(redis, {
+  // The prompt store's commands are those of both clients; its type names the single one.
+  return new RedisPromptMessages(redis as Redis, {
     prefix: config.REDIS_PREFIX,
     ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
     log,

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis-connection.ts';
 
 /**
  * Where one-time sign-in links wait to be used, by the SHA-256 of their token (a dump of the
@@ -17,7 +17,7 @@ export interface LinkStore {
 /** In Redis: a key per link with the link's life as its expiry; GETDEL takes it atomically. */
 export class RedisLinkStore implements LinkStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

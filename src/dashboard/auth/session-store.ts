@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis-connection.ts';
 
 /** A signed-in browser: whose, since when, and the token its forms carry (against CSRF). */
 export interface StaffSession {
@@ -26,15 +26,21 @@ export interface StaffSessionStore {
 /** The longest a member's index of sessions is kept: longer than any session lives. */
 const INDEX_LIFE_MS = 2 * 86_400_000;
 
-/** In Redis: a hash per session with its idle expiry, and a set of each member's sessions. */
+/**
+ * In Redis: a hash per session with its idle expiry, and a set of each member's sessions. A
+ * session is found by its id alone and its member's set by the member, so the two are in
+ * different slots of a Redis Cluster: each transaction touches one key, and the set is written
+ * before the session, so no session is ever missing from it (a stale id in it is harmless).
+ */
 export class RedisStaffSessions implements StaffSessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
   async create(id: string, session: StaffSession, idleMs: number): Promise<void> {
     const index = this.index(session.member);
+    await this.redis.multi().sadd(index, id).pexpire(index, INDEX_LIFE_MS).exec();
     await this.redis
       .multi()
       .hset(
@@ -47,8 +53,6 @@ export class RedisStaffSessions implements StaffSessionStore {
         session.csrf,
       )
       .pexpire(this.key(id), idleMs)
-      .sadd(index, id)
-      .pexpire(index, INDEX_LIFE_MS)
       .exec();
   }
 
@@ -63,17 +67,16 @@ export class RedisStaffSessions implements StaffSessionStore {
 
   async delete(id: string): Promise<void> {
     const member = await this.redis.hget(this.key(id), 'member');
-    const batch = this.redis.multi().del(this.key(id));
-    if (member) batch.srem(this.index(member), id);
-    await batch.exec();
+    await this.redis.del(this.key(id));
+    if (member) await this.redis.srem(this.index(member), id);
   }
 
   async deleteAllOf(member: string): Promise<number> {
     const ids = await this.redis.smembers(this.index(member));
-    if (ids.length === 0) return 0;
-    const removed = await this.redis.del(...ids.map((id) => this.key(id)));
+    // One DEL per session: their keys are spread over the slots of a cluster.
+    const removed = await Promise.all(ids.map((id) => this.redis.del(this.key(id))));
     await this.redis.del(this.index(member));
-    return removed;
+    return removed.reduce((sum, n) => sum + n, 0);
   }
 
   private key(id: string): string {
