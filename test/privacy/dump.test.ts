@@ -58,7 +58,7 @@ test('a dump of MongoDB and Redis after a run holds no personal data in clear; w
   const h = await startHarness(t, { stores: 'servers', sharedPrompts: true, interviews: true });
   if (!h) return;
   const redis = h.stores.redis!;
-  const jobs = new BullmqJobs({ url: h.config.REDIS_URL!, prefix: h.redisPrefix, log: captureLog().log });
+  const jobs = new BullmqJobs({ target: h.config.REDIS_URL!, prefix: h.redisPrefix, log: captureLog().log });
   t.after(() => jobs.close());
 
   const a = new Respondent(h.api, PEOPLE.email.id, 'en');
