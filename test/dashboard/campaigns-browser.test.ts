@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
+import { ROOT } from '../../src/flows/load.ts';
 import { invitationQueue, sendInvitations } from '../../src/campaigns/invitation-send.ts';
 import { MemoryJobs } from '../../src/jobs/memory-jobs.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -86,8 +87,15 @@ test('in a real browser, a coordinator creates a campaign, imports a CSV whose t
   const coordinator = await h.directory.add('cli', { name: 'Ana Coordinator', role: 'coordinator' });
   const page = await browser.newPage();
   page.on('dialog', (dialog) => assert.fail(`a script ran and opened a dialog: ${dialog.message()}`));
-  const shot = (name: string) =>
-    page.screenshot({ path: join(ARTIFACTS, 'dashboard', `${name}.png`), fullPage: true });
+  /** A screenshot kept as a test artifact, and over the README's copy with UPDATE_SCREENSHOTS=1. */
+  const shot = async (name: string) => {
+    const file = join(ARTIFACTS, 'dashboard', `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
+      copyFileSync(file, join(ROOT, 'docs', 'screenshots', `${name}.png`));
+    }
+  };
 
   await page.goto(await h.links.issue(coordinator, 'test'));
   await page.click('#signin');
