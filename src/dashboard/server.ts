@@ -19,7 +19,11 @@ import type { ResponseTally } from './overview/tally.ts';
 import { mountAssets } from './routes/assets.ts';
 import { mountAudit } from './routes/audit.ts';
 import { mountCampaignFunnel } from './routes/campaign-funnel.ts';
-import { INVITEE_FILE_LIMIT, mountCampaignInvitees } from './routes/campaign-invitees.ts';
+import {
+  INVITEE_FILE_LIMIT,
+  INVITEE_IMPORT_ROUTE,
+  mountCampaignInvitees,
+} from './routes/campaign-invitees.ts';
 import { mountCampaignLinks } from './routes/campaign-links.ts';
 import { mountCampaignSend } from './routes/campaign-send.ts';
 import { mountCampaigns } from './routes/campaigns.ts';
@@ -187,7 +191,12 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
     const checked = await deps.auth.check(req.cookies[SESSION_COOKIE], renew);
     req.staff = checked.ok ? { member: checked.member, session: checked.session, csrf: checked.csrf } : null;
     if (!checked.ok && checked.reason !== 'none') reply.clearCookie(SESSION_COOKIE, { path: '/dashboard' });
-    return refuse(dashboard, req, reply, access);
+    const refused = await refuse(dashboard, req, reply, access);
+    if (refused) return refused;
+    // Files are read on the one form that takes one; elsewhere a multipart body is not read at all.
+    const multipart = /^multipart\//i.test(String(req.headers['content-type'] ?? ''));
+    if (multipart && req.routeOptions.url !== INVITEE_IMPORT_ROUTE)
+      return dashboard.message(req, reply, 415, 'refused.bad_request');
   });
   app.addHook('preHandler', async (req, reply) => {
     const access = accessOf(req.method, req.routeOptions.url ?? '');

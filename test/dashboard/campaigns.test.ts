@@ -285,3 +285,54 @@ test('the funnel page and its CSV equal the hand-computed fixture, coordinators 
     /data-group="EG"><th scope="row"><bdi>Egypt<\/bdi><\/th><td class="num">2<\/td>/,
   );
 });
+
+test('invitee files that are not right: UTF-16, over the size limit, a file sent to a form that takes none, hundreds of bad rows; each answered clearly, nothing imported from a refused file', async (t) => {
+  const s = await setUp(t);
+  if (!s) return;
+  const { stores, h, people } = s;
+  const ana = await h.signIn(people.ana);
+  const csrf = await ana.csrf('/dashboard/campaigns/camp-ana/invitees');
+  const upload = (content: Buffer, path = '/dashboard/campaigns/camp-ana/invitees/import') =>
+    ana.upload(path, { _csrf: csrf }, { field: 'file', name: 'invitees.csv', content });
+
+  const utf16 = await upload(Buffer.from('\uFEFFname,email\nA,a@example.org\n', 'utf16le'));
+  assert.equal(utf16.status, 400);
+  assert.match(utf16.text, /id="file-problem">The file is saved as UTF-16/);
+  const latin1 = await upload(Buffer.from('name,email\nJosé,jose@example.org\n', 'latin1'));
+  assert.equal(latin1.status, 400);
+  assert.match(latin1.text, /Line 2 is not UTF-8 text/);
+
+  const huge = Buffer.alloc(20 * 1024 * 1024 + 1, 'a');
+  huge.write('name,email\n');
+  assert.equal((await upload(huge)).status, 413);
+
+  // A file posted to a form that takes none is not read, and the form does nothing.
+  const elsewhere = await upload(
+    Buffer.from('email\nz@example.org\n'),
+    '/dashboard/campaigns/camp-ana/links',
+  );
+  assert.equal(elsewhere.status, 415);
+  assert.equal(await stores.invitees.count('camp-ana'), 0);
+  assert.equal((await stores.invitations.list()).filter((i) => i.campaign === 'camp-ana').length, 0);
+
+  // 1,000 good rows and 600 bad ones (and a formula, kept as text): the page lists the first 500
+  // bad rows and counts the rest.
+  const lines = ['email,name,language'];
+  for (let i = 0; i < 1600; i++) lines.push(i % 8 < 3 ? `bad${i},B,en` : `p${i}@example.org,P,en`);
+  const rows = lines.slice(1);
+  const bad = rows.filter((r) => r.startsWith('bad')).length;
+  assert.equal(bad, 600);
+  const file = Buffer.from(`${lines.join('\n')}\n"=HYPERLINK(""http://x"")",Formula,en\n`);
+  const report = await upload(file);
+  assert.equal(report.status, 200);
+  const n = (x: number) => new Intl.NumberFormat('en').format(x);
+  assert.match(
+    report.text,
+    new RegExp(
+      `${n(rows.length - bad)} added, 0 merged with an address already there, ${bad + 1} rows left out`,
+    ),
+  );
+  assert.equal([...report.text.matchAll(/<tr data-line="/g)].length, Math.min(500, bad + 1));
+  if (bad + 1 > 500) assert.match(report.text, new RegExp(`and ${bad + 1 - 500} more rows left out`));
+  assert.equal(await stores.invitees.count('camp-ana'), rows.length - bad);
+});

@@ -12,6 +12,8 @@ type Params = { Params: { campaign: string } };
 
 /** The largest invitee file accepted (100,000 rows of a dozen columns fit well within it). */
 export const INVITEE_FILE_LIMIT = 20 * 1024 * 1024;
+/** The one route a multipart body (a file) is read on. */
+export const INVITEE_IMPORT_ROUTE = '/dashboard/campaigns/:campaign/invitees/import';
 const PAGE_SIZE = 50;
 /** Bad rows listed on the page; the count says how many more there were. */
 const BAD_ROWS_SHOWN = 500;
@@ -84,23 +86,20 @@ export function mountCampaignInvitees(app: FastifyInstance, dashboard: Dashboard
     return page(req, reply, found.campaign);
   });
 
-  app.post<Params & { Body: Record<string, unknown> }>(
-    '/dashboard/campaigns/:campaign/invitees/import',
-    async (req, reply) => {
-      const found = await campaignFor(dashboard, req, reply);
-      if ('refused' in found) return found.refused;
-      const file = req.body?.file;
-      if (!Buffer.isBuffer(file))
-        return page(req, reply, found.campaign, { fileProblem: { problem: 'empty' } }, 400);
-      const imported = await found.desk.importInvitees(req.staff!.member, found.campaign.id, file);
-      if (!imported.ok) return dashboard.message(req, reply, 404, 'refused.not_found');
-      const report: ImportReport | FileProblem = imported.value;
-      if ('problem' in report) return page(req, reply, found.campaign, { fileProblem: report }, 400);
-      return page(req, reply, found.campaign, {
-        report: { ...report, bad: report.bad.slice(0, BAD_ROWS_SHOWN), badCount: report.bad.length },
-      });
-    },
-  );
+  app.post<Params & { Body: Record<string, unknown> }>(INVITEE_IMPORT_ROUTE, async (req, reply) => {
+    const found = await campaignFor(dashboard, req, reply);
+    if ('refused' in found) return found.refused;
+    const file = req.body?.file;
+    if (!Buffer.isBuffer(file))
+      return page(req, reply, found.campaign, { fileProblem: { problem: 'empty' } }, 400);
+    const imported = await found.desk.importInvitees(req.staff!.member, found.campaign.id, file);
+    if (!imported.ok) return dashboard.message(req, reply, 404, 'refused.not_found');
+    const report: ImportReport | FileProblem = imported.value;
+    if ('problem' in report) return page(req, reply, found.campaign, { fileProblem: report }, 400);
+    return page(req, reply, found.campaign, {
+      report: { ...report, bad: report.bad.slice(0, BAD_ROWS_SHOWN), badCount: report.bad.length },
+    });
+  });
 
   app.post<Params & { Body: Record<string, unknown> }>(
     '/dashboard/campaigns/:campaign/invitees',
