@@ -133,6 +133,23 @@ test('scoping: a coordinator sees and acts on their own campaigns only (anotherâ
     (e) => e.actor === people.ana.id && e.action === 'invitees.view',
   );
   assert.ok(views.length >= 1, 'viewing invitees is audited');
+  // A personal link's QR code is audited; an open link's is not personal data.
+  const amal = await stores.invitees.get('camp-ana', 'amal@example.org');
+  const personal = await ana.get(
+    `/dashboard/campaigns/camp-ana/qr?token=${amal!.token}&channel=discord&format=svg`,
+  );
+  assert.equal(personal.status, 200);
+  assert.match(personal.text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal(
+    (await ana.get(`/dashboard/campaigns/camp-ana/qr?token=${link.value}&channel=telegram&format=png`))
+      .status,
+    200,
+  );
+  const qrs = (await stores.audit.list({ limit: 100 })).filter((e) => e.action === 'invitee.qr');
+  assert.deepEqual(
+    qrs.map((e) => [e.actor, e.target, e.details]),
+    [[people.ana.id, 'camp-ana', { channel: 'discord', format: 'svg' }]],
+  );
 });
 
 test('the campaign form: bad values come back beside their fields and nothing is created; good ones create a draft, then edit it; a coordinator stays on what they create or edit', async (t) => {

@@ -99,6 +99,9 @@ export function mountCampaignLinks(app: FastifyInstance, dashboard: Dashboard): 
     const { token, channel, format } = asked.data;
     if (!(await invitationOf(found.campaign, token)) || (channel === 'telegram' && !bot))
       return dashboard.message(req, reply, 404, 'refused.not_found');
+    // A personal token's code is that invitee's invitation: handing it out is audited.
+    if (await deps.stores.invitees.byToken(token))
+      await dashboard.audit(req, 'invitee.qr', 'ok', found.campaign.id, { channel, format });
     const lng = dashboard.views.languageOf(req, req.staff!.member);
     const text =
       channel === 'telegram' ? linksFor(token, bot).telegram! : discordCommand(deps.translator, lng, token);
