@@ -211,6 +211,20 @@ test('the campaign form: bad values come back beside their fields and nothing is
   assert.equal(after?.closesAt, undefined);
   assert.equal(after?.status, 'draft');
 
+  // A forged coordinator id is refused beside its field, nothing changed.
+  const forgedCoordinator = await ana.request('POST', '/dashboard/campaigns/spring-2027', {
+    ...form,
+    name: 'Renamed',
+    regions: '150',
+    languages: 'ru',
+    minGapDays: '4',
+    closesAt: '',
+    coordinators: 'someone-else',
+  });
+  assert.equal(forgedCoordinator.status, 400);
+  assert.match(forgedCoordinator.text, /id="error-coordinators"/);
+  assert.equal((await stores.campaigns.get('spring-2027'))?.name, 'Spring 2027 (Europe)');
+
   // Status: draft → open; a jump the page does not offer is refused and changes nothing.
   const opened = await ana.request('POST', '/dashboard/campaigns/spring-2027/status', {
     _csrf: csrf,

@@ -33,15 +33,32 @@ const statusForm = z.object({ status: z.enum(CAMPAIGN_STATUSES) });
 export function mountCampaigns(app: FastifyInstance, dashboard: Dashboard): void {
   const { deps } = dashboard;
 
-  const formData = async (values: FormValues, problems: FormField[]) => ({
-    values,
-    problems,
-    flows: deps.flows.ids(),
-    languages: LANGUAGES,
-    coordinators: (await deps.directory.list()).filter(
-      (m) => m.role === 'coordinator' && m.status === 'active',
-    ),
-  });
+  const formData = async (values: FormValues, problems: FormField[]) => {
+    const listed = (await deps.directory.list())
+      .filter((m) => m.role === 'coordinator' && m.status === 'active')
+      .map((m) => ({ id: m.id, name: m.name }));
+    // A coordinator the campaign names who is no active coordinator now (revoked, from the CLI)
+    // stays offered, ticked, so that saving the form does not drop them unseen.
+    const others = values.coordinators
+      .filter((id) => !listed.some((m) => m.id === id))
+      .map((id) => ({ id, name: id }));
+    return {
+      values,
+      problems,
+      flows: deps.flows.ids(),
+      languages: LANGUAGES,
+      coordinators: [...listed, ...others],
+    };
+  };
+
+  /** Whether every ticked coordinator is one the form offers (a forged id is refused, not stored). */
+  const knownCoordinators = async (ids: string[], campaign: Campaign | null) => {
+    const offered = new Set([
+      ...(await deps.directory.list()).filter((m) => m.role === 'coordinator').map((m) => m.id),
+      ...(campaign?.coordinators ?? []),
+    ]);
+    return ids.every((id) => offered.has(id));
+  };
 
   const page = async (
     req: FastifyRequest,
@@ -98,6 +115,7 @@ export function mountCampaigns(app: FastifyInstance, dashboard: Dashboard): void
     const form = readCampaignForm(body, true);
     if (!form.ok) return refused(form.fields);
     if (!deps.flows.get(form.value.flowId)) return refused(['flowId']);
+    if (!(await knownCoordinators(form.value.coordinators, null))) return refused(['coordinators']);
     const made = await deps.campaigns.create(req.staff!.member, form.value);
     if (!made.ok) {
       if (made.reason === 'invalid') return refused(fieldsOf(made.problems));
@@ -121,6 +139,7 @@ export function mountCampaigns(app: FastifyInstance, dashboard: Dashboard): void
     const form = readCampaignForm(body, false);
     if (!form.ok) return refused(form.fields);
     if (!deps.flows.get(form.value.flowId)) return refused(['flowId']);
+    if (!(await knownCoordinators(form.value.coordinators, found.campaign))) return refused(['coordinators']);
     const saved = await found.desk.update(req.staff!.member, found.campaign.id, form.value);
     if (!saved.ok) return saved.reason === 'invalid' ? refused(fieldsOf(saved.problems)) : refused([]);
     return reply.redirect(`/dashboard/campaigns/${found.campaign.id}?done=saved`, 303);
