@@ -310,6 +310,11 @@ test('the funnel page and its CSV equal the hand-computed fixture, coordinators 
     })),
     FUNNEL_DROP_OFF,
   );
+  // In Arabic, right to left, the charts mirrored by the stylesheet.
+  const layla = await h.signIn(await h.directory.add('cli', { name: 'Layla', role: 'admin', locale: 'ar' }));
+  const arabic = await layla.get('/dashboard/campaigns/camp-funnel/funnel');
+  assert.match(arabic.text, /<html lang="ar" dir="rtl">/);
+  assert.match(arabic.text, /<h2>من الدعوة إلى الإكمال<\/h2>/);
   const country = await ana.get('/dashboard/campaigns/camp-funnel/funnel?by=country');
   assert.match(
     country.text,
