@@ -118,6 +118,19 @@ test('scoping: a coordinator sees and acts on their own campaigns only (anotherâ
   assert.equal(sent.status, 303);
   assert.match(sent.location ?? '', /started=added$/);
   assert.equal((await queue.counts()).waiting, 1);
+  // One invitee with a bad address and an unknown country: both shown beside their fields, nobody added.
+  const badOne = await ana.request('POST', '/dashboard/campaigns/camp-ana/invitees', {
+    _csrf: anaCsrf,
+    email: 'not an address',
+    name: 'X',
+    language: 'en',
+    country: 'ZZ',
+    organisation: '',
+  });
+  assert.equal(badOne.status, 400);
+  assert.match(badOne.text, /id="error-email"/);
+  assert.match(badOne.text, /id="error-country"/);
+  assert.equal(await stores.invitees.count('camp-ana'), 0);
   // Viewing her invitees is audited (personal data), one line per page shown.
   await ana.request('POST', '/dashboard/campaigns/camp-ana/invitees', {
     _csrf: anaCsrf,

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Campaign } from '../../campaigns/campaign.ts';
-import { LANGUAGES } from '../../campaigns/invitee-csv.ts';
+import countries from 'i18n-iso-countries';
+import { LANGUAGES, type FileProblem } from '../../campaigns/invitee-csv.ts';
 import type { ImportReport } from '../../campaigns/invitees.ts';
-import type { FileProblem } from '../../campaigns/invitee-csv.ts';
 import { normalEmail, type Invitee } from '../../store/invitee-store.ts';
 import { campaignFor } from '../campaigns/found.ts';
 import type { Dashboard } from '../server.ts';
@@ -26,7 +26,7 @@ const oneInvitee = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .refine((c) => c === '' || /^[A-Z]{2}$/.test(c)),
+    .refine((c) => c === '' || (/^[A-Z]{2}$/.test(c) && countries.isValid(c))),
   organisation: z.string().trim().max(200),
 });
 type OneField = keyof z.infer<typeof oneInvitee>;
