@@ -21,6 +21,7 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'dashboard:channel.discord',
     'dashboard:response.seconds_one',
     'dashboard:response.seconds_other',
+    'dashboard:campaign.funnel.minutes',
     // Patterns of names, codes and someone's own words.
     'interviews:line',
     'interviews:list.item',
@@ -62,6 +63,9 @@ const SAME_AS_ENGLISH: Record<string, string[]> = {
     'dashboard:coding.question',
     'dashboard:coding.codes',
     'dashboard:coding.code',
+    // "Questionnaire" and "Organisation" are French words too.
+    'dashboard:campaign.field.flowId',
+    'dashboard:campaign.invitee.organisation',
   ],
   // Discord has no Arabic locale: Arabic speakers see the English command names.
   ar: ['discord:commands.delete_hint', 'discord:commands.progress_hint'],

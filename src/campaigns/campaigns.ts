@@ -11,7 +11,8 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { mayCreateCampaign, mayManageCampaign } from './access.ts';
 import { campaignSchema, DEFAULT_REMINDERS, type Campaign } from './campaign.ts';
 import type { FileProblem } from './invitee-csv.ts';
-import { createOpenLink, importInvitees, type ImportReport } from './invitees.ts';
+import { addInvitee, createOpenLink, importInvitees, type ImportReport } from './invitees.ts';
+import type { Invitee } from '../store/invitee-store.ts';
 import {
   invitationProgress,
   queueInvitations,
@@ -95,6 +96,26 @@ export class Campaigns {
     return { ok: true, value: campaign };
   }
 
+  /** Changes a campaign's settings (not its id, status or dates of record); a coordinator editing it stays one of its coordinators. */
+  async update(member: StaffMember, id: string, input: NewCampaign): Promise<Result<Campaign>> {
+    const found = await this.get(member, id);
+    if (!found.ok) return found;
+    const { opensAt: _opens, closesAt: _closes, ...kept } = found.value;
+    const parsed = campaignSchema.safeParse({
+      ...kept,
+      ...input,
+      id,
+      coordinators:
+        member.role === 'coordinator' ? [...new Set([member.id, ...input.coordinators])] : input.coordinators,
+      updatedAt: new Date(this.clock()),
+    });
+    if (!parsed.success)
+      return { ok: false, reason: 'invalid', problems: parsed.error.issues.map((i) => i.path.join('.')) };
+    await this.deps.campaigns.update(parsed.data);
+    await this.audit(member, 'campaign.update', id);
+    return { ok: true, value: parsed.data };
+  }
+
   async setStatus(member: StaffMember, id: string, status: Campaign['status']): Promise<Result<Campaign>> {
     const found = await this.get(member, id);
     if (!found.ok) return found;
@@ -114,6 +135,25 @@ export class Campaigns {
     const report = await importInvitees(this.deps, found.value, member.id, file, new Date(this.clock()));
     await this.audit(member, 'campaign.import', id, 'added' in report ? { added: report.added } : {});
     return { ok: true, value: report };
+  }
+
+  /** Adds one invitee (or merges into the one with that address), as a row of an import would. */
+  async addInvitee(
+    member: StaffMember,
+    id: string,
+    row: Pick<Invitee, 'email' | 'name' | 'language'> & Partial<Pick<Invitee, 'country' | 'organisation'>>,
+  ): Promise<Result<{ invitee: Invitee; added: boolean }>> {
+    const found = await this.get(member, id);
+    if (!found.ok) return found;
+    const done = await addInvitee(
+      this.deps,
+      found.value,
+      member.id,
+      { ...row, attributes: {} },
+      new Date(this.clock()),
+    );
+    await this.audit(member, 'campaign.invitee', id, { added: done.added });
+    return { ok: true, value: done };
   }
 
   async openLink(member: StaffMember, id: string, cap: number | null): Promise<Result<string>> {

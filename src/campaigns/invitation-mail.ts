@@ -33,6 +33,16 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+/** The Discord command that starts the survey with a token, under the names of the reader's language. */
+export function discordCommand(translator: Translator, language: string, token: string): string {
+  // Discord shows the slash command under the names of the reader's language (it has no Arabic).
+  const names = translator.translatorFor(DISCORD_LANGUAGES.has(language) ? language : 'en', {
+    isolate: false,
+  });
+  const name = (key: string) => names({ key: `discord:commands.${key}.name` });
+  return `/${name('survey')} ${name('start')} ${name('code')}:${token}`;
+}
+
 /**
  * One invitee's invitation, in their language: both links, a QR code of the Telegram link (inline
  * image), the organisation the consent names, and an unsubscribe link that is also the
@@ -48,12 +58,7 @@ export async function invitationMail(
 ): Promise<InvitationMail> {
   const t = translator.translatorFor(invitee.language, { isolate: false });
   const links = linksFor(invitee.token, settings.telegramBot);
-  // Discord shows the slash command under the names of the reader's language (it has no Arabic).
-  const names = translator.translatorFor(DISCORD_LANGUAGES.has(invitee.language) ? invitee.language : 'en', {
-    isolate: false,
-  });
-  const name = (key: string) => names({ key: `discord:commands.${key}.name` });
-  const discord = `/${name('survey')} ${name('start')} ${name('code')}:${invitee.token}`;
+  const discord = discordCommand(translator, invitee.language, invitee.token);
   const unsubscribe = `${settings.unsubscribeBase.replace(/\/+$/, '')}/${invitee.token}`;
   const organisation = campaign.consentOrganisation;
   const say = (key: string, params: Record<string, string> = {}) =>

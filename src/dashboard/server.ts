@@ -3,7 +3,9 @@ import { timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Campaigns } from '../campaigns/campaigns.ts';
 import type { FlowRegistry } from '../flows/registry.ts';
 import type { Translator } from '../i18n/translator.ts';
 import type { Logger } from '../log.ts';
@@ -16,6 +18,15 @@ import type { StaffAuth } from './auth/staff-auth.ts';
 import type { ResponseTally } from './overview/tally.ts';
 import { mountAssets } from './routes/assets.ts';
 import { mountAudit } from './routes/audit.ts';
+import { mountCampaignFunnel } from './routes/campaign-funnel.ts';
+import {
+  INVITEE_FILE_LIMIT,
+  INVITEE_IMPORT_ROUTE,
+  mountCampaignInvitees,
+} from './routes/campaign-invitees.ts';
+import { mountCampaignLinks } from './routes/campaign-links.ts';
+import { mountCampaignSend } from './routes/campaign-send.ts';
+import { mountCampaigns } from './routes/campaigns.ts';
 import { mountConversations } from './routes/conversations.ts';
 import type { Interviews } from '../interviews/interviews.ts';
 import { mountOverview } from './routes/overview.ts';
@@ -31,7 +42,15 @@ export const SESSION_COOKIE = 'dashboard_session';
 export interface DashboardDeps {
   stores: Pick<
     Stores,
-    'responses' | 'contacts' | 'sessions' | 'invitations' | 'audit' | 'codings' | 'conversations' | 'claims'
+    | 'responses'
+    | 'contacts'
+    | 'sessions'
+    | 'invitations'
+    | 'invitees'
+    | 'audit'
+    | 'codings'
+    | 'conversations'
+    | 'claims'
   >;
   directory: StaffDirectory;
   flows: FlowRegistry;
@@ -45,6 +64,10 @@ export interface DashboardDeps {
   clock?: () => number;
   /** Follow-up conversations: posting into one from the conversations page. */
   interviews?: Interviews;
+  /** Coordinators' campaigns (the campaign pages); without it those pages answer not found. */
+  campaigns?: Campaigns;
+  /** The bot's Telegram username, for t.me links and their QR codes. */
+  telegramBot?: string;
 }
 
 /** What the routes share: the dependencies, the pages, and who is asking. */
@@ -127,6 +150,12 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 32 * 1024 });
+  // Invitee files: fields and the file on the body (so the CSRF check reads `_csrf` as from any
+  // form), one file of at most INVITEE_FILE_LIMIT bytes; a larger one is refused with 413.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: INVITEE_FILE_LIMIT, files: 1, fields: 10, fieldSize: 1024 },
+  });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -162,7 +191,12 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
     const checked = await deps.auth.check(req.cookies[SESSION_COOKIE], renew);
     req.staff = checked.ok ? { member: checked.member, session: checked.session, csrf: checked.csrf } : null;
     if (!checked.ok && checked.reason !== 'none') reply.clearCookie(SESSION_COOKIE, { path: '/dashboard' });
-    return refuse(dashboard, req, reply, access);
+    const refused = await refuse(dashboard, req, reply, access);
+    if (refused) return refused;
+    // Files are read on the one form that takes one; elsewhere a multipart body is not read at all.
+    const multipart = /^multipart\//i.test(String(req.headers['content-type'] ?? ''));
+    if (multipart && req.routeOptions.url !== INVITEE_IMPORT_ROUTE)
+      return dashboard.message(req, reply, 415, 'refused.bad_request');
   });
   app.addHook('preHandler', async (req, reply) => {
     const access = accessOf(req.method, req.routeOptions.url ?? '');
@@ -197,6 +231,11 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
   mountStaff(app, dashboard);
   mountAudit(app, dashboard);
   mountConversations(app, dashboard);
+  mountCampaigns(app, dashboard);
+  mountCampaignInvitees(app, dashboard);
+  mountCampaignLinks(app, dashboard);
+  mountCampaignSend(app, dashboard);
+  mountCampaignFunnel(app, dashboard);
   await app.ready();
   if (!handler) throw new Error('fastify did not hand over its request handler');
   const handle = handler;

@@ -48,6 +48,8 @@ export async function startDashboard(app: App, http: HttpServer): Promise<Runnin
     log: app.log,
     secureCookies: url.startsWith('https:'),
     interviews: app.interviews,
+    campaigns: app.campaigns,
+    ...(config.TELEGRAM_BOT_USERNAME ? { telegramBot: config.TELEGRAM_BOT_USERNAME } : {}),
   });
   const unmount = http.mount('/dashboard', (req, res) => dashboard.handle(req, res));
   return {

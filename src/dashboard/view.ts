@@ -15,7 +15,8 @@ export interface PageContext {
   member: StaffMember | null;
   csrf: string | null;
   /** The navigation entry to mark as current. */
-  section?: 'overview' | 'responses' | 'reports' | 'coding' | 'conversations' | 'staff' | 'audit';
+  section?:
+    'overview' | 'responses' | 'reports' | 'coding' | 'campaigns' | 'conversations' | 'staff' | 'audit';
 }
 
 /**

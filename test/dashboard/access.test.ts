@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DASHBOARD_ROUTES } from '../../src/dashboard/access.ts';
 import { ROOT } from '../../src/flows/load.ts';
+import { invitationQueue } from '../../src/campaigns/invitation-send.ts';
+import { MemoryJobs } from '../../src/jobs/memory-jobs.ts';
 import { ROLES, type Role } from '../../src/staff/staff.ts';
+import { campaign } from '../store/campaign-stores.contract.ts';
 import { response } from '../store/response-store.contract.ts';
 import { openTestStores } from '../telegram/harness.ts';
 import { startDashboardHarness, type Client } from './harness.ts';
@@ -34,7 +37,14 @@ test('the README permission table lists every dashboard route, and each answers 
     await opened.dispose();
   });
   const { stores } = opened;
-  const h = await startDashboardHarness(t, { stores, config: opened.config });
+  // A queue nobody works: starting a send queues it, and nothing is sent.
+  const jobs = new MemoryJobs();
+  t.after(() => jobs.close());
+  const h = await startDashboardHarness(t, {
+    stores,
+    config: opened.config,
+    invitationQueue: invitationQueue(jobs),
+  });
   await stores.responses.save(response({ id: 'resp-1' }));
   await stores.codings.saveCodebook({
     flowId: 'advocacy',
@@ -47,6 +57,23 @@ test('the README permission table lists every dashboard route, and each answers 
       ROLES.map(async (role) => [role, await h.directory.add('cli', { name: `A ${role}`, role })] as const),
     ),
   );
+  await stores.campaigns.create(
+    campaign({ id: 'access-camp', coordinators: [members.coordinator!.id], languages: ['en', 'fr'] }),
+  );
+  const openLink = await h.campaigns.openLink(members.admin!, 'access-camp', null);
+  assert.ok(openLink.ok);
+  const campaignForm = (id: string) => ({
+    id,
+    name: 'A campaign',
+    flowId: 'advocacy',
+    coordinators: members.coordinator!.id,
+    regions: '150',
+    languages: 'en',
+    consentOrganisation: 'IFLA',
+    firstAfterDays: '3',
+    minGapDays: '4',
+    maxCount: '2',
+  });
   const table = readmeTable();
   assert.deepEqual(
     [...table.keys()].sort(),
@@ -64,15 +91,33 @@ test('the README permission table lists every dashboard route, and each answers 
       .replace(':id', route.path.startsWith('/dashboard/responses') ? 'resp-1' : fresh.id)
       .replace(':token', new URL(link).pathname.split('/').pop()!)
       .replace(':file', 'dashboard.css')
-      .replace(':question', 'q11');
+      .replace(':question', 'q11')
+      .replace(':campaign', 'access-camp')
+      .replace(':lang', 'en');
+    const query = route.path.endsWith('/qr') ? `?token=${openLink.value}&channel=discord&format=png` : '';
     let answer;
-    if (route.method === 'GET') answer = await client.get(path);
+    if (route.method === 'GET') answer = await client.get(path + query);
+    else if (route.path.endsWith('/invitees/import'))
+      answer = await client.upload(
+        path,
+        { _csrf: csrf },
+        { field: 'file', name: 'invitees.csv', content: Buffer.from('name,email\nAmal,amal@example.org\n') },
+      );
     else if (route.path === '/dashboard/signin') answer = await client.signInWith(link);
     else {
       const bodies: Record<string, Record<string, string>> = {
         '/dashboard/staff/invite': { role: 'interviewer', name: 'New' },
         '/dashboard/staff/:id': { role: 'coordinator', campaigns: '', regions: '150' },
         '/dashboard/coding/:question': { at: '0', response: 'resp-1', action: 'save', codes: 'events' },
+        '/dashboard/campaigns': campaignForm(`made-by-${who}`),
+        '/dashboard/campaigns/:campaign': campaignForm('access-camp'),
+        '/dashboard/campaigns/:campaign/status': { status: 'open' },
+        '/dashboard/campaigns/:campaign/invitees': {
+          email: `${who}@example.org`,
+          name: 'One',
+          language: 'en',
+        },
+        '/dashboard/campaigns/:campaign/links': { cap: '10' },
       };
       answer = await client.request('POST', path, { ...bodies[route.path], _csrf: csrf });
     }

@@ -1,7 +1,10 @@
 import type { Interviews } from '../../src/interviews/interviews.ts';
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import { Campaigns } from '../../src/campaigns/campaigns.ts';
+import type { InvitationJob } from '../../src/campaigns/invitation-send.ts';
 import type { Config } from '../../src/config.ts';
+import type { JobQueue } from '../../src/jobs/job-queue.ts';
 import { FileLinkStore, RedisLinkStore } from '../../src/dashboard/auth/link-store.ts';
 import { MemoryStaffSessions, RedisStaffSessions } from '../../src/dashboard/auth/session-store.ts';
 import { SignInLinks } from '../../src/dashboard/auth/sign-in-links.ts';
@@ -43,6 +46,7 @@ export interface DashboardHarness {
   origin: string;
   links: SignInLinks;
   directory: StaffDirectory;
+  campaigns: Campaigns;
   tally: ResponseTally;
   log: ReturnType<typeof captureLog>;
   /** Signs a member in over HTTP as a browser would; resolves to a client holding their cookie. */
@@ -88,6 +92,29 @@ export class Client {
     };
   }
 
+  /** A form with a file, sent as multipart/form-data as a browser sends it. */
+  async upload(
+    path: string,
+    fields: Record<string, string>,
+    file: { field: string; name: string; content: Buffer },
+  ): Promise<{ status: number; location: string | null; text: string }> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append(file.field, new Blob([file.content], { type: 'text/csv' }), file.name);
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await fetch(this.origin + path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: cookie ? { cookie } : {},
+      body: form,
+    });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
+  }
+
   get(path: string) {
     return this.request('GET', path);
   }
@@ -125,6 +152,10 @@ export async function startDashboardHarness(
     clock?: () => number;
     /** Follow-up conversations, for posting into one from the dashboard. */
     interviews?: Interviews;
+    /** The invitation send queue the campaign pages queue into (none: e-mail not configured). */
+    invitationQueue?: JobQueue<InvitationJob>;
+    /** The bot's Telegram username, for the campaign pages' t.me links. */
+    telegramBot?: string;
   },
 ): Promise<DashboardHarness> {
   const log = captureLog();
@@ -157,6 +188,12 @@ export async function startDashboardHarness(
     log: log.log,
   });
   tally.start(POLL_SECONDS * 1000);
+  const campaigns = new Campaigns({
+    ...opts.stores,
+    flowOf: (id) => flows.get(id),
+    invitationQueue: opts.invitationQueue ?? null,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const dashboard = await createDashboard({
     stores: opts.stores,
     directory,
@@ -169,6 +206,8 @@ export async function startDashboardHarness(
     secureCookies: false,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.interviews ? { interviews: opts.interviews } : {}),
+    campaigns,
+    ...(opts.telegramBot ? { telegramBot: opts.telegramBot } : {}),
   });
   const unmount = http.mount('/dashboard', (req, res) => dashboard.handle(req, res));
   t.after(async () => {
@@ -182,6 +221,7 @@ export async function startDashboardHarness(
     origin,
     links,
     directory,
+    campaigns,
     tally,
     log,
     anonymous: () => new Client(origin),

@@ -12,6 +12,10 @@ const FILES: Record<string, { type: string; body: Buffer }> = {
     type: 'text/css; charset=utf-8',
     body: readFileSync(join(import.meta.dirname, '..', 'assets', 'dashboard.css')),
   },
+  'poster.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(join(import.meta.dirname, '..', 'assets', 'poster.css')),
+  },
   // The report's own style, the one the standalone report inlines (the page's CSP allows no inline style).
   'report.css': { type: 'text/css; charset=utf-8', body: Buffer.from(REPORT_CSS) },
   'coding.js': {
