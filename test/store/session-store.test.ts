@@ -14,7 +14,7 @@ sessionStoreContract('Redis', async (t) => {
   return {
     store,
     putRaw: async (key, json, version) => {
-      await setup.redis.hset(`${setup.prefix}session:${key}`, {
+      await setup.redis.hset(store.redisKey(key), {
         v: version === null ? 'x' : String(version),
         j: json,
       });
