@@ -30,7 +30,7 @@ return fields`;
 
 /**
  * KEYS: session, its group's index. ARGV: expected version ('' = must not exist), version, data,
- * ttl ms, score, member, sealed key ('' when keys are not sealed). 1 when written; else what is
+ * ttl ms, score, member. 1 when written; else what is
  * stored (as STORED), so a turn that guessed from a remembered session goes on without reading.
  */
 const PUT = `${CURRENT_VERSION}
@@ -39,7 +39,6 @@ ${STORED}
 end
 if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3])
-if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'k', ARGV[7]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
 return 1`;
@@ -84,16 +83,20 @@ redis.call('RENAME', KEYS[1], KEYS[2])
 if score then redis.call('ZADD', KEYS[4], score, ARGV[2]) end
 return 1`;
 
-/** KEYS: session. ARGV: version, data, sealed key. Replaces both if the version is still that one. */
+/**
+ * KEYS: session. ARGV: version, data. Replaces the data if the version is still that one; the key
+ * sealed apart by earlier versions (now inside the data) goes.
+ */
 const RESEAL = `${CURRENT_VERSION}
 if current ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'j', ARGV[2], 'k', ARGV[3])
+redis.call('HSET', KEYS[1], 'j', ARGV[2])
+redis.call('HDEL', KEYS[1], 'k')
 return 1`;
 
 type Stored = string | [string | null, string | null];
 
 interface Scripts {
-  sessionReseal(session: string, version: string, json: string, key: string): Promise<number>;
+  sessionReseal(session: string, version: string, data: string): Promise<number>;
   sessionGetUnless(session: string, version: string): Promise<1 | Stored>;
   sessionPut(session: string, index: string, ...args: (string | number)[]): Promise<1 | Stored>;
   sessionDelete(session: string, index: string, expected: string, member: string): Promise<number>;
@@ -110,7 +113,7 @@ export interface RedisSessionStoreOptions {
   ownsClient?: boolean;
   /**
    * Seals sessions at rest: each is stored under a keyed hash of its key (the platform user id
-   * never appears in a Redis key), its data and its key sealed with the current data key.
+   * never appears in a Redis key), its key and data sealed together with the current data key.
    */
   keyring?: Keyring;
   /** Told of each session that cannot be opened (its key is gone); it then reads as unreadable. */
@@ -183,7 +186,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** A stored session's data opened, or null when it cannot be (reported, then read as unreadable). */
-  private opened(data: string | null, key: string): string | null {
+  private opened(data: string | null, member: string): string | null {
     const keyring = this.options.keyring;
     if (data === null || !keyring) return data;
     try {
@@ -192,7 +195,7 @@ export class RedisSessionStore implements SessionStore {
       if (!(error instanceof UnreadableValue)) throw error;
       this.options.onUnreadable?.({
         store: 'sessions',
-        id: this.member(key),
+        id: member,
         keyId: error.keyId,
         reason: error.reason,
       });
@@ -201,8 +204,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private read(data: string | null, key: string): Session | null {
-    const text = this.opened(data, key);
-    return text === null ? null : decodeSession(text, key);
+    const plain = this.opened(data, this.member(key));
+    if (plain === null) return null;
+    const { key: inside, text } = withKey(plain);
+    return inside === null || inside === key ? decodeSession(text, key) : null;
   }
 
   /** What a script found under a session key (see STORED). */
@@ -237,11 +242,11 @@ export class RedisSessionStore implements SessionStore {
       this.indexOf(member),
       expected === null ? '' : String(expected),
       String(session.version),
-      keyring ? keyring.seal(data, 'session') : data,
+      // Sealed, the session carries its key: the Redis key names only a keyed hash of it.
+      keyring ? keyring.seal(`${key}\n${data}`, 'session') : data,
       this.options.ttlMs,
       session.updatedAt,
       member,
-      keyring ? keyring.seal(key, 'session.key') : '',
     );
     return reply === 1 ? true : this.stored(reply, key);
   }
@@ -285,8 +290,10 @@ export class RedisSessionStore implements SessionStore {
       const gone: string[] = [];
       fresh.forEach(({ member, at }, i) => {
         const [data = null, sealedKey = null] = replies[i]!;
-        const key = this.keyOf(member, sealedKey);
-        const session = key === null ? null : this.read(data, key);
+        const plain = this.opened(data, member);
+        const { key: inside, text } = plain === null ? { key: null, text: '' } : withKey(plain);
+        const key = inside ?? this.keyOf(member, sealedKey);
+        const session = key === null || plain === null ? null : decodeSession(text, key);
         if (key !== null && session) found.set(member, { key, session, at });
         else gone.push(member);
       });
@@ -299,7 +306,10 @@ export class RedisSessionStore implements SessionStore {
       .map(({ key, session }) => ({ key, session }));
   }
 
-  /** The session key behind an index member: the member itself, or the sealed key stored beside the session. */
+  /**
+   * The session key behind an index member when the data does not carry it: the member itself, or
+   * the key sealed apart beside the session (as earlier versions stored it).
+   */
   private keyOf(member: string, sealedKey: string | null): string | null {
     const keyring = this.options.keyring;
     if (!keyring) return member;
@@ -375,8 +385,7 @@ export class RedisSessionStore implements SessionStore {
           continue;
         }
         if (clearOnly) continue;
-        if (!keyring.stale(data) && sealedKey !== null && !keyring.stale(sealedKey)) continue;
-        const key = this.keyOf(member, sealedKey);
+        if (!keyring.stale(data) && (sealedKey === null || !keyring.stale(sealedKey))) continue;
         let plain: string;
         try {
           plain = keyring.open(data, 'session');
@@ -384,6 +393,8 @@ export class RedisSessionStore implements SessionStore {
           result.unreadable++;
           continue;
         }
+        const { key: inside, text } = withKey(plain);
+        const key = inside ?? this.keyOf(member, sealedKey);
         if (key === null) {
           result.unreadable++;
           continue;
@@ -395,8 +406,7 @@ export class RedisSessionStore implements SessionStore {
         const done = await this.redis.sessionReseal(
           name,
           version,
-          keyring.seal(plain, 'session'),
-          keyring.seal(key, 'session.key'),
+          keyring.seal(`${key}\n${text}`, 'session'),
         );
         if (done === 1) result.resealed++;
       }
@@ -446,6 +456,16 @@ export class RedisSessionStore implements SessionStore {
   async close(): Promise<void> {
     if (this.options.ownsClient) await closeRedis(this.redis);
   }
+}
+
+/**
+ * A sealed session's key and text: its first line is its key; data of earlier versions (plain or
+ * compact JSON, `{` or `[`) has none.
+ */
+function withKey(plain: string): { key: string | null; text: string } {
+  if (plain.startsWith('[') || plain.startsWith('{')) return { key: null, text: plain };
+  const at = plain.indexOf('\n');
+  return at < 0 ? { key: null, text: plain } : { key: plain.slice(0, at), text: plain.slice(at + 1) };
 }
 
 function readVersion(raw: string | null): number | null {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Session } from '../../src/engine/session.ts';
-import { GROUPS } from '../../src/store/redis-session-store.ts';
+import { Keyring } from '../../src/privacy/keyring.ts';
+import { GROUPS, RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { decodeSession } from '../../src/store/session-codec.ts';
 import { redisFor, type RedisSetup } from '../support/stores.ts';
 import { session } from './session-store.contract.ts';
@@ -163,4 +164,59 @@ test('a write that loses returns what is stored, so the turn goes on without rea
   assert.equal(await store.swap('telegram:5', session({ version: 3 }), 2), null, 'gone meanwhile');
   await r.redis.set(store.redisKey('telegram:5'), 'foreign');
   assert.deepEqual(await store.swap('telegram:5', session(), 3), { corrupt: true, version: null });
+});
+
+test('sealed, a session carries its key inside its data; one sealed as earlier versions did (key apart) still reads, idles and reseals', async (t) => {
+  const r = await redisFor(t);
+  if (!r) return;
+  const keyring = new Keyring([{ id: 'k1', key: Buffer.alloc(32, 7) }], 'k1', Buffer.alloc(32, 9));
+  const store = new RedisSessionStore(r.redis, { prefix: r.prefix, ttlMs: 60_000, keyring });
+  await store.put('telegram:7001', session({ updatedAt: 1000 }), null);
+  const name = store.redisKey('telegram:7001');
+  assert.doesNotMatch(name, /7001/, 'no user id in the Redis key');
+  const hash = await r.redis.hgetall(name);
+  assert.deepEqual(Object.keys(hash).sort(), ['j', 'v'], 'one sealed value: key and session');
+  assert.doesNotMatch(JSON.stringify(hash), /7001|telegram/);
+  assert.deepEqual(await store.get('telegram:7001'), session({ updatedAt: 1000 }));
+
+  // As the previous version sealed it: JSON and, apart, its key.
+  const older = store.redisKey('telegram:7002');
+  await r.redis.hset(older, {
+    v: '1',
+    j: keyring.seal(JSON.stringify(session({ id: 'old', updatedAt: 2000 })), 'session'),
+    k: keyring.seal('telegram:7002', 'session.key'),
+  });
+  await r.redis.zadd(
+    `${r.prefix}sessions-by-update:${/\{g\d+\}/.exec(older)![0]}`,
+    2000,
+    keyring.hash('telegram:7002', 'session'),
+  );
+  assert.equal(((await store.get('telegram:7002')) as Session).id, 'old');
+  assert.deepEqual(
+    (await store.idle(5000, 10)).map((i) => [i.key, i.session.id]),
+    [
+      ['telegram:7001', 'sess-1'],
+      ['telegram:7002', 'old'],
+    ],
+  );
+  // A new key: both are sealed again with it, the old one in the new form.
+  const rotated = new Keyring(
+    [
+      { id: 'k1', key: Buffer.alloc(32, 7) },
+      { id: 'k2', key: Buffer.alloc(32, 8) },
+    ],
+    'k2',
+    Buffer.alloc(32, 9),
+  );
+  const next = new RedisSessionStore(r.redis, { prefix: r.prefix, ttlMs: 60_000, keyring: rotated });
+  assert.deepEqual(await next.reseal(), { store: 'sessions', resealed: 2, unreadable: 0 });
+  assert.deepEqual(Object.keys(await r.redis.hgetall(older)).sort(), ['j', 'v']);
+  assert.deepEqual(
+    (await next.idle(5000, 10)).map((i) => [i.key, i.session.id]),
+    [
+      ['telegram:7001', 'sess-1'],
+      ['telegram:7002', 'old'],
+    ],
+  );
+  assert.deepEqual(await next.reseal(), { store: 'sessions', resealed: 0, unreadable: 0 }, 'nothing left');
 });
