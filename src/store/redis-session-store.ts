@@ -7,22 +7,31 @@ import type { CorruptSession, SessionStore } from './session-store.ts';
 
 /**
  * Lua scripts run atomically inside Redis, so a compare-and-set cannot interleave with another
- * replica's write. The version is read as a string and compared as one: both sides are written
- * by `String(number)`. Data that is not a hash of ours (a foreign write) or a version that is not
- * a number counts as "no version", as `get` reports it, so the replacement can be written.
+ * replica's write. A session is one string, `<version>:<data>` (a hash would not stay a compact
+ * listpack past 64 bytes a field); earlier versions kept a hash (`v` version, `j` JSON), still
+ * read. The version is read as a string and compared as one: both sides are written by
+ * `String(number)`. Data that is not ours (a foreign write) or a version that is not a number
+ * counts as "no version", as `get` reports it, so the replacement can be written.
  */
 const CURRENT_VERSION = `
 local kind = redis.call('TYPE', KEYS[1]).ok
-local current = false
-if kind == 'hash' then current = redis.call('HGET', KEYS[1], 'v') end
-if current and not string.match(current, '^%d+$') then current = false end
+local current, data = false, false
+if kind == 'string' then
+  local held = redis.call('GET', KEYS[1])
+  current, data = string.match(held, '^(%d+):(.*)$')
+  if not current then current, data = false, held end
+elseif kind == 'hash' then
+  current = redis.call('HGET', KEYS[1], 'v')
+  if current and not string.match(current, '^%d+$') then current = false end
+end
 `;
 
 /**
- * What a session key holds, as `get` reads it: 'none', the key's type when it is not a hash of
- * ours, or the hash's version and data.
+ * What a session key holds, as `get` reads it: 'none', the key's type when it is not ours, or
+ * the version and data (of a hash, as earlier versions stored it: `j`).
  */
 const STORED = `
+if kind == 'string' then return {current, data} end
 if kind ~= 'hash' then return kind end
 local fields = redis.call('HMGET', KEYS[1], 'v', 'j')
 if not fields[1] and not fields[2] then return 'none' end
@@ -30,16 +39,14 @@ return fields`;
 
 /**
  * KEYS: session, its group's index. ARGV: expected version ('' = must not exist), version, data,
- * ttl ms, score, member. 1 when written; else what is
- * stored (as STORED), so a turn that guessed from a remembered session goes on without reading.
+ * ttl ms, score, member. 1 when written; else what is stored (as STORED), so a turn that guessed
+ * from a remembered session goes on without reading.
  */
 const PUT = `${CURRENT_VERSION}
 if (ARGV[1] == '' and current) or (ARGV[1] ~= '' and current ~= ARGV[1]) then
 ${STORED}
 end
-if kind ~= 'hash' and kind ~= 'none' then redis.call('DEL', KEYS[1]) end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'j', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[1], ARGV[2] .. ':' .. ARGV[3], 'PX', ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
 return 1`;
 
@@ -55,12 +62,11 @@ redis.call('ZREM', KEYS[2], ARGV[2])
 return 1`;
 
 /**
- * KEYS: session. ARGV: the version the caller knows. 1 when the hash still holds that version
- * (its data is not sent), else the hash's version and JSON, or the key's type when it is not a hash.
+ * KEYS: session. ARGV: the version the caller knows. 1 when the key still holds that version
+ * (its data is not sent), else what is stored (as STORED).
  */
-const GET_UNLESS = `
-local kind = redis.call('TYPE', KEYS[1]).ok
-if kind == 'hash' and ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'v') == ARGV[1] then return 1 end
+const GET_UNLESS = `${CURRENT_VERSION}
+if current and current == ARGV[1] then return 1 end
 ${STORED}`;
 
 /** KEYS: session, index. ARGV: version, member. Leaves the index only if nothing changed since. */
@@ -84,13 +90,15 @@ if score then redis.call('ZADD', KEYS[4], score, ARGV[2]) end
 return 1`;
 
 /**
- * KEYS: session. ARGV: version, data. Replaces the data if the version is still that one; the key
- * sealed apart by earlier versions (now inside the data) goes.
+ * KEYS: session. ARGV: version, data. Replaces the data if the version is still that one, with
+ * its time to live (a hash of an earlier version becomes a string).
  */
 const RESEAL = `${CURRENT_VERSION}
 if current ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'j', ARGV[2])
-redis.call('HDEL', KEYS[1], 'k')
+local ttl = redis.call('PTTL', KEYS[1])
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1`;
 
 type Stored = string | [string | null, string | null];
@@ -284,12 +292,10 @@ export class RedisSessionStore implements SessionStore {
       entries.sort((a, b) => a.at - b.at);
       const fresh = entries.slice(0, limit).filter((e) => !found.has(e.member));
       if (fresh.length === 0) break;
-      const replies = await Promise.all(
-        fresh.map(({ member }) => this.redis.hmget(this.nameOf(member), 'j', 'k').catch(() => [null, null])),
-      );
+      const replies = await Promise.all(fresh.map(({ member }) => this.raw(this.nameOf(member))));
       const gone: string[] = [];
       fresh.forEach(({ member, at }, i) => {
-        const [data = null, sealedKey = null] = replies[i]!;
+        const { data, sealedKey } = replies[i]!;
         const plain = this.opened(data, member);
         const { key: inside, text } = plain === null ? { key: null, text: '' } : withKey(plain);
         const key = inside ?? this.keyOf(member, sealedKey);
@@ -304,6 +310,27 @@ export class RedisSessionStore implements SessionStore {
       .sort((a, b) => a.at - b.at)
       .slice(0, limit)
       .map(({ key, session }) => ({ key, session }));
+  }
+
+  /**
+   * What a session key holds, read without a script: the version and data of our string (or of
+   * an earlier version's hash, with the key it sealed apart); nothing for a key gone or not ours.
+   */
+  private async raw(
+    name: string,
+  ): Promise<{ version: string | null; data: string | null; sealedKey: string | null }> {
+    const none = { version: null, data: null, sealedKey: null };
+    try {
+      const held = await this.redis.get(name);
+      const match = held === null ? null : /^(\d+):/.exec(held);
+      return match ? { version: match[1]!, data: held!.slice(match[0].length), sealedKey: null } : none;
+    } catch (error) {
+      if (!String((error as Error).message).startsWith('WRONGTYPE')) throw error;
+      const [version = null, data = null, sealedKey = null] = await this.redis
+        .hmget(name, 'v', 'j', 'k')
+        .catch(() => []);
+      return { version, data, sealedKey };
+    }
   }
 
   /**
@@ -365,14 +392,8 @@ export class RedisSessionStore implements SessionStore {
       for (const name of names) {
         const member = this.memberOfName(name);
         if (member === null) continue;
-        let fields: (string | null)[];
-        try {
-          fields = await this.redis.hmget(name, 'v', 'j', 'k');
-        } catch {
-          continue;
-        }
-        const [version, data, sealedKey = null] = fields;
-        if (version == null || data == null) continue;
+        const { version, data, sealedKey } = await this.raw(name);
+        if (version === null || data === null) continue;
         if (!HASHED.test(member)) {
           // Stored in clear before sealing was on (`<channel>:<user>`): moved to its keyed name.
           if (dryRun) {

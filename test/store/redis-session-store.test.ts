@@ -21,16 +21,15 @@ test('every write sets the time to live again', async (t) => {
   assert.ok((await r.redis.pttl(key)) > 59_000, 'activity refreshes the time to live');
 });
 
-test('one small hash per session: the version and the session in its compact form', async (t) => {
+test('one small string per session: the version, then the session in its compact form', async (t) => {
   const r = await redisFor(t);
   if (!r) return;
   const store = r.newStore();
   await store.put('telegram:42', session({ version: 3 }), null);
-  const hash = await r.redis.hgetall(store.redisKey('telegram:42'));
-  assert.deepEqual(Object.keys(hash).sort(), ['j', 'v']);
-  assert.equal(hash.v, '3');
-  assert.deepEqual(decodeSession(hash.j!, 'telegram:42'), session({ version: 3 }));
-  assert.ok(hash.j!.length < JSON.stringify(session()).length * 0.7, hash.j);
+  const held = (await r.redis.get(store.redisKey('telegram:42')))!;
+  assert.ok(held.startsWith('3:['), held);
+  assert.deepEqual(decodeSession(held.slice(2), 'telegram:42'), session({ version: 3 }));
+  assert.ok(held.length < JSON.stringify(session()).length * 0.7, held);
 });
 
 test('a session and its group of the idle index share one hash slot; the groups spread', async (t) => {
@@ -149,7 +148,7 @@ test('sessions of earlier layouts move to their group once, with their time to l
   assert.equal(await store.migrateLegacyKeys(), 0, 'nothing left to move');
   // A moved session goes on: its next write is a compare-and-set on its version, in the new form.
   assert.equal(await store.put('telegram:44', session({ id: 'c', version: 2 }), 1), true);
-  assert.ok((await r.redis.hget(store.redisKey('telegram:44'), 'j'))!.startsWith('[3,'));
+  assert.ok((await r.redis.get(store.redisKey('telegram:44')))!.startsWith('2:[3,'));
 });
 
 test('a write that loses returns what is stored, so the turn goes on without reading again', async (t) => {
@@ -174,9 +173,9 @@ test('sealed, a session carries its key inside its data; one sealed as earlier v
   await store.put('telegram:7001', session({ updatedAt: 1000 }), null);
   const name = store.redisKey('telegram:7001');
   assert.doesNotMatch(name, /7001/, 'no user id in the Redis key');
-  const hash = await r.redis.hgetall(name);
-  assert.deepEqual(Object.keys(hash).sort(), ['j', 'v'], 'one sealed value: key and session');
-  assert.doesNotMatch(JSON.stringify(hash), /7001|telegram/);
+  const held = (await r.redis.get(name))!;
+  assert.match(held, /^1:enc1:k1:[^:]+:[^:]+$/, 'the version, then one sealed value: key and session');
+  assert.doesNotMatch(held, /7001|telegram/);
   assert.deepEqual(await store.get('telegram:7001'), session({ updatedAt: 1000 }));
 
   // As the previous version sealed it: JSON and, apart, its key.
@@ -210,7 +209,8 @@ test('sealed, a session carries its key inside its data; one sealed as earlier v
   );
   const next = new RedisSessionStore(r.redis, { prefix: r.prefix, ttlMs: 60_000, keyring: rotated });
   assert.deepEqual(await next.reseal(), { store: 'sessions', resealed: 2, unreadable: 0 });
-  assert.deepEqual(Object.keys(await r.redis.hgetall(older)).sort(), ['j', 'v']);
+  assert.match((await r.redis.get(older))!, /^1:enc1:k2:/, 'one string now');
+  assert.ok((await r.redis.pttl(older)) === -1, 'no time to live given where there was none');
   assert.deepEqual(
     (await next.idle(5000, 10)).map((i) => [i.key, i.session.id]),
     [
