@@ -29,8 +29,17 @@ import { reachable } from './measure.ts';
  */
 const RESPONDENTS = 200;
 const flow = loadFlow('advocacy');
-/** What the side-by-side benchmark's respondents type: short answers. */
-const TYPED = 'Joint visits to the regional parliament';
+/** Typed answers, a different one for each question (repeated text would flatter the deflated size). */
+const TYPED = [
+  'Joint visits to the regional parliament',
+  'A petition signed by 4,000 readers',
+  'Meetings with the minister of culture',
+  'Press coverage in two national papers',
+  'Budget hearings of the city council',
+  'We wrote to every member of parliament',
+  'Open days in all branch libraries',
+  'A coalition with the teachers union',
+];
 
 const records = {
   save: async () => {},
@@ -118,7 +127,7 @@ async function measure(url: string, sealed: boolean, updates: number): Promise<v
         answers.most = Math.max(answers.most, spent);
         if (spent > 2) answers.overTwo++;
       }
-      input = answerFor(prompt, TYPED);
+      input = answerFor(prompt, TYPED[(n + i) % TYPED.length]);
     }
   }
   const commands = (await processed(redis)) - commandsBefore - 1;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Session } from '../engine/session.ts';
 import { UnreadableValue, type Keyring } from '../privacy/keyring.ts';
 import type { ReportUnreadable, RotationResult } from '../privacy/sealed-stores.ts';
@@ -101,12 +102,17 @@ redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1`;
 
-type Stored = string | [string | null, string | null];
+/** Script replies, as bytes: data in clear may be deflated (see `packed`). */
+type Stored = Buffer | [Buffer | null, Buffer | null];
 
 interface Scripts {
   sessionReseal(session: string, version: string, data: string): Promise<number>;
-  sessionGetUnless(session: string, version: string): Promise<1 | Stored>;
-  sessionPut(session: string, index: string, ...args: (string | number)[]): Promise<1 | Stored>;
+  sessionGetUnlessBuffer(session: string, version: string): Promise<1 | Stored>;
+  sessionPutBuffer(
+    session: string,
+    index: string,
+    ...args: (string | number | Buffer)[]
+  ): Promise<1 | Stored>;
   sessionDelete(session: string, index: string, expected: string, member: string): Promise<number>;
   sessionArchive(session: string, index: string, version: string, member: string): Promise<number>;
   sessionMoveLegacy(legacy: string, key: string, ...rest: string[]): Promise<number>;
@@ -220,15 +226,22 @@ export class RedisSessionStore implements SessionStore {
 
   /** What a script found under a session key (see STORED). */
   private stored(reply: Stored, key: string): Session | CorruptSession | null {
-    if (reply === 'none') return null;
-    // Something else than our hash under our key: unreadable, to be replaced.
-    if (typeof reply === 'string') return { corrupt: true, version: null };
+    if (!Array.isArray(reply)) {
+      if (reply.toString() === 'none') return null;
+      // Something else than our string under our key: unreadable, to be replaced.
+      return { corrupt: true, version: null };
+    }
     const [version, data] = reply;
-    return this.read(data, key) ?? { corrupt: true, version: readVersion(version) };
+    return (
+      this.read(unpacked(data), key) ?? { corrupt: true, version: readVersion(version?.toString() ?? null) }
+    );
   }
 
   async get(key: string, known?: Session): Promise<Session | CorruptSession | null> {
-    const reply = await this.redis.sessionGetUnless(this.redisKey(key), known ? String(known.version) : '');
+    const reply = await this.redis.sessionGetUnlessBuffer(
+      this.redisKey(key),
+      known ? String(known.version) : '',
+    );
     return reply === 1 ? known! : this.stored(reply, key);
   }
 
@@ -245,13 +258,13 @@ export class RedisSessionStore implements SessionStore {
     const keyring = this.options.keyring;
     const data = encodeSession(session, key);
     const member = this.member(key);
-    const reply = await this.redis.sessionPut(
+    const reply = await this.redis.sessionPutBuffer(
       this.nameOf(member),
       this.indexOf(member),
       expected === null ? '' : String(expected),
       String(session.version),
       // Sealed, the session carries its key: the Redis key names only a keyed hash of it.
-      keyring ? keyring.seal(`${key}\n${data}`, 'session') : data,
+      keyring ? keyring.seal(`${key}\n${data}`, 'session') : packed(data),
       this.options.ttlMs,
       session.updatedAt,
       member,
@@ -321,9 +334,10 @@ export class RedisSessionStore implements SessionStore {
   ): Promise<{ version: string | null; data: string | null; sealedKey: string | null }> {
     const none = { version: null, data: null, sealedKey: null };
     try {
-      const held = await this.redis.get(name);
-      const match = held === null ? null : /^(\d+):/.exec(held);
-      return match ? { version: match[1]!, data: held!.slice(match[0].length), sealedKey: null } : none;
+      const held = await this.redis.getBuffer(name);
+      const match = held === null ? null : /^(\d+):/.exec(held.subarray(0, 24).toString('latin1'));
+      if (!match) return none;
+      return { version: match[1]!, data: unpacked(held!.subarray(match[0].length)), sealedKey: null };
     } catch (error) {
       if (!String((error as Error).message).startsWith('WRONGTYPE')) throw error;
       const [version = null, data = null, sealedKey = null] = await this.redis
@@ -476,6 +490,32 @@ export class RedisSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     if (this.options.ownsClient) await closeRedis(this.redis);
+  }
+}
+
+/** Marks data in clear stored deflated: compact JSON and sealed values never start with it. */
+const DEFLATED = 0;
+
+/**
+ * Session data in clear as stored: deflated when that is shorter (a session of a few answers
+ * takes a quarter less; Redis strings hold bytes). Sealed data is not: it is text by then.
+ */
+function packed(data: string): string | Buffer {
+  if (data.length < 128) return data;
+  const deflated = deflateRawSync(data);
+  return deflated.length + 1 < Buffer.byteLength(data)
+    ? Buffer.concat([Buffer.of(DEFLATED), deflated])
+    : data;
+}
+
+/** Stored data as text: inflated when deflated (unreadable bytes read as nothing, hence corrupt). */
+function unpacked(data: Buffer | null): string | null {
+  if (data === null) return null;
+  if (data[0] !== DEFLATED) return data.toString('utf8');
+  try {
+    return inflateRawSync(data.subarray(1), { maxOutputLength: 1 << 20 }).toString('utf8');
+  } catch {
+    return '';
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Session } from '../../src/engine/session.ts';
+import { inflateRawSync } from 'node:zlib';
 import { Keyring } from '../../src/privacy/keyring.ts';
 import { GROUPS, RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { decodeSession } from '../../src/store/session-codec.ts';
@@ -21,15 +22,22 @@ test('every write sets the time to live again', async (t) => {
   assert.ok((await r.redis.pttl(key)) > 59_000, 'activity refreshes the time to live');
 });
 
-test('one small string per session: the version, then the session in its compact form', async (t) => {
+test('one small string per session: the version, then the session in its compact form, deflated', async (t) => {
   const r = await redisFor(t);
   if (!r) return;
   const store = r.newStore();
   await store.put('telegram:42', session({ version: 3 }), null);
-  const held = (await r.redis.get(store.redisKey('telegram:42')))!;
-  assert.ok(held.startsWith('3:['), held);
-  assert.deepEqual(decodeSession(held.slice(2), 'telegram:42'), session({ version: 3 }));
-  assert.ok(held.length < JSON.stringify(session()).length * 0.7, held);
+  const held = (await r.redis.getBuffer(store.redisKey('telegram:42')))!;
+  assert.equal(held.subarray(0, 3).toString(), '3:\0', 'the version, then deflated data');
+  const text = inflateRawSync(held.subarray(3)).toString();
+  assert.deepEqual(decodeSession(text, 'telegram:42'), session({ version: 3 }));
+  assert.ok(held.length < text.length, `${held.length} < ${text.length}`);
+  assert.ok(text.length < JSON.stringify(session()).length * 0.7, text);
+  // Short data stays as it is.
+  const short = session({ answers: {}, path: [], durations: {}, draft: null, meta: {} });
+  await store.put('telegram:43', short, null);
+  assert.match((await r.redis.get(store.redisKey('telegram:43')))!, /^1:\[3,/);
+  assert.deepEqual(await store.get('telegram:43'), short);
 });
 
 test('a session and its group of the idle index share one hash slot; the groups spread', async (t) => {
@@ -148,7 +156,9 @@ test('sessions of earlier layouts move to their group once, with their time to l
   assert.equal(await store.migrateLegacyKeys(), 0, 'nothing left to move');
   // A moved session goes on: its next write is a compare-and-set on its version, in the new form.
   assert.equal(await store.put('telegram:44', session({ id: 'c', version: 2 }), 1), true);
-  assert.ok((await r.redis.get(store.redisKey('telegram:44')))!.startsWith('2:[3,'));
+  assert.ok(
+    (await r.redis.getBuffer(store.redisKey('telegram:44')))!.subarray(0, 3).equals(Buffer.from('2:\0')),
+  );
 });
 
 test('a write that loses returns what is stored, so the turn goes on without reading again', async (t) => {
