@@ -5,7 +5,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
 import { ConversationService } from '../src/conversation/service.ts';
 import type { Input } from '../src/engine/input.ts';
 import { loadFlow } from '../src/flows/load.ts';
@@ -23,13 +22,12 @@ import { reachable } from './measure.ts';
 
 /**
  * Conversation turns per second through the conversation service with sessions in Redis (the
- * production path: load, engine, compare-and-set script), the median and 99th percentile turn
- * time, and Redis memory per session in the middle of the questionnaire. Finished responses are
- * kept in process memory here, so the figures are those of the session store.
+ * production path: load, engine, compare-and-set script), and the median and 99th percentile
+ * turn time. Finished responses are kept in process memory here, so the figures are those of the
+ * session store. Redis memory per session and round trips per update: redis-turns.bench.ts.
  */
 const RESPONDENTS = 200;
 const TURNS = 60_000;
-const MEMORY_SESSIONS = 1000;
 /** A typical typed answer: a sentence, not a single word. */
 const SENTENCE = 'Joint visits to the regional parliament with the public libraries network';
 
@@ -80,7 +78,6 @@ export async function run(): Promise<void> {
   try {
     await throughput(service);
     await unloaded(service);
-    await memoryPerSession(service, redis, prefix);
   } finally {
     service.close();
     const keys = await redis.keys(`${prefix}*`);
@@ -147,42 +144,6 @@ async function throughput(service: ConversationService): Promise<void> {
   console.log(
     `store: turn time under that load (queueing included): median ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
   );
-}
-
-async function memoryPerSession(service: ConversationService, redis: Redis, prefix: string): Promise<void> {
-  // Every respondent stops halfway: q9 is about the middle of the questionnaire.
-  await Promise.all(
-    Array.from({ length: MEMORY_SESSIONS }, async (_, n) => {
-      const user = `mem-${n}`;
-      let result = await service.turn({ channel: 'telegram', user: `10${n}`, input: { type: 'start' } });
-      while (result.prompt?.kind === 'question' && result.prompt.question !== 'q9') {
-        result = await service.turn({
-          channel: 'telegram',
-          user: `10${n}`,
-          input: answerFor(result.prompt, SENTENCE),
-        });
-      }
-      return user;
-    }),
-  );
-  const keys = (await redis.keys(`${prefix}session:${flow.id}:telegram:10*`)).slice(0, MEMORY_SESSIONS);
-  const sizes: number[] = [];
-  for (const key of keys) sizes.push((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number);
-  sizes.sort((a, b) => a - b);
-  const index = (await redis.call(
-    'MEMORY',
-    'USAGE',
-    `${prefix}sessions-by-update`,
-    'SAMPLES',
-    '0',
-  )) as number;
-  const members = await redis.zcard(`${prefix}sessions-by-update`);
-  const json = (await redis.hget(keys[0]!, 'j'))!.length;
-  const median = sizes[Math.floor(sizes.length / 2)]!;
-  console.log(
-    `store: Redis memory per session at q9 (MEMORY USAGE of ${sizes.length} sessions): median ${median} B, max ${sizes.at(-1)} B (target ≤ 2,048 B); JSON ${json} B`,
-  );
-  console.log(`store: plus its entry in the idle index: ${Math.round(index / members)} B per session`);
 }
 
 /** Redis at REDIS_URL or 127.0.0.1:6379; else a throw-away redis-server on a free port, if installed. */

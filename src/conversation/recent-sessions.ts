@@ -35,6 +35,29 @@ export class RecentSessions implements SessionStore {
     return written;
   }
 
+  /** The session this process last read or wrote under `key`, which the store may since have moved on from. */
+  remembered(key: string): Session | undefined {
+    return this.recent.get(key);
+  }
+
+  /** `put`; when it loses, what the store holds now, remembered as `get` would. */
+  async swap(
+    key: string,
+    session: Session,
+    expected: number | null,
+  ): Promise<true | Session | CorruptSession | null> {
+    if (!this.store.swap) {
+      if (await this.put(key, session, expected)) return true;
+      return this.get(key);
+    }
+    const result = await this.store.swap(key, session, expected);
+    if (result === true) {
+      if ((this.recent.get(key)?.version ?? -1) < session.version) this.recent.set(key, session);
+    } else if (result && !isCorrupt(result)) this.recent.set(key, result);
+    else this.recent.delete(key);
+    return result;
+  }
+
   async delete(key: string, expected?: number): Promise<boolean> {
     this.recent.delete(key);
     return this.store.delete(key, expected);

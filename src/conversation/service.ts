@@ -273,12 +273,42 @@ export class ConversationService {
     };
   }
 
+  /**
+   * The turn computed from the session this process remembers and written with a compare-and-set
+   * on its version, without reading it first: an answer costs one round trip to the store. Only a
+   * plain step is guessed (no start, replay, refusal or move to another flow version); anything
+   * else goes the usual way, and so does a guess the store refused, with what the store returned
+   * in place of a read.
+   */
+  private async guess(
+    key: string,
+    turn: Turn,
+    now: number,
+  ): Promise<{ result: TurnResult } | { stored: Session | CorruptSession | null } | null> {
+    const known = this.sessions.remembered(key);
+    if (!known || known.status !== 'active' || turn.input.type === 'start') return null;
+    if (turn.event !== undefined && wasApplied(known, turn.event)) return null;
+    const flow = await this.flows.version(known.flowId, known.flowVersion);
+    if (!flow || flow.id !== known.flowId) return null;
+    let step = next(flow, known, turn.input, now);
+    if (step.refusal || step.session === known) return null;
+    if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
+    const written = await this.sessions.swap(key, step.session, known.version);
+    if (written !== true) return { stored: written };
+    return { result: await this.written(key, turn, flow, step, promptFor(flow, known), [], undefined, now) };
+  }
+
   private async apply(key: string, turn: Turn): Promise<TurnResult> {
     let firstSeen: Session | null | undefined;
     // One instant per turn, however many attempts it takes.
     const now = this.clock();
+    const guessed = await this.guess(key, turn, now);
+    if (guessed && 'result' in guessed) return guessed.result;
+    // What the store returned to a guess it refused: the first attempt's read.
+    let returned = guessed;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const read = await this.sessions.get(key);
+      const read = returned ? returned.stored : await this.sessions.get(key);
+      returned = null;
       const notices: Text[] = [];
       let expected: number | null;
       let step: Step;
@@ -377,26 +407,40 @@ export class ConversationService {
         if (turn.input.bound) return this.lostRace(key, flow, turn, read);
         continue;
       }
-      if (invitation && invitation !== turn.keptInvitation) {
-        // Counted once the session is stored; refused meanwhile (the last use taken by someone
-        // else) or failing, the session goes again and nothing is counted.
-        const refused = await this.redeem(invitation, now, key, step.session);
-        if (refused) return this.invitationRefused(refused);
-        await this.linkInvitee(turn, invitation);
-      }
-      if (before === null) {
-        this.count(turn.channel, 'started');
-        await this.remember(turn, step.session);
-      } else if (step.events.some((e) => e.type === 'language')) await this.remember(turn, step.session);
-      if (step.session.status !== 'active') this.count(turn.channel, step.session.status);
-      if (step.session.status === 'withdrawn') await this.sessions.delete(key, step.session.version);
-      if (step.session.status === 'completed')
-        notices.push(await this.saver.finish(key, flow, step.session, this.logOf(turn)));
-      return { flow, prompt: step.prompt, before, events: step.events, notices, session: step.session };
+      return this.written(key, turn, flow, step, before, notices, invitation, now);
     }
     const latest = await this.sessions.get(key);
     const session = latest && !isCorrupt(latest) ? latest : null;
     return this.refused(session ? (await this.flowOf(session)).flow : this.flow, session, 'busy');
+  }
+
+  /** What follows a turn's step once it is stored: the invitation counted, the address, the end. */
+  private async written(
+    key: string,
+    turn: Turn,
+    flow: Flow,
+    step: Step,
+    before: Prompt | null,
+    notices: Text[],
+    invitation: string | undefined,
+    now: number,
+  ): Promise<TurnResult> {
+    if (invitation && invitation !== turn.keptInvitation) {
+      // Counted once the session is stored; refused meanwhile (the last use taken by someone
+      // else) or failing, the session goes again and nothing is counted.
+      const refused = await this.redeem(invitation, now, key, step.session);
+      if (refused) return this.invitationRefused(refused);
+      await this.linkInvitee(turn, invitation);
+    }
+    if (before === null) {
+      this.count(turn.channel, 'started');
+      await this.remember(turn, step.session);
+    } else if (step.events.some((e) => e.type === 'language')) await this.remember(turn, step.session);
+    if (step.session.status !== 'active') this.count(turn.channel, step.session.status);
+    if (step.session.status === 'withdrawn') await this.sessions.delete(key, step.session.version);
+    if (step.session.status === 'completed')
+      notices.push(await this.saver.finish(key, flow, step.session, this.logOf(turn)));
+    return { flow, prompt: step.prompt, before, events: step.events, notices, session: step.session };
   }
 
   /** An invitation by its token, read without counting a use (null: no such invitation). */

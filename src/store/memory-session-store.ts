@@ -29,6 +29,14 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
+  async swap(
+    key: string,
+    session: Session,
+    expected: number | null,
+  ): Promise<true | Session | CorruptSession | null> {
+    return (await this.put(key, session, expected)) ? true : this.get(key);
+  }
+
   async delete(key: string, expected?: number): Promise<boolean> {
     const current = this.entries.get(key);
     if (!current || (expected !== undefined && current.version !== expected)) return false;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { AddressBook } from './address-book.ts';
@@ -152,7 +151,7 @@ export async function openStores(
     const client = await connectRedis(target, log, tuning.redis);
     redis = client;
     // The session store's commands are those of both clients; its type names the single one.
-    sessions = new RedisSessionStore(client as Redis, {
+    sessions = new RedisSessionStore(client, {
       prefix: config.REDIS_PREFIX,
       ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
       ownsClient: true,

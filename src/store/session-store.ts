@@ -23,6 +23,15 @@ export interface SessionStore {
    * Returns false, writing nothing, when another write came first.
    */
   put(key: string, session: Session, expected: number | null): Promise<boolean>;
+  /**
+   * `put` that returns, when another write came first, what is stored now (a session, corrupt
+   * data or null), read in the same round trip. Stores without it are read again after `put`.
+   */
+  swap?(
+    key: string,
+    session: Session,
+    expected: number | null,
+  ): Promise<true | Session | CorruptSession | null>;
   /** Removes the session if its version is still `expected`. */
   delete(key: string, expected?: number): Promise<boolean>;
   /** Sessions untouched since `before` (ms epoch) and not yet archived, oldest first. */

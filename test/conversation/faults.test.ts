@@ -236,7 +236,7 @@ for (const [what, corrupt] of [
     const { responses, contacts } = fileResponses(t);
     const sessions = r.newStore();
     const { turn } = serviceOver({ sessions, responses, contacts });
-    await corrupt(r.redis, `${r.prefix}session:${KEY}`);
+    await corrupt(r.redis, sessions.redisKey(KEY));
 
     const first = await turn({ type: 'start' });
     assert.deepEqual(noticeKeys(first), ['common:session_reset']);

@@ -13,13 +13,29 @@ import { flow } from '../support/flow.ts';
 import { DEFAULT_ANSWERS } from '../support/interview.ts';
 import { collect } from '../../src/store/response-store.ts';
 
-/** Counts reads answered with the session the reader knew (nothing parsed again). */
+/**
+ * Counts round trips to the store: reads, reads answered with the session the reader knew
+ * (nothing parsed again), and writes guessed from a remembered session (won or lost).
+ */
 class CountingStore extends MemorySessionStore {
+  reads = 0;
   reused = 0;
+  won = 0;
+  lost = 0;
   override async get(key: string, known?: Session) {
+    this.reads++;
     const stored = await super.get(key, known);
     if (known && stored === known) this.reused++;
     return stored;
+  }
+  /** One round trip, as in Redis: what is stored comes back with a write that lost. */
+  override async swap(key: string, session: Session, expected: number | null) {
+    if (await this.put(key, session, expected)) {
+      this.won++;
+      return true as const;
+    }
+    this.lost++;
+    return super.get(key);
   }
 }
 
@@ -64,7 +80,8 @@ test('turns alternating between two replicas: none is refused for what the other
 });
 
 test('a button from before the other replica moved the session on is still refused as stale', async (t) => {
-  const { services } = replicas(t, new MemorySessionStore());
+  const store = new CountingStore();
+  const { services } = replicas(t, store);
   const [a, b] = services as [ConversationService, ConversationService];
   const turn = (s: ConversationService, input: Input) => s.turn({ channel: 'test', user: 'u1', input });
   let result = await turn(a, { type: 'start' });
@@ -74,24 +91,49 @@ test('a button from before the other replica moved the session on is still refus
   // The same consent button again on a, which remembers the session from before it.
   const again = await turn(a, consent);
   assert.equal(again.refusal?.code, 'stale');
+  assert.deepEqual([store.lost, store.reads], [1, 2], "a's guess lost, and what is stored came back with it");
 });
 
-test('a turn reuses the session its replica wrote while the store holds it, and reads it once moved on', async (t) => {
+test('a replica answers from the session it wrote, in one round trip, and from what the store returns once moved on', async (t) => {
+  const store = new CountingStore();
+  const { services } = replicas(t, store);
+  const [a, b] = services as [ConversationService, ConversationService];
+  const turn = (s: ConversationService, input: Input) => s.turn({ channel: 'test', user: 'u1', input });
+  let result = await turn(a, { type: 'start' });
+  assert.deepEqual([store.reads, store.won], [1, 0]);
+  result = await turn(a, answerFor(result));
+  assert.deepEqual(
+    [store.reads, store.won],
+    [1, 1],
+    'the session a wrote itself, written again without a read',
+  );
+  result = await turn(b, answerFor(result));
+  assert.deepEqual([store.reads, store.won], [2, 1], 'b had not seen it: read, then written');
+  result = await turn(a, answerFor(result));
+  assert.equal(result.refusal, undefined);
+  // A button of the version b showed tells a its memory is old: read (and only then written).
+  assert.deepEqual([store.reads, store.won, store.lost], [3, 1, 0]);
+  result = await turn(a, answerFor(result));
+  assert.deepEqual([store.reads, store.won], [3, 2], 'a remembers what it read');
+  // Erased through b: a's memory of it is out of date, and a button of it is stale.
+  await b.erase('test', 'u1');
+  assert.equal(await store.get(sessionKey('test', 'u1')), null);
+  const after = await turn(a, answerFor(result));
+  assert.equal(after.refusal?.code, 'stale');
+  assert.equal(await store.get(sessionKey('test', 'u1')), null, 'nothing written');
+});
+
+test('a turn that writes nothing is never answered from memory alone', async (t) => {
   const store = new CountingStore();
   const { services } = replicas(t, store);
   const [a, b] = services as [ConversationService, ConversationService];
   const turn = (s: ConversationService, input: Input) => s.turn({ channel: 'test', user: 'u1', input });
   let result = await turn(a, { type: 'start' });
   result = await turn(a, answerFor(result));
-  assert.equal(store.reused, 1, 'the session a wrote itself, not read again');
-  result = await turn(b, answerFor(result));
-  assert.equal(store.reused, 1, 'b had not seen it');
-  result = await turn(a, answerFor(result));
-  assert.equal(result.refusal, undefined);
-  assert.equal(store.reused, 1, 'read again after b moved it on');
-  // Erased through b: a's memory of it is out of date, and a button of it is stale.
-  await b.erase('test', 'u1');
-  assert.equal(await store.get(sessionKey('test', 'u1')), null);
-  const after = await turn(a, answerFor(result));
-  assert.equal(after.refusal?.code, 'stale');
+  const stale = answerFor(result);
+  await turn(b, stale);
+  // On a, /start would show the question a remembers; it shows the one the store holds.
+  const shown = await turn(a, { type: 'start' });
+  assert.equal(shown.prompt?.kind === 'question' && shown.prompt.question, 'q1');
+  assert.equal((await turn(a, stale)).refusal?.code, 'stale');
 });

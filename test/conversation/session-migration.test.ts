@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { SESSION_SCHEMA_VERSION, parseSession } from '../../src/engine/session.ts';
+import { inflateRawSync } from 'node:zlib';
+import { decodeSession } from '../../src/store/session-codec.ts';
 import { sessionKey } from '../../src/store/session-store.ts';
 import { flow } from '../support/flow.ts';
 import { redisFor } from '../support/stores.ts';
@@ -61,10 +63,13 @@ test('a respondent whose session Redis holds in schema 1 goes on where they were
     await Promise.all([responses.close(), contacts.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
+  // Where and how the previous version of the bot stored it: JSON, under one index for all.
   await r.redis.hset(`${r.prefix}session:${sessionKey('telegram', '77')}`, {
     v: '4',
     j: JSON.stringify(schemaOne()),
   });
+  await r.redis.zadd(`${r.prefix}sessions-by-update`, 1_700_000_060_000, sessionKey('telegram', '77'));
+  assert.equal(await sessions.migrateLegacyKeys(), 1, 'moved to its group at start-up');
   // The same event again is known as applied (its id moved to `applied`)...
   const replay = await service.turn({
     channel: 'telegram',
@@ -83,7 +88,11 @@ test('a respondent whose session Redis holds in schema 1 goes on where they were
   assert.deepEqual(next.notices, []);
   assert.equal(next.session?.id, 'old-session');
   assert.deepEqual(next.session?.answers.q2, { status: 'answered', value: 'yes' });
-  const stored = JSON.parse((await r.redis.hget(`${r.prefix}session:${sessionKey('telegram', '77')}`, 'j'))!);
-  assert.equal(stored.schema, SESSION_SCHEMA_VERSION, 'written back in the current schema');
+  const held = (await r.redis.getBuffer(sessions.redisKey(sessionKey('telegram', '77'))))!;
+  const data = held.subarray(held.indexOf(':') + 1);
+  const text = data[0] === 0 ? inflateRawSync(data.subarray(1)).toString() : data.toString();
+  assert.match(text, /^\[3,/, 'written back in the compact form');
+  const stored = decodeSession(text, sessionKey('telegram', '77'))!;
+  assert.equal(stored.schema, SESSION_SCHEMA_VERSION, 'of the current schema');
   assert.deepEqual(stored.applied, ['501', '502', '503']);
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import type { Redis } from 'ioredis';
 import { pseudonym } from '../../src/log.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { sessionKey } from '../../src/store/session-store.ts';
@@ -58,7 +57,7 @@ async function alternating(t: TestContext, kind: RedisKind): Promise<void> {
   // Both replicas took turns: the balancer alternated, and each logged its own share.
   for (const replica of replicas) assert.match(replica.output(), /telegram webhook set/);
   // The session store's commands are those of both clients; its type names the single one.
-  const sessions = new RedisSessionStore(servers.redis as Redis, {
+  const sessions = new RedisSessionStore(servers.redis, {
     prefix: servers.env.REDIS_PREFIX,
     ttlMs: 60_000,
     keyring: testKeyring(),

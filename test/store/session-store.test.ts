@@ -15,7 +15,7 @@ for (const kind of REDIS_KINDS)
     return {
       store,
       putRaw: async (key, json, version) => {
-        await setup.redis.hset(`${setup.prefix}session:${key}`, {
+        await setup.redis.hset(store.redisKey(key), {
           v: version === null ? 'x' : String(version),
           j: json,
         });

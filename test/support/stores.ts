@@ -78,7 +78,7 @@ export async function redisFor(t: TestContext, kind: RedisKind = 'Redis'): Promi
     prefix,
     newStore: (opts = {}) =>
       // The session store's commands are those of both clients; its type names the single one.
-      new RedisSessionStore(client() as Redis, {
+      new RedisSessionStore(client(), {
         prefix: opts.prefix ?? prefix,
         ttlMs: opts.ttlMs ?? 86_400_000,
       }),

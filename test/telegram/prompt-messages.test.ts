@@ -84,3 +84,29 @@ test('Redis: a value under the key that is not a pointer reads as none and is re
   assert.deepEqual(await p.show(7, at(100, 1)), { accepted: true, previous: undefined });
   assert.ok((await r.redis.pttl(`${r.prefix}telegram:prompt:7`)) > 0, 'the pointer expires');
 });
+
+test('Redis: the message showing a question is the one this replica pointed at, without a read; else it is read', async (t) => {
+  const r = await redisFor(t);
+  if (!r) return;
+  const options = { prefix: r.prefix, ttlMs: 60_000, log: silentLogger };
+  const a = new RedisPromptMessages(r.redis, options);
+  const b = new RedisPromptMessages(r.redis, options);
+  let reads = 0;
+  const get = r.redis.get.bind(r.redis);
+  r.redis.get = ((...args: Parameters<typeof get>) => (reads++, get(...args))) as typeof r.redis.get;
+  await a.show(7, at(100, 3));
+  assert.deepEqual(await a.withLog(silentLogger).showing(7, 'q1', 3), at(100, 3));
+  assert.equal(reads, 0, 'pointed at by this replica (any of its loggers): no read');
+  // Another replica moved the chat on: the version asked for is not the one a remembers.
+  await b.show(7, at(101, 4));
+  assert.deepEqual(await a.showing(7, 'q1', 4), at(101, 4));
+  assert.equal(reads, 1, 'read');
+  assert.deepEqual(await a.showing(7, 'q1', 4), at(101, 4));
+  assert.equal(reads, 1, 'and remembered');
+  // A chat whose survey ended points at no message: always read.
+  await a.show(7, at(0, 5));
+  await a.showing(7, 'q1', 5);
+  assert.equal(reads, 2);
+  await a.forget(7);
+  assert.equal(await a.showing(7, 'q1', 5), undefined);
+});

@@ -197,13 +197,14 @@ test('a store that fails mid-turn: the respondent is told the survey is unavaila
   await r.send('/start');
   // Down as a server is down: every command fails (the service may not read before writing).
   const sessions = h.stores.sessions;
-  const [get, put] = [sessions.get.bind(sessions), sessions.put.bind(sessions)];
-  sessions.get = sessions.put = async () => {
+  const working = { get: sessions.get, put: sessions.put, swap: sessions.swap };
+  const down = async () => {
     throw new Error('connection refused');
   };
+  Object.assign(sessions, { get: down, put: down, swap: down });
   await r.step({ choose: 'en' });
   assert.equal(r.last.text, en({ key: 'common:unavailable' }));
-  [sessions.get, sessions.put] = [get, put];
+  Object.assign(sessions, working);
   await r.step({ choose: 'en' });
   assert.equal(questionIdOf(r.last), 'consent');
 });

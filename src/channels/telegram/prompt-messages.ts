@@ -36,6 +36,13 @@ export interface Pointed {
 export interface PromptMessageStore {
   get(chat: number): Promise<PromptMessage | undefined>;
   /**
+   * The pointer if it points at that question and version: the one this process pointed the chat
+   * at itself, when it is that one (no round trip: the usual typed answer), else `get`. Another
+   * replica may since have sent a copy of the same version (after /start): then the older copy
+   * shows the answer, and the copy loses its keyboard when the next question is pointed at.
+   */
+  showing(chat: number, question: string, version: number): Promise<PromptMessage | undefined>;
+  /**
    * Points the chat at `shown`, unless the pointer held `keeps` its place; `resent` when the
    * question was sent again on purpose (it then replaces a copy of the same version).
    */
@@ -68,6 +75,10 @@ export class PromptMessages implements PromptMessageStore {
 
   async get(chat: number): Promise<PromptMessage | undefined> {
     return this.messages.get(chat);
+  }
+
+  showing(chat: number): Promise<PromptMessage | undefined> {
+    return this.get(chat);
   }
 
   async show(chat: number, shown: PromptMessage, resent = false): Promise<Pointed> {

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis-connection.ts';
+import { BoundedMap } from '../../bounded-map.ts';
 import type { Logger } from '../../log.ts';
 import type { Keyring } from '../../privacy/keyring.ts';
 import type { Pointed, PromptMessage, PromptMessageStore } from './prompt-messages.ts';
@@ -30,6 +31,9 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return {1, held or ''}`;
 
+/** Chats whose last pointer one process remembers; the least recently used go first past this. */
+const SEEN = 10_000;
+
 const FORMAT = /^(\d+):(\d+):(\d+):(\d*):([^:]*):(.*)$/;
 
 function format(p: PromptMessage): string {
@@ -48,10 +52,10 @@ interface Scripts {
  * already succeeded or failed on its own).
  */
 export class RedisPromptMessages implements PromptMessageStore {
-  private readonly redis: Redis & Scripts;
+  private readonly redis: RedisClient & Scripts;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly options: {
       prefix: string;
       ttlMs: number;
@@ -59,13 +63,27 @@ export class RedisPromptMessages implements PromptMessageStore {
       /** Names each pointer by a keyed hash of its chat id, so no chat id appears in a Redis key. */
       keyring?: Keyring;
     },
+    /** The pointers this process last read or set, by chat (shared by every `withLog` copy). */
+    private readonly seen = new BoundedMap<number, PromptMessage>(SEEN),
   ) {
     if (!('promptShow' in redis)) redis.defineCommand('promptShow', { numberOfKeys: 1, lua: SHOW });
-    this.redis = redis as Redis & Scripts;
+    this.redis = redis as RedisClient & Scripts;
   }
 
   withLog(log: Logger): PromptMessageStore {
-    return new RedisPromptMessages(this.redis, { ...this.options, log });
+    return new RedisPromptMessages(this.redis, { ...this.options, log }, this.seen);
+  }
+
+  private note(chat: number, pointer: PromptMessage | undefined): PromptMessage | undefined {
+    if (pointer) this.seen.set(chat, pointer);
+    else this.seen.delete(chat);
+    return pointer;
+  }
+
+  async showing(chat: number, question: string, version: number): Promise<PromptMessage | undefined> {
+    const seen = this.seen.get(chat);
+    if (seen && seen.message !== 0 && seen.question === question && seen.version === version) return seen;
+    return this.get(chat);
   }
 
   private key(chat: number): string {
@@ -75,7 +93,7 @@ export class RedisPromptMessages implements PromptMessageStore {
 
   async get(chat: number): Promise<PromptMessage | undefined> {
     try {
-      return parse(await this.redis.get(this.key(chat)));
+      return this.note(chat, parse(await this.redis.get(this.key(chat))));
     } catch (error) {
       this.options.log.warn({ err: error }, 'question message pointer not read');
       return undefined;
@@ -94,7 +112,9 @@ export class RedisPromptMessages implements PromptMessageStore {
         shown.message,
         resent ? '1' : '0',
       );
-      return { accepted: accepted === 1, previous: parse(held) };
+      const previous = parse(held);
+      this.note(chat, accepted === 1 ? shown : previous);
+      return { accepted: accepted === 1, previous };
     } catch (error) {
       // Shown without a pointer: the next turn cannot tidy this message, the engine still refuses it.
       this.options.log.warn({ err: error }, 'question message pointer not saved');
@@ -104,6 +124,7 @@ export class RedisPromptMessages implements PromptMessageStore {
 
   async forget(chat: number): Promise<PromptMessage | undefined> {
     try {
+      this.seen.delete(chat);
       return parse(await this.redis.getdel(this.key(chat)));
     } catch (error) {
       this.options.log.warn({ err: error }, 'question message pointer not removed');

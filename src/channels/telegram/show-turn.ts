@@ -199,7 +199,7 @@ async function messageShowing(
   before: Prompt | null,
 ): Promise<number | undefined> {
   if (before?.kind !== 'question') return undefined;
-  const shown = await prompts.get(chat);
+  const shown = await prompts.showing(chat, before.question, before.version);
   return shown?.question === before.question && shown.version === before.version ? shown.message : undefined;
 }
 

@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { HttpServer } from '../../http/server.ts';
@@ -69,7 +68,7 @@ export function sharedPromptMessages(
   keyring?: Keyring,
 ): RedisPromptMessages {
   // The prompt store's commands are those of both clients; its type names the single one.
-  return new RedisPromptMessages(redis as Redis, {
+  return new RedisPromptMessages(redis, {
     prefix: config.REDIS_PREFIX,
     ttlMs: config.SESSION_TTL_DAYS * 86_400_000,
     log,
