@@ -12,7 +12,7 @@ import {
   watchCrashes,
   type FuzzAction,
 } from '../support/fuzz.ts';
-import { answerProblems } from '../support/valid-answers.ts';
+import { answerProblems, onPath } from '../support/valid-answers.ts';
 import { startHarness, type StoreKind } from '../telegram/harness.ts';
 import { Respondent, buttonsOf, type Step } from '../telegram/respondent.ts';
 
@@ -182,7 +182,7 @@ export async function fuzzTelegram(t: TestContext, stores: StoreKind, count: num
     sessions++;
     at.push(`${stored.status}:${stored.current}`);
     const flow = await h.service.flowAt(stored.flowId, stored.flowVersion);
-    assert.deepEqual(answerProblems(flow, stored.answers), [], `session of ${user} ${context}`);
+    assert.deepEqual(answerProblems(flow, onPath(stored)), [], `session of ${user} ${context}`);
   }
   // Every stored response holds valid answers, one complete response per respondent at most.
   const responses = await collect(h.stores.responses.scan());

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { fuzzDiscord } from './fuzz-discord.ts';
 import { fuzzTelegram } from './fuzz-telegram.ts';
 
 /**
@@ -12,4 +13,8 @@ test('fuzz: 5,000 random and mutated Telegram updates on the embedded stores', a
 
 test('fuzz: 1,000 random and mutated Telegram updates on Redis and MongoDB', async (t) => {
   await fuzzTelegram(t, 'servers', 1000, 1 + Number(process.env.FUZZ_SEED ?? 18_2026));
+});
+
+test('fuzz: 4,000 random and mutated Discord interactions and messages through discord.js', async (t) => {
+  await fuzzDiscord(t, 4000);
 });

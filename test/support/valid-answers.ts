@@ -156,3 +156,14 @@ function valueProblem(flow: Flow, q: Question, value: unknown, session: Session)
       return typeof value === 'string' ? null : 'not seen';
   }
 }
+
+/**
+ * The answers of a session on its path: an answer kept from before the respondent went back
+ * and changed an earlier one is checked again (the engine's `stillValid`) when its question
+ * comes round, so until then it may name items that no longer apply.
+ */
+export function onPath(session: Session): Record<string, Answer> {
+  return Object.fromEntries(
+    session.path.flatMap((id) => (session.answers[id] ? [[id, session.answers[id]]] : [])),
+  );
+}
