@@ -50,3 +50,30 @@ test('an event discord.js cannot read, or whose channel it cannot resolve, is dr
   await r.survey('start');
   assert.ok(r.latestQuestion().components.length > 0);
 });
+
+test('an interaction whose locale is not a text is answered in the default language, with no error', async (t) => {
+  const log = captureLog();
+  const h = await startHarness(t, { log: log.log });
+  const r = h.respondent({ locale: 'en-US' });
+  for (const locale of [42, null, { lang: 'fr' }]) {
+    const record = h.api.openInteraction(r.user.id, r.dm.id);
+    const done = r.settled(record.id);
+    h.api.gateway.dispatch('INTERACTION_CREATE', {
+      ...r.base(record, r.dm),
+      locale,
+      type: 2,
+      data: {
+        id: '1'.repeat(19),
+        type: 1,
+        name: 'survey',
+        options: [{ type: 1, name: 'progress', options: [] }],
+      },
+    });
+    await done;
+    assert.equal(record.callbacks.length, 1, JSON.stringify(locale));
+  }
+  assert.deepEqual(
+    log.lines.filter((l) => l.level >= 50).map((l) => l.msg),
+    [],
+  );
+});

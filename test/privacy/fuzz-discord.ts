@@ -195,7 +195,7 @@ export async function fuzzDiscord(t: TestContext, count: number, seed = FUZZ_SEE
   assert.deepEqual(crashes.crashes, [], `no crash ${context}`);
   const errors = log.lines.filter((l) => l.level >= 50);
   assert.deepEqual(
-    errors.map((l) => l.msg),
+    errors.map((l) => ({ msg: l.msg, error: l.error, kind: l.kind })),
     [],
     `no error logged ${context}`,
   );

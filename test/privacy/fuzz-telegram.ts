@@ -167,7 +167,7 @@ export async function fuzzTelegram(t: TestContext, stores: StoreKind, count: num
   );
   const errors = h.log.lines.filter((l) => l.level >= 50);
   assert.deepEqual(
-    errors.map((l) => l.msg),
+    errors.map((l) => ({ msg: l.msg, err: l.err })),
     [],
     `no error logged ${context}`,
   );

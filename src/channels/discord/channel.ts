@@ -148,7 +148,7 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
         // Each handler reports its own failures; one that escapes is logged here, never left
         // as an unhandled rejection that would end the process for everyone.
         outcome = 'error';
-        log.error({ kind, err: describeError(error) }, 'discord event failed');
+        log.error({ kind, error: describeError(error) }, 'discord event failed');
       }
       metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
       log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
