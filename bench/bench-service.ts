@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type Config } from '../src/config.ts';
-import { ConversationService } from '../src/conversation/service.ts';
+import { ConversationService, type ConversationDeps } from '../src/conversation/service.ts';
 import type { Flow } from '../src/engine/flow.ts';
 import { silentLogger } from '../src/log.ts';
 import { openStores, type Stores } from '../src/store/open.ts';
@@ -23,7 +23,11 @@ export interface BenchService {
  * sessions in Redis when REDIS_URL (default redis://127.0.0.1:6379) answers, responses in
  * MongoDB with MONGODB_URI, else in embedded files in a temporary directory.
  */
-export async function benchService(name: string, flow: Flow): Promise<BenchService> {
+export async function benchService(
+  name: string,
+  flow: Flow,
+  extra: Partial<ConversationDeps> = {},
+): Promise<BenchService> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const withRedis = await reachable(redisUrl);
   const dataDir = mkdtempSync(join(tmpdir(), `${name}-bench-`));
@@ -39,6 +43,7 @@ export async function benchService(name: string, flow: Flow): Promise<BenchServi
     ...stores,
     salt: 'bench-salt-0123456789',
     log: silentLogger,
+    ...extra,
   });
   return {
     config,

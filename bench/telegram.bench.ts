@@ -42,7 +42,7 @@ const resources = loadResources();
 const flow = loadFlow('advocacy', resources);
 const translator = new Translator(resources, flow.languages);
 
-interface Shown {
+export interface Shown {
   message_id: number;
   reply_markup?: InlineKeyboardMarkup;
 }
@@ -97,6 +97,24 @@ export function nextUpdate(user: TelegramUser, message: Shown | undefined): Omit
   }
 }
 
+/** A Bot API client that also keeps, per chat, the newest message the bot sent or edited there. */
+export function observingBotApi(token: string, apiRoot: string, shown: Map<number, Shown>): BotApi {
+  return new (class extends BotApi {
+    override async call<T>(method: string, payload: Record<string, unknown>): Promise<T> {
+      const result = await super.call<T>(method, payload);
+      const chat = payload.chat_id as number | undefined;
+      const id = (result as { message_id?: number } | null)?.message_id;
+      if (chat !== undefined && id !== undefined) {
+        if (method === 'sendMessage' || shown.get(chat)?.message_id === id) {
+          const markup = payload.reply_markup as InlineKeyboardMarkup | undefined;
+          shown.set(chat, { message_id: id, ...(markup ? { reply_markup: markup } : {}) });
+        }
+      }
+      return result;
+    }
+  })(token, apiRoot);
+}
+
 export async function run(): Promise<void> {
   // A worker does not inherit tsx's loader: it loads the TypeScript file through tsx's API.
   const script = new URL('./telegram-api.worker.ts', import.meta.url).href;
@@ -112,26 +130,12 @@ export async function run(): Promise<void> {
 
   // What each respondent sees: the bot's messages, as the Bot API returned them.
   const shown = new Map<number, Shown>();
-  class ObservedBotApi extends BotApi {
-    override async call<T>(method: string, payload: Record<string, unknown>): Promise<T> {
-      const result = await super.call<T>(method, payload);
-      const chat = payload.chat_id as number | undefined;
-      const id = (result as { message_id?: number } | null)?.message_id;
-      if (chat !== undefined && id !== undefined) {
-        if (method === 'sendMessage' || shown.get(chat)?.message_id === id) {
-          const markup = payload.reply_markup as InlineKeyboardMarkup | undefined;
-          shown.set(chat, { message_id: id, ...(markup ? { reply_markup: markup } : {}) });
-        }
-      }
-      return result;
-    }
-  }
 
   const { config, stores, service, description, close } = await benchService('telegram', flow);
   const channel = new TelegramChannel({
     token,
     apiRoot,
-    api: new ObservedBotApi(token, apiRoot),
+    api: observingBotApi(token, apiRoot, shown),
     service,
     translator,
     log: silentLogger,

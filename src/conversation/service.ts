@@ -10,7 +10,7 @@ import { MemoryJobs } from '../jobs/memory-jobs.ts';
 import { pseudonym, silentLogger, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Keyring } from '../privacy/keyring.ts';
-import { RateLimiter } from '../privacy/rate-limit.ts';
+import { RateLimiter, type RateDecision } from '../privacy/rate-limit.ts';
 import type { Erased, PersonalData, PersonalDataHolder } from '../privacy/personal-data.ts';
 import type { CodingStore } from '../store/coding-store.ts';
 import { reopenSession } from '../engine/reopen.ts';
@@ -58,6 +58,11 @@ export interface Turn {
    * seen again is answered with the current prompt instead of being applied twice.
    */
   event?: string;
+  /**
+   * The channel has already taken this event from the user's allowance (`admit`), at its door,
+   * before anything else was done for it: the turn does not take it again.
+   */
+  admitted?: true;
   input: Input;
   /**
    * A confirmed /restart: a new response starts even after a complete one, when the flow takes
@@ -236,11 +241,28 @@ export class ConversationService {
     return pseudonym(this.deps.salt ?? '', channel, user);
   }
 
+  /**
+   * Takes one event of the user's from their allowance (USER_UPDATES_PER_MINUTE): 'ok', else
+   * 'tell' (the first one past it: say so politely) or 'drop' (the rest of a flood: say nothing).
+   * A channel calls it at its door, so that a flood costs nothing but this.
+   */
+  admit(channel: string, user: string): RateDecision {
+    const decision = this.limiter?.take(sessionKey(channel, user)) ?? 'ok';
+    if (decision !== 'ok') this.deps.metrics?.rateLimited.inc({ channel });
+    return decision;
+  }
+
+  /** Whether the user's next event would be dropped now (`admit` would say 'drop'); takes nothing. */
+  flooding(channel: string, user: string): boolean {
+    const dropped = this.limiter?.wouldDrop(sessionKey(channel, user)) ?? false;
+    if (dropped) this.deps.metrics?.rateLimited.inc({ channel });
+    return dropped;
+  }
+
   async turn(turn: Turn): Promise<TurnResult> {
     const key = sessionKey(turn.channel, turn.user);
-    const limited = this.limiter?.take(key) ?? 'ok';
+    const limited = turn.admitted ? 'ok' : this.admit(turn.channel, turn.user);
     if (limited !== 'ok') {
-      this.deps.metrics?.rateLimited.inc({ channel: turn.channel });
       return {
         ...this.unavailable(),
         notices: limited === 'tell' ? [notice('common:rate_limited')] : [],

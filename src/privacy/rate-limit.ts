@@ -23,6 +23,17 @@ export class RateLimiter {
 
   constructor(private readonly options: { perMinute: number; burst: number; clock: () => number }) {}
 
+  /**
+   * Whether `take` would drop the user's next update now. Dropping changes nothing, so this can
+   * be asked at the door, before the update is read, without taking anything.
+   */
+  wouldDrop(user: string): boolean {
+    const bucket = this.buckets.get(user);
+    if (!bucket?.told) return false;
+    const refill = ((this.options.clock() - bucket.at) / 60_000) * this.options.perMinute;
+    return bucket.tokens + Math.max(0, refill) < 1;
+  }
+
   take(user: string): RateDecision {
     const now = this.options.clock();
     const bucket = this.buckets.get(user) ?? { tokens: this.options.burst, at: now, told: false };

@@ -44,3 +44,50 @@ test('Telegram: a flood from one user is refused politely once, changes nothing,
   await flood.send('2');
   assert.notDeepEqual(await stored(), atLimit);
 });
+
+for (const mode of ['polling', 'webhook'] as const) {
+  test(`Telegram (${mode}): past the limit, commands and presses are limited too: /help, /my_data, /progress and buttons get nothing but the one notice`, async (t) => {
+    let now = Date.UTC(2026, 0, 1);
+    const h = await startHarness(t, { mode, updatesPerMinute: 10, clock: () => now });
+    if (!h) return;
+    const flood = new Respondent(h.api, 5550006011, 'en');
+    await flood.send('/start');
+    await flood.step({ choose: 'en' });
+    await flood.step({ choose: 'yes' });
+    await flood.send('/help');
+    await flood.send('/progress'); // the fifth: the last of the burst
+    const sentBefore = flood.messages.length;
+    const callsBefore = h.api.calls.length;
+    const button = flood.button('c', 'public').data;
+    for (let i = 0; i < 4; i++) {
+      for (const text of ['/help', '/my_data', '/progress', '/delete_my_data', '/restart', '/staff'])
+        await flood.send(text);
+      await flood.press(button);
+    }
+    assert.deepEqual(
+      flood.messages.slice(sentBefore).map((m) => m.text),
+      [en({ key: 'common:rate_limited' })],
+      'one polite message for the whole flood',
+    );
+    const calls = h.api.calls.slice(callsBefore).filter((c) => c.method !== 'getUpdates');
+    assert.deepEqual(
+      [...new Set(calls.map((c) => c.method))].sort(),
+      ['answerCallbackQuery', 'sendMessage'],
+      'presses are answered (so the client stops waiting), nothing else is done',
+    );
+    assert.ok(
+      calls.filter((c) => c.method === 'answerCallbackQuery').every((c) => c.body.text === undefined),
+    );
+    if (mode === 'webhook') {
+      // Past the limit, a message is dropped at the webhook before anything reads it, even its shape.
+      const warnings = h.log.lines.filter((l) => l.level === 40).length;
+      const broken = { ...(flood.user.text('x') as { message: object }) };
+      broken.message = { ...broken.message, text: 42 };
+      await h.api.deliverRaw(broken);
+      assert.deepEqual(h.log.lines.filter((l) => l.level === 40).slice(warnings), []);
+    }
+    now += 60_000;
+    await flood.send('/help');
+    assert.equal(flood.last.text, en({ key: 'telegram:help' }));
+  });
+}

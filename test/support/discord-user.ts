@@ -169,8 +169,8 @@ export class DiscordRespondent {
     return { interaction: record, notices: record.ephemeral.map((m) => m.content) };
   }
 
-  /** The fields every interaction carries, in a DM or in a server channel. */
-  private base(
+  /** The fields every interaction carries, in a DM or in a server channel (the fuzz test mutates them). */
+  base(
     record: InteractionRecord,
     channel: StandInChannel,
     appPermissions?: string,

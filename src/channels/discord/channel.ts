@@ -27,6 +27,7 @@ import { DiscordSender } from './sender.ts';
 import { askErase, confirmErase, keepData, runCommand, startSurvey } from './slash.ts';
 import { answerInvitation, FOLLOWUP_PREFIX, relayToInterviewer } from './followup.ts';
 import { DiscordStaffSpace } from './staff-space.ts';
+import { dropUnreadableEvents } from './unreadable-events.ts';
 import { answerStaffCommand, answerTypedCommand } from './staff.ts';
 
 export interface DiscordChannelOptions extends DiscordClientOptions {
@@ -111,6 +112,7 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.router ? { router: opts.router } : {}),
   };
+  dropUnreadableEvents(client, ctx.log);
   const sender = new DiscordSender(ctx, opts.invalidRequestBudget);
   const staffSpace = opts.staffChannel
     ? new DiscordStaffSpace(client, opts.staffChannel, opts.translator, ctx.log, (id, started) =>
@@ -139,8 +141,15 @@ export async function startDiscordChannel(opts: DiscordChannelOptions): Promise<
     const work = (async () => {
       log.debug({ kind }, 'update received');
       let outcome: Outcome = 'refused';
-      if (stopping) await refuse(scoped);
-      else outcome = await run(scoped);
+      try {
+        if (stopping) await refuse(scoped);
+        else outcome = await run(scoped);
+      } catch (error) {
+        // Each handler reports its own failures; one that escapes is logged here, never left
+        // as an unhandled rejection that would end the process for everyone.
+        outcome = 'error';
+        log.error({ kind, error: describeError(error) }, 'discord event failed');
+      }
       metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
       log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
     })();
@@ -284,7 +293,8 @@ async function onInteraction(ctx: DiscordContext, i: Interaction): Promise<Outco
 
 async function onMessage(ctx: DiscordContext, message: Message): Promise<Outcome> {
   // Only what people type to the bot in its DM: not our own messages, nor any server's.
-  if (message.author.bot || message.author.system || message.inGuild() || !message.channel.isDMBased())
+  // A channel discord.js cannot resolve (none named in the event) is no DM either.
+  if (message.author.bot || message.author.system || message.inGuild() || !message.channel?.isDMBased())
     return 'ok';
   try {
     // A command typed in the DM goes to the router, never to the survey as an answer.

@@ -50,7 +50,8 @@ export interface DiscordContext {
 
 /** The survey language for a Discord locale such as "es-ES" or "pt-BR": its base language, else the first. */
 export function languageFor(ctx: DiscordContext, locale: string | null | undefined): string {
-  const base = locale?.toLowerCase().split(/[-_]/)[0];
+  // discord.js passes the event's field through unchecked: anything but a string is no locale.
+  const base = typeof locale === 'string' ? locale.toLowerCase().split(/[-_]/)[0] : undefined;
   const languages = ctx.translator.languages;
   return base && languages.includes(base) ? base : languages[0]!;
 }

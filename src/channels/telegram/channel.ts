@@ -36,6 +36,16 @@ function pollingAgent(apiRoot: string | undefined): HttpAgent {
 /** The updates the bot asks Telegram for; anything else is never delivered. */
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+/** What a user sends, limited per user; staff in the interviewers' forum and "blocked" notices are not. */
+const LIMITED_KINDS: ReadonlySet<string> = new Set([
+  'input',
+  'command',
+  'other_command',
+  'action',
+  'invalid',
+  'group',
+  'followup_button',
+]);
 /**
  * The largest webhook body read (bytes). Telegram's updates are a few kilobytes (a message holds
  * at most 4,096 characters); anything larger is refused (413) before it is read whole.
@@ -292,6 +302,21 @@ export class TelegramChannel {
     const log = this.log.child({ update: update.update_id });
     log.debug({ kind }, 'update received');
     const started = performance.now();
+    // The sender's allowance is checked first: an update past it waits in no queue and reads no
+    // store, so one user's flood costs others' turns next to nothing.
+    const limited = event as Exclude<typeof event, { kind: 'ignore' }>;
+    const admitted = LIMITED_KINDS.has(kind)
+      ? this.options.service.admit(CHANNEL, String(limited.origin.user))
+      : 'ok';
+    if (admitted !== 'ok') {
+      metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome: 'refused' });
+      const work = handler
+        .withLog(log)
+        .limited(limited, admitted)
+        .catch((error: unknown) => log.warn({ err: error }, 'could not tell a user they sent too much'));
+      this.inFlight.add(work);
+      return work.finally(() => this.inFlight.delete(work));
+    }
     const work = this.queue
       .run(event.origin.chat, async () => {
         const outcome = await handler.withLog(log).handle(event);
@@ -353,7 +378,23 @@ export class TelegramChannel {
       res.writeHead(400).end();
       return;
     }
+    // A message in a flood past its sender's allowance is dropped here, before telegraf and the
+    // shape check read it: the flood costs others' turns as little as can be (presses go on, to
+    // be answered).
+    const sender = privateSender(raw);
+    if (sender !== null && this.options.service.flooding(CHANNEL, String(sender))) {
+      this.options.metrics?.updatesHandled.inc({ channel: CHANNEL, kind: 'input', outcome: 'refused' });
+      res.writeHead(200).end();
+      return;
+    }
     // telegraf answers 200 once the update is handled (the shape is checked in `receive`).
     await this.bot.handleUpdate(raw as Update, res);
   }
+}
+
+/** The sender of a message in a private chat, read without trusting the update's shape; else null. */
+function privateSender(raw: unknown): number | null {
+  const message = (raw as { message?: { chat?: { type?: unknown }; from?: { id?: unknown } } }).message;
+  const id = message?.from?.id;
+  return message?.chat?.type === 'private' && Number.isSafeInteger(id) ? (id as number) : null;
 }

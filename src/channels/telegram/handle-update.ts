@@ -95,6 +95,21 @@ export class UpdateHandler {
     }
   }
 
+  /**
+   * An update past its sender's allowance (USER_UPDATES_PER_MINUTE): nothing is read or changed.
+   * A press is answered (with the notice the first time), a message gets the notice once, the
+   * rest of a flood nothing, so a flood is not echoed back.
+   */
+  async limited(event: Exclude<TelegramEvent, { kind: 'ignore' }>, decision: 'tell' | 'drop'): Promise<void> {
+    const press = 'press' in event ? event.press : undefined;
+    const text =
+      decision === 'tell'
+        ? (await this.translatorOf(event.origin))({ key: 'common:rate_limited' })
+        : undefined;
+    if (press) await this.deps.outbox.answer(press.id, text);
+    else if (text) await this.deps.outbox.send(event.origin.chat, { text });
+  }
+
   private async dispatch(event: Exclude<TelegramEvent, { kind: 'ignore' }>): Promise<Outcome | void> {
     const { outbox } = this.deps;
     const { origin } = event;
@@ -362,6 +377,8 @@ export class UpdateHandler {
   /** Who a turn is for, from an update's origin. */
   private turnOf(origin: Origin) {
     return {
+      // Every update was taken from its sender's allowance at the channel's door (`limited`).
+      admitted: true as const,
       channel: CHANNEL,
       user: String(origin.user),
       chat: String(origin.chat),

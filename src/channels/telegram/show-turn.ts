@@ -46,15 +46,6 @@ export async function showTurn(
   // Calls that do not depend on each other go out together: the press is answered while the
   // old question is edited and the next one sent, so a turn costs one round trip, not three.
   const calls: Promise<unknown>[] = [];
-  if (result.rateLimited) {
-    // Nothing changed and nothing is read: the press is answered (with the notice, once), the
-    // rest of a flood gets no message, so it is not echoed back.
-    const text = result.notices.map((n) => t(n)).join('\n');
-    if (view.press) calls.push(outbox.answer(view.press.id, text || undefined));
-    else if (text) calls.push(outbox.send(chat, { text }));
-    await Promise.all(calls);
-    return;
-  }
   if (view.press)
     calls.push(outbox.answer(view.press.id, result.refusal ? t(result.refusal.text) : undefined));
   if (result.refusal) {
