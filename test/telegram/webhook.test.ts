@@ -74,3 +74,28 @@ test('webhook mode: a body that is not JSON is refused (400), and the bot goes o
   await r.send('/start');
   assert.equal(questionIdOf(r.last), 'language');
 });
+
+test('webhook mode: a press is answered in the webhook response (no request of its own), a refused one with its notice', async (t) => {
+  const h = await startHarness(t, { mode: 'webhook' });
+  if (!h) return;
+  const r = new Respondent(h.api, 8531, 'en');
+  await r.send('/start');
+  const language = r.question;
+  const english = r.button('c', 'en').data;
+  const calls = await r.press(english);
+  const answers = calls.filter((c) => c.method === 'answerCallbackQuery');
+  assert.equal(answers.length, 1, 'the press is answered once');
+  assert.equal(answers[0]!.webhookReply, true, 'in the webhook response');
+  assert.equal(answers[0]!.body.text, undefined, 'taken: no notice');
+  assert.ok(
+    calls.some((c) => c.method === 'sendMessage'),
+    'the next question comes as a request',
+  );
+  // The same language button again: stale, refused with a notice that reaches the respondent.
+  const again = await r.press(english, language.message_id);
+  const refused = again.filter((c) => c.method === 'answerCallbackQuery');
+  assert.equal(refused.length, 1);
+  assert.equal(refused[0]!.webhookReply, true);
+  assert.equal(typeof refused[0]!.body.text, 'string');
+  assert.ok(refused[0]!.ok, 'Telegram took the answer');
+});

@@ -27,6 +27,7 @@ import type { PromptMessageStore } from './prompt-messages.ts';
 import { showTurn, type ShowContext } from './show-turn.ts';
 import { TextCache } from './text-cache.ts';
 import type { Origin, Press, TelegramEvent } from './to-input.ts';
+import type { WebhookReply } from './webhook-reply.ts';
 
 export const CHANNEL = 'telegram';
 
@@ -67,12 +68,13 @@ export class UpdateHandler {
 
   /**
    * The handler for one update: everything it logs (its own lines, the service's, the outbox's,
-   * the question pointers') goes to `log`, which names the update.
+   * the question pointers') goes to `log`, which names the update. A press is answered in
+   * `reply`, the update's webhook response, when it came by webhook.
    */
-  withLog(log: Logger): UpdateHandler {
+  withLog(log: Logger, reply?: WebhookReply): UpdateHandler {
     const { outbox, prompts } = this.deps;
     return new UpdateHandler(
-      { ...this.deps, log, outbox: outbox.withLog(log), prompts: prompts.withLog(log) },
+      { ...this.deps, log, outbox: outbox.withLog(log, reply), prompts: prompts.withLog(log) },
       this.texts,
     );
   }
