@@ -346,7 +346,20 @@ export class UpdateHandler {
     input: Input,
     extra: Pick<Turn, 'invitation' | 'keptInvitation' | 'again'> = {},
   ): Promise<Outcome> {
-    const result: TurnResult = await this.deps.service.turn({ ...this.turnOf(view.origin), ...extra, input });
+    // A press is answered as soon as its input is taken, before the session is written, so the
+    // button stops spinning a store round trip sooner. Not in the webhook's response, which is
+    // written only once the update is handled (else Telegram would not deliver it again).
+    const press = view.press;
+    let answered: Promise<void> | undefined;
+    const accepted = press
+      ? () => void (answered ??= this.deps.outbox.answer(press.id, undefined, { now: true }))
+      : undefined;
+    const result: TurnResult = await this.deps.service.turn({
+      ...this.turnOf(view.origin),
+      ...extra,
+      input,
+      ...(accepted ? { accepted } : {}),
+    });
     if (result.invitationRefused) {
       const t = this.translate(pickLocale(this.flow, view.origin.locale));
       await this.deps.outbox.send(view.origin.chat, invitationRefused(result.invitationRefused, t));
@@ -358,7 +371,7 @@ export class UpdateHandler {
     }
     if (result.replayed)
       this.deps.log.info('update applied before (delivered again); its question is shown again');
-    return this.show({ ...view, input }, result);
+    return this.show({ ...view, input, ...(answered ? { answered } : {}) }, result);
   }
 
   /** Who a turn is for, from an update's origin. */

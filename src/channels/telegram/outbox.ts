@@ -207,12 +207,16 @@ export class TelegramOutbox {
     );
   }
 
-  async answer(pressId: string, text?: string): Promise<void> {
+  /**
+   * Answers a press: in the webhook response of the update when there is one, unless `now` asks
+   * for a call of its own at once (that response is written only when the update is handled).
+   */
+  async answer(pressId: string, text?: string, { now = false } = {}): Promise<void> {
     const payload = {
       callback_query_id: pressId,
       ...(text ? { text: fitText(text, LIMITS.callbackAnswer) } : {}),
     };
-    if (this.options.reply?.take('answerCallbackQuery', payload)) return;
+    if (!now && this.options.reply?.take('answerCallbackQuery', payload)) return;
     await this.call('answerCallbackQuery', payload);
   }
 

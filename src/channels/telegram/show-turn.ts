@@ -19,6 +19,8 @@ export interface ShowContext {
   resend?: boolean;
   /** What the respondent did, to show on the message when a question goes on to its next step. */
   input?: Input;
+  /** The press was answered when its input was taken (the call, still under way, or done). */
+  answered?: Promise<void>;
 }
 
 /**
@@ -55,10 +57,12 @@ export async function showTurn(
     await Promise.all(calls);
     return;
   }
-  if (view.press)
+  if (view.answered) calls.push(view.answered);
+  else if (view.press)
     calls.push(outbox.answer(view.press.id, result.refusal ? t(result.refusal.text) : undefined));
   if (result.refusal) {
-    if (!view.press) calls.push(outbox.send(chat, { text: t(result.refusal.text) }));
+    // A press answered already (a concurrent turn wrote first) hears it as a message.
+    if (!view.press || view.answered) calls.push(outbox.send(chat, { text: t(result.refusal.text) }));
     else if (result.refusal.code === 'stale') calls.push(tidyOldMessage(outbox, prompts, chat, view.press));
     await Promise.all(calls);
     return;
