@@ -29,6 +29,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.HTTP_PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1's child-free main process, so SIGTERM reaches the graceful shutdown.
-# A 64 MiB young generation: each update allocates a lot that dies young, so a larger nursery
-# means fewer, cheaper collections (measured in `npm run bench -- telegram`, README).
-CMD ["node", "--max-semi-space-size=64", "dist/main.js"]
+# V8's default young generation: a 64 MiB one cost about 90 MB of resident memory at the
+# side-by-side benchmark's load and bought no throughput there (README, Benchmarks).
+CMD ["node", "dist/main.js"]

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import { Campaigns } from './campaigns/campaigns.ts';
 import { invitationQueue, sendInvitations } from './campaigns/invitation-send.ts';
 import { startReminders } from './campaigns/reminder-schedule.ts';
@@ -185,7 +184,10 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
   });
   const mail = config.SMTP_URL && config.MAIL_FROM ? { url: config.SMTP_URL, from: config.MAIL_FROM } : null;
   // Pooled: one connection carries many messages, as a large send needs.
-  const transport = mail ? nodemailer.createTransport({ url: mail.url, pool: true }) : null;
+  // Loaded only when mail is configured: the bot process needs no mailer otherwise.
+  const transport = mail
+    ? (await import('nodemailer')).default.createTransport({ url: mail.url, pool: true })
+    : null;
   const invitations = transport ? invitationQueue(jobs) : null;
   let sendDeps: Parameters<typeof sendInvitations>[0] | null = null;
   if (mail && transport && invitations) {

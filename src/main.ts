@@ -1,11 +1,11 @@
 import { createApp } from './app.ts';
 import { unsubscribeHandler } from './campaigns/unsubscribe-route.ts';
-import { startDiscord } from './channels/discord/start.ts';
 import { startTelegram } from './channels/telegram/start.ts';
 import { runTerminalOnStdio } from './channels/terminal/start.ts';
 import { loadConfigOrReport, type Config } from './config.ts';
 import type { RunningChannel } from './channels/running.ts';
-import { startDashboard, type RunningDashboard } from './dashboard/start.ts';
+import { mountDashboardOnDemand } from './dashboard/lazy-start.ts';
+import type { RunningDashboard } from './dashboard/start.ts';
 import { FlowError } from './flows/load.ts';
 import { WrongKeyError } from './privacy/key-check.ts';
 import { KeyFileError } from './privacy/key-source.ts';
@@ -70,9 +70,11 @@ async function main(): Promise<number> {
   };
   try {
     await http.listen(config.HTTP_PORT, config.HTTP_HOST);
-    dashboard = await startDashboard(app, http);
+    dashboard = mountDashboardOnDemand(app, http);
     if (config.TELEGRAM_BOT_TOKEN) channels.push(await startTelegram(app, http, (error) => failed(error)));
-    if (config.DISCORD_TOKEN) channels.push(await startDiscord(app));
+    // discord.js is loaded only for a Discord bot: a Telegram-only process does without it.
+    if (config.DISCORD_TOKEN)
+      channels.push(await (await import('./channels/discord/start.ts')).startDiscord(app));
     for (const channel of channels) health.add({ name: channel.name, ready: () => channel.ready() });
   } catch (error) {
     log.error({ err: error }, 'a channel could not start');

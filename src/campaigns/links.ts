@@ -1,5 +1,3 @@
-import QRCode from 'qrcode';
-
 /** Where a token is used: Telegram's deep link, and the Discord command that takes it. */
 export interface InvitationLinks {
   token: string;
@@ -17,11 +15,18 @@ export function linksFor(token: string, telegramBot: string | undefined): Invita
 }
 
 /** A QR code of the text, as an SVG document (scales for print). */
-export function qrSvg(text: string): Promise<string> {
+export async function qrSvg(text: string): Promise<string> {
+  const QRCode = await qrcode();
   return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
 /** A QR code of the text, as a PNG image (for e-mail and chat). */
-export function qrPng(text: string, width = 320): Promise<Buffer> {
+export async function qrPng(text: string, width = 320): Promise<Buffer> {
+  const QRCode = await qrcode();
   return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width });
+}
+
+/** Loaded when a code is first drawn: the bot process seldom draws one. */
+async function qrcode() {
+  return (await import('qrcode')).default;
 }

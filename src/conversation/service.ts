@@ -70,6 +70,13 @@ export interface Turn {
    */
   again?: true;
   /**
+   * Called when the input is taken for the question the respondent sees, just before the session
+   * is written (at most once per attempt): a platform may acknowledge the action then (Telegram's
+   * button press), rather than after the write. The turn may still end refused, when a concurrent
+   * turn wrote first, or unavailable, when the write fails; its result says so.
+   */
+  accepted?: () => void;
+  /**
    * Where this turn's lines go: the channel's logger for the event (naming the channel and the
    * event's id). Without it, the service's own logger with the channel.
    */
@@ -423,6 +430,7 @@ export class ConversationService {
         }
         if (step.session === stored) return { ...step, flow, before, notices };
         expected = stored.version;
+        turn.accepted?.();
       }
       if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
       if (!(await this.sessions.put(key, step.session, expected))) {

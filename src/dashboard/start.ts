@@ -19,7 +19,7 @@ export interface RunningDashboard {
  * stores: sessions in Redis when REDIS_URL or REDIS_CLUSTER_NODES is set (any replica serves any
  * page), else in this process; the overview's tally refreshed every few seconds.
  */
-export async function startDashboard(app: App, http: HttpServer): Promise<RunningDashboard> {
+export async function startDashboard(app: App, http: Pick<HttpServer, 'mount'>): Promise<RunningDashboard> {
   const { config, stores } = app;
   const sessions = stores.redis
     ? new RedisStaffSessions(stores.redis, config.REDIS_PREFIX)

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { BoundedMap } from '../bounded-map.ts';
 
 /** A data key: 32 bytes for AES-256-GCM, named by a short id stored beside every value it seals. */
 export interface DataKey {
@@ -37,6 +38,8 @@ export class UnreadableValue extends Error {
  */
 export class Keyring {
   private readonly keys = new Map<string, Buffer>();
+  /** Recent hashes: each turn names its respondent's keys several times (an HMAC each, else). */
+  private readonly hashes = new BoundedMap<string, string>(10_000);
 
   constructor(
     keys: DataKey[],
@@ -103,7 +106,13 @@ export class Keyring {
 
   /** A keyed hash (hex, 32 characters) for looking a value up without storing it. */
   hash(value: string, context: string): string {
-    return createHmac('sha256', this.hashKey).update(`${context}\0${value}`).digest('hex').slice(0, 32);
+    const input = `${context}\0${value}`;
+    let hash = this.hashes.get(input);
+    if (hash === undefined) {
+      hash = createHmac('sha256', this.hashKey).update(input).digest('hex').slice(0, 32);
+      this.hashes.set(input, hash);
+    }
+    return hash;
   }
 }
 

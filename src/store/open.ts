@@ -12,31 +12,18 @@ import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
 import { FileStaffStore } from './file-staff-store.ts';
 import type { FlowSnapshotStore } from './flow-snapshots.ts';
-import { addressModel, MongoAddressBook } from './mongo-address-book.ts';
-import { auditModel, MongoAuditLog } from './mongo-audit-log.ts';
-import { MongoFlowSnapshots, snapshotModel } from './mongo-flow-snapshots.ts';
-import { followupModelsOf, MongoClaimStore, MongoConversationStore } from './mongo-followup-store.ts';
-import { ensureCollections } from './mongo-model.ts';
-import { MongoStaffStore, staffModelsOf } from './mongo-staff.ts';
 import type { StaffStore } from './staff-store.ts';
 import type { CampaignStore } from './campaign-store.ts';
 import { FileCampaignStore } from './file-campaign-store.ts';
 import { FileInviteeStore } from './file-invitee-store.ts';
 import { FileSendLog } from './file-send-log.ts';
 import type { InviteeRows, InviteeStore } from './invitee-store.ts';
-import { campaignModel, MongoCampaignStore } from './mongo-campaign-store.ts';
-import { inviteeModel, MongoInviteeStore } from './mongo-invitee-store.ts';
-import { MongoSendLog, sendModel } from './mongo-send-log.ts';
 import type { SendLog } from './send-log.ts';
 import { FileContactStore, FileResponseStore } from './file-response-store.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import { MemorySessionStore } from './memory-session-store.ts';
 import type { Connection } from 'mongoose';
-import { connectMongo, namesDatabase, type MongoConnectOptions } from './mongo-connection.ts';
-import { MongoCodingStore } from './mongo-coding-store.ts';
-import { MongoInvitationStore } from './mongo-invitation-store.ts';
-import { createIndexes } from './mongo-models.ts';
-import { MongoContactStore, MongoResponseStore } from './mongo-response-store.ts';
+import type { MongoConnectOptions } from './mongo-connection.ts';
 import {
   connectRedis,
   describeTarget,
@@ -182,27 +169,25 @@ export async function openStores(
   let invitees: InviteeStore & InviteeRows;
   let sends: SendLog;
   if (config.MONGODB_URI) {
-    const uri = config.MONGODB_URI;
-    const mongo = await connectMongo(
-      uri,
-      log,
-      { ...(namesDatabase(uri) ? {} : { dbName: 'survey' }), ...tuning.mongo },
-      createAllIndexes,
-    );
+    // The MongoDB driver and models are loaded only when MONGODB_URI is set.
+    const { openMongoStores } = await import('./open-mongo.ts');
+    const mongo = await openMongoStores(config.MONGODB_URI, log, tuning.mongo);
     mongoConnection = mongo.connection;
-    responses = new MongoResponseStore(mongo.connection);
-    contacts = new MongoContactStore(mongo.connection);
-    invitations = new MongoInvitationStore(mongo.connection);
-    staff = new MongoStaffStore(mongo.connection);
-    audit = new MongoAuditLog(mongo.connection);
-    addresses = new MongoAddressBook(mongo.connection);
-    flowVersions = new MongoFlowSnapshots(mongo.connection);
-    codings = new MongoCodingStore(mongo.connection);
-    claims = new MongoClaimStore(mongo.connection);
-    conversations = new MongoConversationStore(mongo.connection);
-    campaigns = new MongoCampaignStore(mongo.connection);
-    invitees = new MongoInviteeStore(mongo.connection);
-    sends = new MongoSendLog(mongo.connection);
+    ({
+      responses,
+      contacts,
+      invitations,
+      staff,
+      audit,
+      addresses,
+      flowVersions,
+      codings,
+      claims,
+      conversations,
+      campaigns,
+      invitees,
+      sends,
+    } = mongo.stores);
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
     parts.push(
@@ -288,19 +273,4 @@ export async function openStores(
       await Promise.all(closers.map((close) => close()));
     },
   };
-}
-
-/** Every collection's indexes: the respondents' side and the staff side. */
-async function createAllIndexes(connection: Connection): Promise<void> {
-  await createIndexes(connection);
-  await ensureCollections([
-    ...Object.values(staffModelsOf(connection)),
-    auditModel(connection),
-    addressModel(connection),
-    snapshotModel(connection),
-    ...Object.values(followupModelsOf(connection)),
-    campaignModel(connection),
-    inviteeModel(connection),
-    sendModel(connection),
-  ]);
 }

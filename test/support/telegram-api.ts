@@ -17,6 +17,8 @@ export interface ApiCall {
   at: number;
   ok: boolean;
   error?: ApiFault;
+  /** Made in the response to a webhook delivery, not as a request of its own. */
+  webhookReply?: true;
 }
 
 export interface ApiFault {
@@ -210,8 +212,13 @@ export class TelegramApiStandIn {
           },
         },
         (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) this.webhookReply(Buffer.concat(chunks).toString('utf8'));
+            resolve({ status });
+          });
         },
       );
       req.on('error', reject);
@@ -298,6 +305,32 @@ export class TelegramApiStandIn {
     send(res, null, outcome.result);
   }
 
+  /**
+   * A call the bot made in its answer to a webhook delivery, as Telegram takes it: run like a
+   * request of its own, its result and any failure told to nobody.
+   */
+  private webhookReply(text: string): void {
+    let parsed: unknown;
+    try {
+      parsed = text.trim().startsWith('{') ? JSON.parse(text) : null;
+    } catch {
+      return;
+    }
+    if (!parsed || typeof parsed !== 'object') return;
+    const { method, ...body } = parsed as Json;
+    if (typeof method !== 'string') return;
+    this.arrivals.set(method, (this.arrivals.get(method) ?? 0) + 1);
+    const call: ApiCall = { method, body, at: Date.now(), ok: true, webhookReply: true };
+    try {
+      this.apply(method, body, null, null);
+    } catch (error) {
+      if (!(error instanceof Fault)) throw error;
+      call.ok = false;
+      call.error = error.fault;
+    }
+    this.record(call);
+  }
+
   private record(call: ApiCall): void {
     this.counts.set(call.method, (this.counts.get(call.method) ?? 0) + 1);
     if (this.options.keepCalls === false) return;
@@ -313,8 +346,8 @@ export class TelegramApiStandIn {
   private apply(
     method: string,
     body: Json,
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: IncomingMessage | null,
+    res: ServerResponse | null,
   ): { result: unknown } | 'held' {
     const chat = typeof body.chat_id === 'number' ? body.chat_id : Number(body.chat_id);
     const fault = this.unreachable.get(chat);
@@ -323,6 +356,7 @@ export class TelegramApiStandIn {
       case 'getMe':
         return { result: this.me };
       case 'getUpdates':
+        if (!req || !res) throw bad('getUpdates cannot be a webhook reply');
         return this.getUpdates(body, req, res);
       case 'setWebhook':
         if (typeof body.url !== 'string' || !body.url)

@@ -74,3 +74,29 @@ test('webhook mode: a body that is not JSON is refused (400), and the bot goes o
   await r.send('/start');
   assert.equal(questionIdOf(r.last), 'language');
 });
+
+test('webhook mode: a press on a question is answered at once, before the turn is stored; a refused one in the webhook response, with its notice', async (t) => {
+  const h = await startHarness(t, { mode: 'webhook' });
+  if (!h) return;
+  const r = new Respondent(h.api, 8531, 'en');
+  await r.send('/start');
+  const language = r.question;
+  const english = r.button('c', 'en').data;
+  const calls = await r.press(english);
+  assert.equal(calls[0]?.method, 'answerCallbackQuery', 'the answer is the first call');
+  assert.equal(calls[0]!.webhookReply, undefined, 'a request of its own');
+  assert.equal(calls[0]!.body.text, undefined, 'taken: no notice');
+  assert.equal(calls.filter((c) => c.method === 'answerCallbackQuery').length, 1, 'answered once');
+  assert.ok(
+    calls.some((c) => c.method === 'sendMessage'),
+    'the next question comes',
+  );
+  // The same button again: stale, refused with a notice in the webhook response.
+  const again = await r.press(english, language.message_id);
+  const refused = again.filter((c) => c.method === 'answerCallbackQuery');
+  assert.equal(refused.length, 1);
+  assert.equal(refused[0]!.webhookReply, true, 'in the webhook response');
+  assert.equal(typeof refused[0]!.body.text, 'string');
+  assert.ok(refused[0]!.ok, 'Telegram took the answer');
+  assert.equal(questionIdOf(r.question), questionIdOf(r.last), 'nothing else changed');
+});

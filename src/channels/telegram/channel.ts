@@ -23,6 +23,7 @@ import { PromptMessages, type PromptMessageStore } from './prompt-messages.ts';
 import { toInput, withUpdateId } from './to-input.ts';
 import { checkUpdate, updateIdOf } from './update-shape.ts';
 import { readLimitedBody } from './webhook-body.ts';
+import { WebhookReply } from './webhook-reply.ts';
 
 /**
  * Kept-alive connections for telegraf's own calls (getUpdates, setWebhook, getMe): a long poll
@@ -101,6 +102,8 @@ export class TelegramChannel {
   readonly staffSpace: TelegramStaffSpace | null;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The HTTP response of each webhook update being handled, by update. */
+  private readonly replies = new WeakMap<object, WebhookReply>();
   private handler: UpdateHandler | null = null;
   private polling: Promise<void> | null = null;
   private unmount: (() => void) | null = null;
@@ -158,7 +161,7 @@ export class TelegramChannel {
     });
     this.staffSpace =
       options.staffGroup !== undefined ? new TelegramStaffSpace(paced, options.staffGroup) : null;
-    this.bot.use((ctx) => this.receive(ctx.update));
+    this.bot.use((ctx) => this.receive(ctx.update, this.replies.get(ctx.update)));
     // Never rethrow: telegraf would stop polling for everyone.
     this.bot.catch((error, ctx) =>
       this.log.error({ err: error, update: ctx.update.update_id }, 'update failed'),
@@ -277,7 +280,7 @@ export class TelegramChannel {
     await this.api.close();
   }
 
-  private receive(raw: unknown): Promise<void> {
+  private receive(raw: unknown, reply?: WebhookReply): Promise<void> {
     const handler = this.handler;
     if (!handler) throw new Error('telegram channel used before prepare()');
     const metrics = this.options.metrics;
@@ -319,7 +322,7 @@ export class TelegramChannel {
     }
     const work = this.queue
       .run(event.origin.chat, async () => {
-        const outcome = await handler.withLog(log).handle(event);
+        const outcome = await handler.withLog(log, reply).handle(event);
         metrics?.updatesHandled.inc({ channel: CHANNEL, kind, outcome });
         log.debug({ kind, outcome, ms: Math.round(performance.now() - started) }, 'update handled');
       })
@@ -387,8 +390,15 @@ export class TelegramChannel {
       res.writeHead(200).end();
       return;
     }
-    // telegraf answers 200 once the update is handled (the shape is checked in `receive`).
-    await this.bot.handleUpdate(raw as Update, res);
+    // Answered 200 once the update is handled (the shape is checked in `receive`), with the
+    // press's answer in the response when there is one.
+    const reply = new WebhookReply(res);
+    this.replies.set(raw as object, reply);
+    try {
+      await this.bot.handleUpdate(raw as Update);
+    } finally {
+      reply.finish();
+    }
   }
 }
 

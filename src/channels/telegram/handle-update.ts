@@ -27,6 +27,7 @@ import type { PromptMessageStore } from './prompt-messages.ts';
 import { showTurn, type ShowContext } from './show-turn.ts';
 import { TextCache } from './text-cache.ts';
 import type { Origin, Press, TelegramEvent } from './to-input.ts';
+import type { WebhookReply } from './webhook-reply.ts';
 
 export const CHANNEL = 'telegram';
 
@@ -67,12 +68,13 @@ export class UpdateHandler {
 
   /**
    * The handler for one update: everything it logs (its own lines, the service's, the outbox's,
-   * the question pointers') goes to `log`, which names the update.
+   * the question pointers') goes to `log`, which names the update. A press is answered in
+   * `reply`, the update's webhook response, when it came by webhook.
    */
-  withLog(log: Logger): UpdateHandler {
+  withLog(log: Logger, reply?: WebhookReply): UpdateHandler {
     const { outbox, prompts } = this.deps;
     return new UpdateHandler(
-      { ...this.deps, log, outbox: outbox.withLog(log), prompts: prompts.withLog(log) },
+      { ...this.deps, log, outbox: outbox.withLog(log, reply), prompts: prompts.withLog(log) },
       this.texts,
     );
   }
@@ -359,7 +361,20 @@ export class UpdateHandler {
     input: Input,
     extra: Pick<Turn, 'invitation' | 'keptInvitation' | 'again'> = {},
   ): Promise<Outcome> {
-    const result: TurnResult = await this.deps.service.turn({ ...this.turnOf(view.origin), ...extra, input });
+    // A press is answered as soon as its input is taken, before the session is written, so the
+    // button stops spinning a store round trip sooner. Not in the webhook's response, which is
+    // written only once the update is handled (else Telegram would not deliver it again).
+    const press = view.press;
+    let answered: Promise<void> | undefined;
+    const accepted = press
+      ? () => void (answered ??= this.deps.outbox.answer(press.id, undefined, { now: true }))
+      : undefined;
+    const result: TurnResult = await this.deps.service.turn({
+      ...this.turnOf(view.origin),
+      ...extra,
+      input,
+      ...(accepted ? { accepted } : {}),
+    });
     if (result.invitationRefused) {
       const t = this.translate(pickLocale(this.flow, view.origin.locale));
       await this.deps.outbox.send(view.origin.chat, invitationRefused(result.invitationRefused, t));
@@ -371,7 +386,7 @@ export class UpdateHandler {
     }
     if (result.replayed)
       this.deps.log.info('update applied before (delivered again); its question is shown again');
-    return this.show({ ...view, input }, result);
+    return this.show({ ...view, input, ...(answered ? { answered } : {}) }, result);
   }
 
   /** Who a turn is for, from an update's origin. */

@@ -6,6 +6,7 @@ import type { Metrics } from '../../metrics.ts';
 import type { BotApiCaller } from './bot-api.ts';
 import type { ChatTurn, SendPacer } from './pacer.ts';
 import { fitText, LIMITS, type OutgoingMessage } from './render.ts';
+import type { WebhookReply } from './webhook-reply.ts';
 
 /** Why a chat cannot be reached any more; recorded on the respondent. */
 export type Unreachable = 'blocked' | 'chat_not_found' | 'deactivated';
@@ -52,6 +53,8 @@ export interface OutboxOptions {
    * holds every paced call, not only the refused one.
    */
   pacer?: SendPacer;
+  /** The webhook response of the update being handled: a press is answered there. */
+  reply?: WebhookReply;
 }
 
 /** A call's result, or its failure as the caller can act on it. */
@@ -82,9 +85,12 @@ export class TelegramOutbox {
     this.log = options.log;
   }
 
-  /** The same outbox, logging to `log` (one update's logger, naming the update on every line). */
-  withLog(log: Logger): TelegramOutbox {
-    return new TelegramOutbox(this.api, { ...this.options, log });
+  /**
+   * The same outbox, logging to `log` (one update's logger, naming the update on every line),
+   * answering a press in `reply`, the update's webhook response, when there is one.
+   */
+  withLog(log: Logger, reply?: WebhookReply): TelegramOutbox {
+    return new TelegramOutbox(this.api, { ...this.options, log, ...(reply ? { reply } : {}) });
   }
 
   async call<T>(method: string, payload: Record<string, unknown>, chat?: number): Promise<T | null> {
@@ -201,11 +207,17 @@ export class TelegramOutbox {
     );
   }
 
-  async answer(pressId: string, text?: string): Promise<void> {
-    await this.call('answerCallbackQuery', {
+  /**
+   * Answers a press: in the webhook response of the update when there is one, unless `now` asks
+   * for a call of its own at once (that response is written only when the update is handled).
+   */
+  async answer(pressId: string, text?: string, { now = false } = {}): Promise<void> {
+    const payload = {
       callback_query_id: pressId,
       ...(text ? { text: fitText(text, LIMITS.callbackAnswer) } : {}),
-    });
+    };
+    if (!now && this.options.reply?.take('answerCallbackQuery', payload)) return;
+    await this.call('answerCallbackQuery', payload);
   }
 
   async delete(chat: number, messageId: number): Promise<void> {

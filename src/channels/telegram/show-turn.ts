@@ -19,6 +19,8 @@ export interface ShowContext {
   resend?: boolean;
   /** What the respondent did, to show on the message when a question goes on to its next step. */
   input?: Input;
+  /** The press was answered when its input was taken (the call, still under way, or done). */
+  answered?: Promise<void>;
 }
 
 /**
@@ -46,10 +48,12 @@ export async function showTurn(
   // Calls that do not depend on each other go out together: the press is answered while the
   // old question is edited and the next one sent, so a turn costs one round trip, not three.
   const calls: Promise<unknown>[] = [];
-  if (view.press)
+  if (view.answered) calls.push(view.answered);
+  else if (view.press)
     calls.push(outbox.answer(view.press.id, result.refusal ? t(result.refusal.text) : undefined));
   if (result.refusal) {
-    if (!view.press) calls.push(outbox.send(chat, { text: t(result.refusal.text) }));
+    // A press answered already (a concurrent turn wrote first) hears it as a message.
+    if (!view.press || view.answered) calls.push(outbox.send(chat, { text: t(result.refusal.text) }));
     else if (result.refusal.code === 'stale') calls.push(tidyOldMessage(outbox, prompts, chat, view.press));
     await Promise.all(calls);
     return;
