@@ -243,21 +243,18 @@ function redisProblems(config: Config): string[] {
     : [];
 }
 
-/** Whether sessions, locks and jobs are in Redis (one server or a cluster). */
-function usesRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): boolean {
-  return Boolean(config.REDIS_URL || config.REDIS_CLUSTER_NODES);
-}
-
 /**
- * The data keys must be whole: servers (several processes, data that outlives a machine) need
- * keys from the environment; only the embedded stores may use a key file made in DATA_DIR.
+ * The data keys must be whole. Without DATA_KEYS the keys come from a file made in DATA_DIR (never
+ * stored with the data it seals): enough for one process, even on Redis or MongoDB, and a second
+ * replica with another file is refused at start-up by the stored key check. A Redis Cluster is
+ * always several processes, so it needs the keys from the environment.
  */
 function keyProblems(config: Config): string[] {
   const keys = config.DATA_KEYS;
   if (!keys) {
-    if (usesRedis(config) || config.MONGODB_URI)
+    if (config.REDIS_CLUSTER_NODES)
       return [
-        'DATA_KEYS: not set; it is needed when REDIS_URL, REDIS_CLUSTER_NODES or MONGODB_URI is set (make one with npm run keys -- new)',
+        'DATA_KEYS: not set; it is needed when REDIS_CLUSTER_NODES is set (make one with npm run keys -- new)',
       ];
     if (config.DATA_KEY_CURRENT || config.DATA_HASH_KEY)
       return ['DATA_KEYS: not set, while DATA_KEY_CURRENT or DATA_HASH_KEY is'];

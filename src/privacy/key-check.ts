@@ -20,7 +20,11 @@ export class WrongKeyError extends Error {
     readonly variable: string,
     readonly keyId: string,
   ) {
-    super(`${variable}: key ${keyId} is not the key the stored data was sealed with under that id`);
+    super(
+      `${variable}: key ${keyId} is not the key the stored data was sealed with under that id` +
+        // A key file made by this machine while another process sealed the data: they must share keys.
+        (variable === 'DATA_KEYS' ? '' : '; processes sharing stores must share their keys: set DATA_KEYS'),
+    );
     this.name = 'WrongKeyError';
   }
 }

@@ -127,6 +127,11 @@ export async function openStores(
   const embedded: string[] = [];
   const servers: Stores['servers'] = [];
   const { keyring, source: keySource } = loadKeyring(config);
+  if (!config.DATA_KEYS && (redisTargetOf(config) || config.MONGODB_URI))
+    log.warn(
+      { keyFile: keySource },
+      'DATA_KEYS is not set: personal data are sealed with the key file in DATA_DIR, which only this machine has; set DATA_KEYS before running a second replica',
+    );
   // A value sealed with a key that is gone is named (store, record, key), never its content.
   const onUnreadable: ReportUnreadable = (problem) =>
     log.warn(problem, 'personal data not readable: its key is gone');

@@ -96,10 +96,15 @@ test('configuration: wrong or missing keys stop start-up, naming the variable an
   );
   assert.match(problems({ DATA_KEYS: `${good},${good}`, DATA_HASH_KEY: hash })[0]!, /listed twice/);
   assert.match(
-    problems({ REDIS_URL: 'redis://127.0.0.1:6379' })[0]!,
-    /^DATA_KEYS: not set; it is needed when REDIS_URL/,
+    problems({ REDIS_CLUSTER_NODES: '127.0.0.1:7001,127.0.0.1:7002' })[0]!,
+    /^DATA_KEYS: not set; it is needed when REDIS_CLUSTER_NODES/,
   );
-  assert.match(problems({ MONGODB_URI: 'mongodb://127.0.0.1:27017' })[0]!, /^DATA_KEYS: not set/);
+  // One process on Redis or MongoDB may keep its keys in the key file (a second replica with
+  // another file is refused by the stored key check: see the test below).
+  assert.deepEqual(
+    problems({ REDIS_URL: 'redis://127.0.0.1:6379', MONGODB_URI: 'mongodb://127.0.0.1:27017' }),
+    [],
+  );
 });
 
 test('embedded with no keys configured: a key file is made in DATA_DIR (owner only) and used again', (t) => {

@@ -14,6 +14,7 @@ import { FileContactStore } from '../../src/store/file-response-store.ts';
 import { openStores } from '../../src/store/open.ts';
 import type { ContactRecord } from '../../src/store/response-store.ts';
 import { captureLog } from '../support/logs.ts';
+import { redisFor } from '../support/stores.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const b64 = (fill: number) => Buffer.alloc(32, fill).toString('base64');
@@ -65,6 +66,29 @@ test('a wrong key under a known id stops start-up, naming DATA_KEYS and the id',
   assert.equal(child.status, 1);
   assert.match(child.stderr, /DATA_KEYS: key k1 is not the key the stored data was sealed with/);
   assert.ok(!child.stderr.includes(b64(2)), 'the key itself is never printed');
+});
+
+test('without DATA_KEYS one process on Redis keeps its keys in its key file; a second with another file is refused', async (t) => {
+  const setup = await redisFor(t);
+  if (!setup) return;
+  const server = { REDIS_URL: setup.target as string, REDIS_PREFIX: setup.prefix };
+  const firstDir = dataDir(t);
+  const first = await openStores(parseConfig({ DATA_DIR: firstDir, ...server }), captureLog().log);
+  t.after(() => first.close());
+  assert.equal(first.keySource, keyFileOf(firstDir));
+  await first.verifyKeys();
+  // The same process again (its own file) starts.
+  const again = await openStores(parseConfig({ DATA_DIR: firstDir, ...server }), captureLog().log);
+  t.after(() => again.close());
+  await again.verifyKeys();
+  // A replica on another machine made a file of its own: its data could not be read by the first.
+  const otherDir = dataDir(t);
+  const other = await openStores(parseConfig({ DATA_DIR: otherDir, ...server }), captureLog().log);
+  t.after(() => other.close());
+  await assert.rejects(
+    other.verifyKeys(),
+    (e: Error) => e instanceof WrongKeyError && e.message.startsWith(keyFileOf(otherDir)),
+  );
 });
 
 test('a record sealed with a key that is gone reads as unreadable and is reported per record, never a crash', async (t) => {
