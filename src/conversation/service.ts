@@ -322,6 +322,8 @@ export class ConversationService {
     let step = next(flow, known, turn.input, now);
     if (step.refusal || step.session === known) return null;
     if (turn.event !== undefined) step = { ...step, session: withApplied(step.session, turn.event) };
+    // The input is taken: the channel may answer the press now, as on the read path.
+    turn.accepted?.();
     const written = await this.sessions.swap(key, step.session, known.version);
     if (written !== true) return { stored: written };
     return { result: await this.written(key, turn, flow, step, promptFor(flow, known), [], undefined, now) };
