@@ -18,11 +18,13 @@ import { campaign } from '../test/store/campaign-stores.contract.ts';
 
 const SIZES = (process.env.BENCH_INVITEE_ROWS ?? '2000,100000').split(',').map(Number);
 const URI = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
+/** FerretDB 1.x (SQLite) takes about 35 ms per merged row: the merge pass of a larger file is left out there. */
+const MONGO_MERGE_MAX = Number(process.env.BENCH_INVITEE_MERGE_MAX ?? 2000);
 
 /**
  * An invitee CSV of 2,000 and 100,000 rows imported into a campaign, sealed (as the bot runs
  * with a key), into the embedded files and into MongoDB; then the same file again (every row
- * merged). Prints the seconds each. `BENCH_INVITEE_ROWS=2000` for the small one only.
+ * merged; on MongoDB up to BENCH_INVITEE_MERGE_MAX rows). Prints the seconds each. `BENCH_INVITEE_ROWS=2000` for the small one only.
  */
 export async function run(): Promise<void> {
   const keyring = new Keyring([{ id: 'k1', key: Buffer.alloc(32, 1) }], 'k1', Buffer.alloc(32, 2));
@@ -30,7 +32,7 @@ export async function run(): Promise<void> {
   for (const size of SIZES) {
     const file = csv(size);
     const dir = mkdtempSync(join(tmpdir(), 'bench-invitee-import-'));
-    await twice('embedded files', size, file, {
+    await twice(2, 'embedded files', size, file, {
       invitees: seal(new FileInviteeStore(dir)),
       invitations: new FileInvitationStore(dir),
     });
@@ -49,7 +51,7 @@ export async function run(): Promise<void> {
     }
     try {
       await ensureCollections([inviteeModel(connection), modelsOf(connection).invitations]);
-      await twice('MongoDB', size, file, {
+      await twice(size <= MONGO_MERGE_MAX ? 2 : 1, 'MongoDB', size, file, {
         invitees: seal(new MongoInviteeStore(connection)),
         invitations: new MongoInvitationStore(connection),
       });
@@ -69,12 +71,13 @@ function csv(size: number): Buffer {
 }
 
 async function twice(
+  passes: number,
   where: string,
   size: number,
   file: Buffer,
   stores: { invitees: InviteeStore; invitations: InvitationStore },
 ): Promise<void> {
-  for (const pass of ['new', 'merged']) {
+  for (const pass of ['new', 'merged'].slice(0, passes)) {
     const start = performance.now();
     const report = await importInvitees(stores, campaign(), 'm-1', file, new Date());
     const s = (performance.now() - start) / 1000;
