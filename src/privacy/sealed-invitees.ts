@@ -117,15 +117,30 @@ export class SealedInviteeStore implements InviteeStore, Resealable {
     return found && !found.sealedEmail ? found : null;
   }
 
+  /**
+   * The address stored in clear moves to its hashed id first, so the import merges into it
+   * (read again and retried when it changed meanwhile).
+   */
+  private async moveInClear(old: Invitee | null): Promise<void> {
+    for (; old; old = await this.inClear(old.campaign, old.email))
+      if (await this.inner.replace(old, this.seal(old))) return;
+  }
+
   async upsert(invitee: Invitee): Promise<{ invitee: Invitee; added: boolean }> {
-    // The address stored in clear moves to its hashed id first, so the import merges into it
-    // (read again and retried when it changed meanwhile).
-    for (let old = await this.inClear(invitee.campaign, invitee.email); old;) {
-      if (await this.inner.replace(old, this.seal(old))) break;
-      old = await this.inClear(invitee.campaign, invitee.email);
-    }
+    await this.moveInClear(await this.inClear(invitee.campaign, invitee.email));
     const { invitee: stored, added } = await this.inner.upsert(this.seal(invitee));
     return { invitee: this.open(stored), added };
+  }
+
+  async upsertMany(invitees: readonly Invitee[]): Promise<{ invitee: Invitee; added: boolean }[]> {
+    const campaigns = new Map<string, string[]>();
+    for (const { campaign, email } of invitees)
+      campaigns.set(campaign, [...(campaigns.get(campaign) ?? []), email]);
+    for (const [campaign, emails] of campaigns)
+      for (const old of (await this.inner.getMany(campaign, emails)).values())
+        if (!old.sealedEmail) await this.moveInClear(old);
+    const results = await this.inner.upsertMany(invitees.map((invitee) => this.seal(invitee)));
+    return results.map(({ invitee, added }) => ({ invitee: this.open(invitee), added }));
   }
 
   async get(campaign: string, email: string): Promise<Invitee | null> {
@@ -133,6 +148,24 @@ export class SealedInviteeStore implements InviteeStore, Resealable {
     const found =
       (await this.inner.get(campaign, this.hashOf(email))) ?? (await this.inClear(campaign, email));
     return found && this.open(found);
+  }
+
+  /** By their hashes, then those not found by the address itself (stored in clear before sealing). */
+  async getMany(campaign: string, emails: readonly string[]): Promise<Map<string, Invitee>> {
+    const addresses = [...new Set(emails.filter((e) => typeof e === 'string').map(normalEmail))];
+    const hashes = addresses.map((address) => this.hashOf(address));
+    const sealed = await this.inner.getMany(campaign, hashes);
+    const found = new Map<string, Invitee>();
+    const missing: string[] = [];
+    addresses.forEach((address, k) => {
+      const stored = sealed.get(normalEmail(hashes[k]!));
+      if (stored) found.set(address, this.open(stored));
+      else missing.push(address);
+    });
+    if (missing.length === 0) return found;
+    for (const [address, stored] of await this.inner.getMany(campaign, missing))
+      if (!stored.sealedEmail) found.set(address, this.open(stored));
+    return found;
   }
 
   async byToken(token: string): Promise<Invitee | null> {

@@ -20,6 +20,15 @@ export class FileInvitationStore implements InvitationStore {
     await this.file.put({ ...structuredClone(invitation), id: invitation.token });
   }
 
+  /** Written side by side: the file appends them at once, with one sync to disk. */
+  async createMany(invitations: readonly Invitation[]): Promise<void> {
+    for (const { token } of invitations) {
+      if (!TOKEN_PATTERN.test(token)) throw new Error('invalid invitation token');
+      if (this.file.get(token)) throw new Error('invitation token already exists');
+    }
+    await Promise.all(invitations.map((i) => this.file.put({ ...structuredClone(i), id: i.token })));
+  }
+
   async get(token: string): Promise<Invitation | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
     const row = this.file.get(token);

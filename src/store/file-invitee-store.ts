@@ -46,6 +46,21 @@ export class FileInviteeStore implements InviteeStore, InviteeRows {
     return { invitee: strip(structuredClone(row)), added: !stored };
   }
 
+  /** Side by side: the file appends the batch's lines at once, with one sync to disk. */
+  upsertMany(invitees: readonly Invitee[]): Promise<{ invitee: Invitee; added: boolean }[]> {
+    return Promise.all(invitees.map((invitee) => this.upsert(invitee)));
+  }
+
+  async getMany(campaign: string, emails: readonly string[]): Promise<Map<string, Invitee>> {
+    const found = new Map<string, Invitee>();
+    for (const email of emails) {
+      if (typeof email !== 'string') continue;
+      const invitee = await this.get(campaign, email);
+      if (invitee) found.set(normalEmail(email), invitee);
+    }
+    return found;
+  }
+
   async get(campaign: string, email: string): Promise<Invitee | null> {
     const row = await this.file.read(inviteeId(campaign, email));
     return row ? strip(row) : null;

@@ -25,6 +25,8 @@ export type RedeemRefusal = 'unknown' | 'revoked' | 'used_up' | 'expired' | 'clo
 
 export interface InvitationStore {
   create(invitation: Invitation): Promise<void>;
+  /** `create` of a batch (an import's new tokens) at once; throws if a token exists (the others are created). */
+  createMany(invitations: readonly Invitation[]): Promise<void>;
   get(token: string): Promise<Invitation | null>;
   /** Counts one use, atomically, if the token is valid now; otherwise says why not. */
   redeem(

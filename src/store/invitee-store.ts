@@ -34,7 +34,14 @@ export interface InviteeStore {
    * attributes replace theirs, their token and dates stay. Returns the stored invitee.
    */
   upsert(invitee: Invitee): Promise<{ invitee: Invitee; added: boolean }>;
+  /**
+   * `upsert` of a batch (an import writes its rows so, a few round trips per batch rather than
+   * per row); the addresses are distinct. The results are in the invitees' order.
+   */
+  upsertMany(invitees: readonly Invitee[]): Promise<{ invitee: Invitee; added: boolean }[]>;
   get(campaign: string, email: string): Promise<Invitee | null>;
+  /** `get` of many addresses at once: those found, by their normalised address (`normalEmail`). */
+  getMany(campaign: string, emails: readonly string[]): Promise<Map<string, Invitee>>;
   byToken(token: string): Promise<Invitee | null>;
   /** A campaign's invitees ordered by the stored address (its keyed hash when sealed), streamed. */
   scan(campaign: string): AsyncIterable<Invitee>;

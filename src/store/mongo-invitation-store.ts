@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { refusalFor, TOKEN_PATTERN, type Invitation, type InvitationStore } from './invitation-store.ts';
-import { fromDoc, isDuplicateKey, modelsOf, type InvitationDoc, type Models } from './mongo-models.ts';
+import {
+  duplicateKeyPlaces,
+  fromDoc,
+  isDuplicateKey,
+  modelsOf,
+  type InvitationDoc,
+  type Models,
+} from './mongo-models.ts';
 
 /**
  * Invitations in MongoDB, the token as `_id`. A redemption is a document of its own; for a
@@ -23,6 +30,18 @@ export class MongoInvitationStore implements InvitationStore {
     } catch (error) {
       if (isDuplicateKey(error)) throw new Error('invitation token already exists');
       throw error;
+    }
+  }
+
+  async createMany(invitations: readonly Invitation[]): Promise<void> {
+    if (invitations.some((i) => !TOKEN_PATTERN.test(i.token))) throw new Error('invalid invitation token');
+    if (invitations.length === 0) return;
+    const docs = invitations.map(({ token, ...fields }) => ({ _id: token, ...fields }));
+    try {
+      await this.models.invitations.insertMany(docs, { ordered: false, lean: true });
+    } catch (error) {
+      duplicateKeyPlaces(error);
+      throw new Error('invitation token already exists');
     }
   }
 

@@ -8,7 +8,7 @@ import {
   type InviteeStore,
 } from './invitee-store.ts';
 import { modelOn, STRICT } from './mongo-model.ts';
-import { isDuplicateKey } from './mongo-models.ts';
+import { duplicateKeyPlaces, isDuplicateKey } from './mongo-models.ts';
 
 const inviteeSchema = new Schema(
   {
@@ -58,6 +58,9 @@ function toInvitee(doc: object): Invitee {
   return rest as unknown as Invitee;
 }
 
+/** Replacements per update command: FerretDB 1.x never answers one of 100 or more. */
+const MERGE_WRITES = 90;
+
 const absentOr = <T>(value: T | undefined) => value ?? trusted({ $exists: false });
 
 /** Invitees in MongoDB (`invitees`), `_id` = `<campaign>:<e-mail>`. */
@@ -86,6 +89,57 @@ export class MongoInviteeStore implements InviteeStore, InviteeRows {
         if (!isDuplicateKey(error)) throw error;
       }
     }
+  }
+
+  /**
+   * One read finds the batch's stored invitees; the others are inserted at once, the stored
+   * ones merged at once. An address another import added meanwhile takes the one-by-one path.
+   */
+  async upsertMany(invitees: readonly Invitee[]): Promise<{ invitee: Invitee; added: boolean }[]> {
+    if (invitees.length === 0) return [];
+    const ids = invitees.map((i) => inviteeId(i.campaign, i.email));
+    const docs = await this.model.find({ _id: trusted({ $in: ids }) }).lean();
+    const stored = new Map(docs.map((doc) => [doc._id, toInvitee(doc)]));
+    const results: { invitee: Invitee; added: boolean }[] = [];
+    const merges: { replaceOne: { filter: { _id: string }; replacement: object } }[] = [];
+    const fresh: number[] = [];
+    invitees.forEach((invitee, k) => {
+      const _id = ids[k]!;
+      const found = stored.get(_id);
+      if (found) {
+        const merged = mergeInvitee(found, invitee);
+        merges.push({ replaceOne: { filter: { _id }, replacement: { _id, ...merged } } });
+        results.push({ invitee: merged, added: false });
+      } else {
+        fresh.push(k);
+        results.push({ invitee: { ...invitee, email: normalEmail(invitee.email) }, added: true });
+      }
+    });
+    for (let at = 0; at < merges.length; at += MERGE_WRITES)
+      await this.model.bulkWrite(merges.slice(at, at + MERGE_WRITES) as never, { ordered: false });
+    if (fresh.length === 0) return results;
+    let raced: number[] = [];
+    try {
+      await this.model.insertMany(
+        fresh.map((k) => ({ _id: ids[k], ...results[k]!.invitee })),
+        { ordered: false, lean: true },
+      );
+    } catch (error) {
+      raced = duplicateKeyPlaces(error).map((place) => fresh[place]!);
+    }
+    for (const k of raced) results[k] = await this.upsert(invitees[k]!);
+    return results;
+  }
+
+  async getMany(campaign: string, emails: readonly string[]): Promise<Map<string, Invitee>> {
+    const found = new Map<string, Invitee>();
+    const addresses = new Map(
+      emails.filter(isText).map((email) => [inviteeId(campaign, email), normalEmail(email)]),
+    );
+    if (!isText(campaign) || addresses.size === 0) return found;
+    const docs = await this.model.find({ _id: trusted({ $in: [...addresses.keys()] }) }).lean();
+    for (const doc of docs) found.set(addresses.get(doc._id)!, toInvitee(doc));
+    return found;
   }
 
   async get(campaign: string, email: string): Promise<Invitee | null> {

@@ -189,6 +189,18 @@ export function isDuplicateKey(error: unknown): boolean {
 }
 
 /**
+ * The places, in an unordered `insertMany`'s documents, that failed on a duplicate key; the
+ * error itself again when anything else failed.
+ */
+export function duplicateKeyPlaces(error: unknown): number[] {
+  const found = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const writeErrors = [found ?? []].flat() as { index?: unknown; code?: unknown }[];
+  if (writeErrors.length === 0 || !writeErrors.every((e) => e.code === 11000 && typeof e.index === 'number'))
+    throw error;
+  return writeErrors.map((e) => e.index as number);
+}
+
+/**
  * A lean document as the record the store interfaces speak: `_id` becomes `id` (or `token`);
  * with '_drop', records whose key is made of their fields get no id field.
  */

@@ -155,3 +155,39 @@ test('on MongoDB (unique tokens), an invitee in clear moves to its hashed id; a 
   assert.equal(await k1.deleteByEmail(person(1).email), 1);
   assert.equal(await model.countDocuments({}), 1);
 });
+
+test('a batch import finds invitees stored in clear before sealing, merges into them under their hash and keeps their token', async (t) => {
+  const dir = folder(t);
+  const inner = new FileInviteeStore(dir);
+  t.after(() => inner.close());
+  await inner.upsert(person(1));
+  await inner.upsert(person(2));
+  const sealed = new SealedInviteeStore(inner, ring(1), () => {});
+  await sealed.upsert(person(3));
+  const found = await sealed.getMany('mena-2026', [
+    person(1).email.toUpperCase(),
+    person(3).email,
+    'x@y.org',
+  ]);
+  assert.deepEqual([...found.keys()].sort(), [person(1).email, person(3).email]);
+  assert.deepEqual(found.get(person(1).email), person(1));
+  const results = await sealed.upsertMany([
+    person(1, { name: 'Mariam E.', token: 'Q'.repeat(24) }),
+    person(3, { name: 'Mariam F.', token: 'R'.repeat(24) }),
+    person(4),
+  ]);
+  assert.deepEqual(
+    results.map((r) => [r.added, r.invitee.token, r.invitee.name]),
+    [
+      [false, person(1).token, 'Mariam E.'],
+      [false, person(3).token, 'Mariam F.'],
+      [true, person(4).token, person(4).name],
+    ],
+  );
+  assert.equal(await sealed.count('mena-2026'), 4);
+  // Nothing of theirs is left in clear on disk but the one never imported again.
+  const latest = onDisk(dir);
+  assert.equal(latest.includes('Mariam E.'), false);
+  assert.equal(latest.includes(person(4).email), false);
+  assert.deepEqual(await sealed.get('mena-2026', person(2).email), person(2));
+});

@@ -122,6 +122,58 @@ export function inviteeStoreContract(
       assert.equal(await store.count('latam'), 1);
     });
 
+    test('a batch is upserted as one by one: new ones added, stored ones merged keeping their token', async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      await store.upsert(invitee());
+      // More than one write command holds (a store may split its merges).
+      const others = Array.from({ length: 150 }, (_, i) =>
+        invitee({ email: `p${i}@x.org`, token: `T${String(i).padStart(23, '0')}` }),
+      );
+      await store.upsertMany(others.slice(0, 120));
+      const batch = [
+        invitee({ email: ' AMAL@example.org', name: 'Amal H.', token: 'B'.repeat(24), updatedAt: T1 }),
+        ...others.map((o, i) => ({
+          ...o,
+          name: `${o.name}!`,
+          token: `N${String(i).padStart(23, '0')}`,
+          updatedAt: T1,
+        })),
+      ];
+      const results = await store.upsertMany(batch);
+      assert.deepEqual(
+        results.map((r) => r.added),
+        [false, ...others.map((_, i) => i >= 120)],
+      );
+      const amal = { ...invitee(), name: 'Amal H.', updatedAt: T1 };
+      assert.deepEqual(results[0]!.invitee, amal);
+      assert.deepEqual(await store.get('mena-2026', 'amal@example.org'), amal);
+      // Stored ones keep their token; new ones take theirs.
+      assert.equal((await store.get('mena-2026', 'p5@x.org'))?.token, others[5]!.token);
+      assert.equal((await store.get('mena-2026', 'p5@x.org'))?.name, 'Amal!');
+      assert.equal((await store.get('mena-2026', 'p130@x.org'))?.token, `N${String(130).padStart(23, '0')}`);
+      assert.equal(await store.count('mena-2026'), 151);
+      assert.deepEqual(await store.upsertMany([]), []);
+    });
+
+    test("getMany finds a campaign's invitees by address, whatever its case", async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      await store.upsert(invitee());
+      await store.upsert(invitee({ email: 'b@x.org', token: 'B'.repeat(24) }));
+      await store.upsert(invitee({ campaign: 'latam', email: 'c@x.org', token: 'C'.repeat(24) }));
+      const found = await store.getMany('mena-2026', [
+        ' Amal@Example.org',
+        'b@x.org',
+        'c@x.org',
+        'none@x.org',
+      ]);
+      assert.deepEqual([...found.keys()].sort(), ['amal@example.org', 'b@x.org']);
+      assert.deepEqual(found.get('amal@example.org'), invitee());
+      assert.equal((await store.getMany('mena-2026', [])).size, 0);
+      assert.equal((await store.getMany('mena-2026', [{ $ne: '' } as unknown as string])).size, 0);
+    });
+
     test('a campaign streams in address order; unsubscribing and starting are noted', async (t) => {
       const store = await open(t);
       if (!store) return;

@@ -50,6 +50,18 @@ export function invitationStoreContract(name: string, open: OpenInvitationStore)
       assert.equal((await store.get('Egypt-2024_a'))!.campaign, 'mena-2024');
     });
 
+    test('a batch of invitations is created at once; a token already there is refused', async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      const batch = Array.from({ length: 150 }, (_, i) => invitation({ token: `batch-${i}`, maxUses: 1 }));
+      await store.createMany(batch);
+      assert.deepEqual(await store.get('batch-149'), batch[149]);
+      assert.equal((await store.list()).length, 150);
+      await assert.rejects(store.createMany([invitation({ token: 'batch-7' })]), /already exists/);
+      await assert.rejects(store.createMany([invitation({ token: 'no spaces' })]), /invalid/);
+      await store.createMany([]);
+    });
+
     test('redeeming counts uses up to the limit, then says why not', async (t) => {
       const store = await open(t);
       if (!store) return;
