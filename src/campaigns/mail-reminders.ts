@@ -1,26 +1,14 @@
-import type { Transporter } from 'nodemailer';
-import type { Translator } from '../i18n/translator.ts';
-import type { Logger } from '../log.ts';
-import type { CampaignStore } from '../store/campaign-store.ts';
 import type { InvitationStore } from '../store/invitation-store.ts';
-import type { InviteeStore } from '../store/invitee-store.ts';
 import type { SendLog } from '../store/send-log.ts';
 import { campaignRefusal } from './campaign.ts';
-import { deliver, invitationKey } from './invitation-send.ts';
-import { invitationMail, type MailSettings } from './invitation-mail.ts';
+import { deliver, invitationKey, type InvitationSendDeps } from './invitation-send.ts';
+import { invitationMail } from './invitation-mail.ts';
 import { reminderDue } from './reminders.ts';
 import { isDaytime, timeZoneOf } from './time-zone.ts';
 
-export interface MailReminderDeps {
-  campaigns: CampaignStore;
-  invitees: InviteeStore;
+/** What an invitation send needs, and the invitations (whether an invitee's token was used). */
+export interface MailReminderDeps extends InvitationSendDeps {
   invitations: Pick<InvitationStore, 'get'>;
-  sends: SendLog;
-  translator: Translator;
-  mail: MailSettings;
-  transport: Pick<Transporter, 'sendMail'>;
-  log: Logger;
-  clock?: () => number;
 }
 
 export interface MailReminderSummary {
