@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import { tsWorker } from './ts-worker.ts';
 import type { Update } from 'telegraf/types';
 import { TelegramChannel } from '../src/channels/telegram/channel.ts';
 import { sharedPromptMessages } from '../src/channels/telegram/start.ts';
@@ -65,11 +65,7 @@ function post(url: string, agent: Agent, update: Update): Promise<number> {
 }
 
 export async function run(): Promise<void> {
-  const script = new URL('./telegram-api.worker.ts', import.meta.url).href;
-  const worker = new Worker(
-    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true },
-  );
+  const worker = tsWorker(new URL('./telegram-api.worker.ts', import.meta.url));
   const { apiRoot, token } = await new Promise<{ apiRoot: string; token: string }>((resolve) =>
     worker.once('message', resolve),
   );
@@ -122,11 +118,7 @@ export async function run(): Promise<void> {
   };
 
   // The flooding user posts from its own thread: the flood is Telegram's work, not the bot's.
-  const floodScript = new URL('./flood-sender.worker.ts', import.meta.url).href;
-  const sender = new Worker(
-    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(floodScript)}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true },
-  );
+  const sender = tsWorker(new URL('./flood-sender.worker.ts', import.meta.url));
   await new Promise((resolve) => sender.once('message', resolve));
   // The floor: the same flood against a route that only reads the body and answers, what any
   // HTTP server in this process would pay for taking 1,000 requests a second on this machine.

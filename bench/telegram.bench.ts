@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import { tsWorker } from './ts-worker.ts';
 import type { InlineKeyboardMarkup, Update } from 'telegraf/types';
 import { BotApi } from '../src/channels/telegram/bot-api.ts';
 import { TelegramChannel } from '../src/channels/telegram/channel.ts';
@@ -116,12 +116,7 @@ export function observingBotApi(token: string, apiRoot: string, shown: Map<numbe
 }
 
 export async function run(): Promise<void> {
-  // A worker does not inherit tsx's loader: it loads the TypeScript file through tsx's API.
-  const script = new URL('./telegram-api.worker.ts', import.meta.url).href;
-  const worker = new Worker(
-    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(script)}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true },
-  );
+  const worker = tsWorker(new URL('./telegram-api.worker.ts', import.meta.url));
   const { apiRoot, token } = await new Promise<{ apiRoot: string; token: string }>((resolve) =>
     worker.once('message', resolve),
   );
