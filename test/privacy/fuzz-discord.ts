@@ -17,7 +17,7 @@ import {
   type FuzzAction,
 } from '../support/fuzz.ts';
 import { captureLog } from '../support/logs.ts';
-import { answerProblems, onPath } from '../support/valid-answers.ts';
+import { answerProblems, assertStoredResponses, onPath } from '../support/valid-answers.ts';
 
 type Json = Record<string, unknown>;
 type Frame = { event: string; payload: Json };
@@ -209,26 +209,11 @@ export async function fuzzDiscord(t: TestContext, count: number, seed = FUZZ_SEE
     const flow = await h.service.flowAt(stored.flowId, stored.flowVersion);
     assert.deepEqual(answerProblems(flow, onPath(stored)), [], `session of ${user} ${context}`);
   }
-  const responses = await collect(h.stores.responses.scan());
-  const complete = new Map<string, number>();
-  for (const response of responses) {
-    const flow = await h.service.flowAt(response.flowId, response.flowVersion);
-    const done = response.status === 'complete';
-    assert.deepEqual(
-      answerProblems(flow, response.answers, { complete: done }),
-      [],
-      `response ${response.id} ${context}`,
-    );
-    if (done) complete.set(response.respondent, (complete.get(response.respondent) ?? 0) + 1);
-  }
-  assert.ok(
-    [...complete.values()].every((n) => n === 1),
-    `one complete response per respondent ${context}`,
-  );
+  const stored = await assertStoredResponses(h.stores.responses, (id, v) => h.service.flowAt(id, v), context);
   const dropped = log.lines.filter((l) => l.msg === 'discord gateway event unreadable: dropped').length;
   t.diagnostic(
     `${count} events: ${dropped} unreadable for discord.js (dropped), ${sessions} sessions, ` +
-      `${responses.length} responses (${complete.size} complete)`,
+      `${stored.read} responses (${stored.complete} complete)`,
   );
 
   // The bot still serves: everyone is answered, and a newcomer finishes the survey.

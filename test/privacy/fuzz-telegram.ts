@@ -12,7 +12,7 @@ import {
   watchCrashes,
   type FuzzAction,
 } from '../support/fuzz.ts';
-import { answerProblems, onPath } from '../support/valid-answers.ts';
+import { answerProblems, assertStoredResponses, onPath } from '../support/valid-answers.ts';
 import { startHarness, type StoreKind } from '../telegram/harness.ts';
 import { Respondent, buttonsOf, type Step } from '../telegram/respondent.ts';
 
@@ -185,24 +185,9 @@ export async function fuzzTelegram(t: TestContext, stores: StoreKind, count: num
     assert.deepEqual(answerProblems(flow, onPath(stored)), [], `session of ${user} ${context}`);
   }
   // Every stored response holds valid answers, one complete response per respondent at most.
-  const responses = await collect(h.stores.responses.scan());
-  const complete = new Map<string, number>();
-  for (const response of responses) {
-    const flow = await h.service.flowAt(response.flowId, response.flowVersion);
-    const done = response.status === 'complete';
-    assert.deepEqual(
-      answerProblems(flow, response.answers, { complete: done }),
-      [],
-      `response ${response.id} ${context}`,
-    );
-    if (done) complete.set(response.respondent, (complete.get(response.respondent) ?? 0) + 1);
-  }
-  assert.ok(
-    [...complete.values()].every((n) => n === 1),
-    `one complete response per respondent ${context}`,
-  );
+  const stored = await assertStoredResponses(h.stores.responses, (id, v) => h.service.flowAt(id, v), context);
   t.diagnostic(
-    `${count} updates: ${sessions} sessions, ${responses.length} responses (${complete.size} complete); sessions at ${at.sort().join(' ')}`,
+    `${count} updates: ${sessions} sessions, ${stored.read} responses (${stored.complete} complete); sessions at ${at.sort().join(' ')}`,
   );
 
   // The bot still serves: everyone gets an answer, and a newcomer finishes the survey.

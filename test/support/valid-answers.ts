@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { evaluate } from '../../src/engine/condition.ts';
 import { isCountryCode } from '../../src/engine/country.ts';
 import { MAX_AMOUNT } from '../../src/engine/amount-text.ts';
@@ -6,6 +7,7 @@ import type { Flow, Question } from '../../src/engine/flow.ts';
 import { isDeclinable } from '../../src/engine/engine.ts';
 import { rankingItems } from '../../src/engine/questions/ranking.ts';
 import { AnswerSchema, type Answer, type Session } from '../../src/engine/session.ts';
+import { collect, type ResponseStore } from '../../src/store/response-store.ts';
 
 /**
  * What is wrong with stored answers, checked against the flow the way the engine builds them:
@@ -166,4 +168,32 @@ export function onPath(session: Session): Record<string, Answer> {
   return Object.fromEntries(
     session.path.flatMap((id) => (session.answers[id] ? [[id, session.answers[id]]] : [])),
   );
+}
+
+/**
+ * Every stored response holds valid answers for its flow version, and each respondent has at
+ * most one complete response. Returns how many were read and how many respondents completed.
+ */
+export async function assertStoredResponses(
+  responses: Pick<ResponseStore, 'scan'>,
+  flowAt: (id: string, version: number) => Promise<Flow>,
+  context: string,
+): Promise<{ read: number; complete: number }> {
+  const all = await collect(responses.scan());
+  const complete = new Map<string, number>();
+  for (const response of all) {
+    const flow = await flowAt(response.flowId, response.flowVersion);
+    const done = response.status === 'complete';
+    assert.deepEqual(
+      answerProblems(flow, response.answers, { complete: done }),
+      [],
+      `response ${response.id} ${context}`,
+    );
+    if (done) complete.set(response.respondent, (complete.get(response.respondent) ?? 0) + 1);
+  }
+  assert.ok(
+    [...complete.values()].every((n) => n === 1),
+    `one complete response per respondent ${context}`,
+  );
+  return { read: all.length, complete: complete.size };
 }
