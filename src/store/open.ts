@@ -55,6 +55,41 @@ import { SealedConversationStore } from '../privacy/sealed-conversations.ts';
 import { SealedInviteeStore } from '../privacy/sealed-invitees.ts';
 import type { SessionStore } from './session-store.ts';
 
+/** The stores kept in MongoDB or, embedded, in DATA_DIR: one shape for both. */
+interface DataStores {
+  responses: ResponseStore;
+  contacts: ContactStore;
+  invitations: InvitationStore;
+  staff: StaffStore;
+  audit: AuditLog;
+  addresses: AddressBook;
+  flowVersions: FlowSnapshotStore;
+  codings: CodingStore;
+  claims: ClaimStore;
+  conversations: ConversationStore & ConversationLines;
+  campaigns: CampaignStore;
+  invitees: InviteeStore & InviteeRows;
+  sends: SendLog;
+}
+
+function openFileStores(dir: string) {
+  return {
+    responses: new FileResponseStore(dir),
+    contacts: new FileContactStore(dir),
+    invitations: new FileInvitationStore(dir),
+    staff: new FileStaffStore(dir),
+    audit: new FileAuditLog(dir),
+    addresses: new FileAddressBook(dir),
+    flowVersions: new FileFlowSnapshots(dir),
+    codings: new FileCodingStore(dir),
+    claims: new FileClaimStore(dir),
+    conversations: new FileConversationStore(dir),
+    campaigns: new FileCampaignStore(dir),
+    invitees: new FileInviteeStore(dir),
+    sends: new FileSendLog(dir),
+  } satisfies DataStores;
+}
+
 export interface Stores {
   /** The data keys personal data is sealed with (see src/privacy). */
   keyring: Keyring;
@@ -159,84 +194,32 @@ export async function openStores(
   }
   closers.push(() => sessions.close());
 
-  let responses: ResponseStore;
-  let contacts: ContactStore;
-  let invitations: InvitationStore;
-  let staff: StaffStore;
-  let audit: AuditLog;
-  let addresses: AddressBook;
-  let flowVersions: FlowSnapshotStore;
-  let codings: CodingStore;
-  let claims: ClaimStore;
-  let conversations: ConversationStore & ConversationLines;
+  let data: DataStores;
   let mongoConnection: Connection | null = null;
-  let campaigns: CampaignStore;
-  let invitees: InviteeStore & InviteeRows;
-  let sends: SendLog;
   if (config.MONGODB_URI) {
     // The MongoDB driver and models are loaded only when MONGODB_URI is set.
     const { openMongoStores } = await import('./open-mongo.ts');
     const mongo = await openMongoStores(config.MONGODB_URI, log, tuning.mongo);
     mongoConnection = mongo.connection;
-    ({
-      responses,
-      contacts,
-      invitations,
-      staff,
-      audit,
-      addresses,
-      flowVersions,
-      codings,
-      claims,
-      conversations,
-      campaigns,
-      invitees,
-      sends,
-    } = mongo.stores);
+    data = mongo.stores;
     closers.push(() => mongo.close());
     servers.push({ name: 'mongodb', ping: () => mongo.ping() });
     parts.push(
       `responses, contacts, invitations, codings and staff data in MongoDB at ${serverName(config.MONGODB_URI)}`,
     );
   } else {
-    responses = new FileResponseStore(config.DATA_DIR);
-    contacts = new FileContactStore(config.DATA_DIR);
-    invitations = new FileInvitationStore(config.DATA_DIR);
-    staff = new FileStaffStore(config.DATA_DIR);
-    audit = new FileAuditLog(config.DATA_DIR);
-    addresses = new FileAddressBook(config.DATA_DIR);
-    flowVersions = new FileFlowSnapshots(config.DATA_DIR);
-    codings = new FileCodingStore(config.DATA_DIR);
-    claims = new FileClaimStore(config.DATA_DIR);
-    conversations = new FileConversationStore(config.DATA_DIR);
-    campaigns = new FileCampaignStore(config.DATA_DIR);
-    invitees = new FileInviteeStore(config.DATA_DIR);
-    sends = new FileSendLog(config.DATA_DIR);
-    const files = [
-      responses,
-      contacts,
-      invitations,
-      staff,
-      audit,
-      addresses,
-      flowVersions,
-      codings,
-      claims,
-      conversations,
-      campaigns,
-      invitees,
-      sends,
-    ];
-    closers.push(() => Promise.all(files.map((f) => f.close())).then(() => {}));
+    const files = openFileStores(config.DATA_DIR);
+    data = files;
+    closers.push(() => Promise.all(Object.values(files).map((f) => f.close())).then(() => {}));
     parts.push(`responses, contacts, invitations, codings and staff data in ${config.DATA_DIR}`);
     embedded.push('MONGODB_URI');
   }
 
-  const sealedContacts = new SealedContactStore(contacts, keyring, onUnreadable);
-  const sealedAddresses = new SealedAddressBook(addresses, keyring, onUnreadable);
-  const sealedStaff = new SealedStaffStore(staff, keyring, onUnreadable);
-  const sealedConversations = new SealedConversationStore(conversations, keyring, onUnreadable);
-  const sealedInvitees = new SealedInviteeStore(invitees, keyring, onUnreadable);
+  const sealedContacts = new SealedContactStore(data.contacts, keyring, onUnreadable);
+  const sealedAddresses = new SealedAddressBook(data.addresses, keyring, onUnreadable);
+  const sealedStaff = new SealedStaffStore(data.staff, keyring, onUnreadable);
+  const sealedConversations = new SealedConversationStore(data.conversations, keyring, onUnreadable);
+  const sealedInvitees = new SealedInviteeStore(data.invitees, keyring, onUnreadable);
   const sealed: Resealable[] = [
     sealedContacts,
     sealedAddresses,
@@ -258,19 +241,12 @@ export async function openStores(
     sealed,
     verifyKeys: () => verifyKeys(keyring, keyChecks, keySource),
     sessions,
-    responses,
+    ...data,
     contacts: sealedContacts,
-    invitations,
     staff: sealedStaff,
-    audit,
     addresses: sealedAddresses,
-    flowVersions,
-    codings,
-    claims,
     conversations: sealedConversations,
-    campaigns,
     invitees: sealedInvitees,
-    sends,
     redis,
     description: parts.join(', ') + note,
     servers,
