@@ -144,6 +144,7 @@ export class InterviewCommands {
     if (!result.ok) return [say(`invite.${result.reason}`, { handle: c.handle })];
     if (result.outcome.status !== 'delivered')
       return [say('invite.undelivered', { handle: c.handle, status: result.outcome.status })];
+    if (result.conversation.invitedBy === 'email') return [say('invite.mailed', { handle: c.handle })];
     return [say('invite.sent', { handle: c.handle })];
   }
 }
