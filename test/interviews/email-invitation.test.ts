@@ -238,4 +238,12 @@ test('a respondent whose chat is unreachable (blocked) gets the invitation by e-
     en({ key: 'interviews:invite.email_only', params: { handle: onlyMail.slice(0, 8) } }),
   );
   assert.equal(bare.api.chat(7107).length, 0);
+
+  // The page's Telegram link without a conversation open: a plain /start, not a refused survey link.
+  const stranger = new Respondent(bare.api, 7108, 'en');
+  await stranger.send('/start followup');
+  const texts = stranger.messages.map((x) => x.text).join('\n');
+  assert.ok(!texts.includes(en({ key: 'interviews:relay.connected' })));
+  assert.ok(!texts.includes(en({ key: 'telegram:invitation.unknown' })), texts);
+  assert.ok((await bare.service.current('telegram', '7108'))?.status === 'active');
 });
