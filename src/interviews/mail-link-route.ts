@@ -34,7 +34,8 @@ export function mailLinkHandler(deps: MailLinkPageDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // The form's body carries nothing we need.
     req.resume();
-    const link = decodeURIComponent((req.url ?? '').split('?')[0]!.replace(/^\/followup\/?/, ''));
+    // Links are plain base64url: nothing to decode, and a stray `%` is simply not a link.
+    const link = (req.url ?? '').split('?')[0]!.replace(/^\/followup\/?/, '');
     const method = req.method ?? 'GET';
     if (!['GET', 'HEAD', 'POST'].includes(method)) {
       res.writeHead(405, { allow: 'GET, HEAD, POST' }).end();

@@ -172,7 +172,13 @@ test('"No" by e-mail is final; an expired or forged link gets a clear translated
   await m.invite(live);
   const real = m.linksTo('lib7104@example.org');
   const forged = real.accept.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-  for (const link of [forged, `${m.base}/nothing`, `${m.base}/..%2F..%2Fetc`, `${real.accept}x`]) {
+  for (const link of [
+    forged,
+    `${m.base}/nothing`,
+    `${m.base}/..%2F..%2Fetc`,
+    `${m.base}/%E0%A4%A`,
+    `${real.accept}x`,
+  ]) {
     const refused = await post(link, { 'accept-language': 'ar,en;q=0.5' });
     assert.equal(refused.status, 404, link);
     assert.match(refused.html, /<html lang="ar" dir="rtl">/);
