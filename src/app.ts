@@ -1,7 +1,7 @@
 import { Campaigns } from './campaigns/campaigns.ts';
 import { invitationQueue, sendInvitations } from './campaigns/invitation-send.ts';
 import { startReminders } from './campaigns/reminder-schedule.ts';
-import { dashboardUrl, unsubscribeUrl, type Config } from './config.ts';
+import { dashboardUrl, followupUrl, unsubscribeUrl, type Config } from './config.ts';
 import { FileLinkStore, RedisLinkStore } from './dashboard/auth/link-store.ts';
 import { SignInLinks } from './dashboard/auth/sign-in-links.ts';
 import { ConversationService } from './conversation/service.ts';
@@ -125,6 +125,12 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     baseUrl: dashboardUrl(config),
   });
   const outbound = new Outbound(stores.addresses, log);
+  const mail = config.SMTP_URL && config.MAIL_FROM ? { url: config.SMTP_URL, from: config.MAIL_FROM } : null;
+  // Pooled: one connection carries many messages, as a large send needs.
+  // Loaded only when mail is configured: the bot process needs no mailer otherwise.
+  const transport = mail
+    ? (await import('nodemailer')).default.createTransport({ url: mail.url, pool: true })
+    : null;
   // The service is made below; the interviews ask it, at run time, whether a question is live.
   let service: ConversationService | null = null;
   const interviews = new Interviews({
@@ -138,6 +144,9 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     staff: directory,
     surveyLive: async (channel, user) => (await service?.current(channel, user))?.status === 'active',
     respondentOf: (channel, user) => service!.respondentOf(channel, user),
+    ...(mail && transport
+      ? { mail: { transport, from: mail.from, linkBase: followupUrl(config), sends: stores.sends } }
+      : {}),
     log,
   });
   service = new ConversationService({
@@ -182,12 +191,6 @@ export async function createApp(config: Config, log: Logger): Promise<App> {
     contacts: stores.contacts,
     log,
   });
-  const mail = config.SMTP_URL && config.MAIL_FROM ? { url: config.SMTP_URL, from: config.MAIL_FROM } : null;
-  // Pooled: one connection carries many messages, as a large send needs.
-  // Loaded only when mail is configured: the bot process needs no mailer otherwise.
-  const transport = mail
-    ? (await import('nodemailer')).default.createTransport({ url: mail.url, pool: true })
-    : null;
   const invitations = transport ? invitationQueue(jobs) : null;
   let sendDeps: Parameters<typeof sendInvitations>[0] | null = null;
   if (mail && transport && invitations) {

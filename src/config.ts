@@ -206,6 +206,11 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Where the answer links of e-mailed follow-up invitations point (served on HTTP_PORT at /followup). */
+export function followupUrl(config: Pick<Config, 'DASHBOARD_URL' | 'HTTP_PORT'>): string {
+  return `${new URL(dashboardUrl(config)).origin}/followup`;
+}
+
 /** Where the unsubscribe links of invitations point (served on HTTP_PORT at /unsubscribe). */
 export function unsubscribeUrl(config: Pick<Config, 'DASHBOARD_URL' | 'HTTP_PORT'>): string {
   return `${new URL(dashboardUrl(config)).origin}/unsubscribe`;

@@ -1,5 +1,6 @@
 import { createApp } from './app.ts';
 import { unsubscribeHandler } from './campaigns/unsubscribe-route.ts';
+import { mailLinkHandler } from './interviews/mail-link-route.ts';
 import { startTelegram } from './channels/telegram/start.ts';
 import { runTerminalOnStdio } from './channels/terminal/start.ts';
 import { loadConfigOrReport, type Config } from './config.ts';
@@ -46,6 +47,15 @@ async function main(): Promise<number> {
   http.mount(
     '/unsubscribe',
     unsubscribeHandler({ invitees: app.stores.invitees, translator: app.translator }),
+  );
+  http.mount(
+    '/followup',
+    mailLinkHandler({
+      interviews: app.interviews,
+      translator: app.translator,
+      ...(config.TELEGRAM_BOT_USERNAME ? { telegramBot: config.TELEGRAM_BOT_USERNAME } : {}),
+      ...(config.DISCORD_APPLICATION_ID ? { discordApplication: config.DISCORD_APPLICATION_ID } : {}),
+    }),
   );
   const channels: RunningChannel[] = [];
   let dashboard: RunningDashboard | null = null;

@@ -11,8 +11,10 @@ import { guideLines, loadGuide, type GuideEntry } from './guide.ts';
 import type { Interviews } from './interviews.ts';
 import { summaryLines } from './summary.ts';
 
-/** A chat shows this many respondents per list; a longer one asks for a narrower filter. */
+/** A chat shows this many respondents per page; `/followups page:2 …` shows the next ones. */
 export const LIST_MAX = 20;
+/** `page:N` among the filter parts: a page of the list, not a filter (no question id has a colon). */
+const PAGE_PART = /^page:(\d{1,6})$/i;
 
 const say = (key: string, params?: Text['params']): Text => ({
   key: `interviews:${key}`,
@@ -72,13 +74,21 @@ export class InterviewCommands {
   }
 
   private async list(member: StaffMember, args: string): Promise<Text[]> {
-    const result = await this.candidates(member, args);
+    const parts = args.trim().split(/\s+/).filter(Boolean);
+    const pageParts = parts.map((p) => PAGE_PART.exec(p)).filter((m) => m !== null);
+    const filters = parts.filter((p) => !PAGE_PART.test(p)).join(' ');
+    const page = Math.max(1, Number(pageParts.at(-1)?.[1] ?? 1));
+    const result = await this.candidates(member, filters);
     if (!result.ok) return [say('filter.bad', { part: result.bad })];
     const { found } = result;
     if (found.length === 0) return [say('list.none')];
+    const pages = Math.ceil(found.length / LIST_MAX);
+    if (page > pages) return [say('list.no_page', { page, pages })];
     const t = this.deps.translator.translatorFor(member.locale);
     const texts: Text[] = [say('list.count', { count: found.length })];
-    for (const c of found.slice(0, LIST_MAX)) {
+    if (pages > 1) texts.push(say('list.page', { page, pages }));
+    const start = (page - 1) * LIST_MAX;
+    for (const c of found.slice(start, start + LIST_MAX)) {
       const holder = c.claim ? await this.deps.staff.get(c.claim.interviewer) : null;
       const status = !c.claim
         ? say('list.free')
@@ -95,7 +105,9 @@ export class InterviewCommands {
       );
       texts.push(line([head, ...summaryLines(c.flow, c.response, t).map((l) => `  ${l}`)].join('\n')));
     }
-    if (found.length > LIST_MAX) texts.push(say('list.more', { count: found.length - LIST_MAX }));
+    const rest = found.length - start - LIST_MAX;
+    const next = `/followups page:${page + 1}${filters ? ` ${filters}` : ''}`;
+    if (rest > 0) texts.push(say('list.more', { count: rest, command: next }));
     texts.push(say('list.hint'));
     return texts;
   }
@@ -144,6 +156,7 @@ export class InterviewCommands {
     if (!result.ok) return [say(`invite.${result.reason}`, { handle: c.handle })];
     if (result.outcome.status !== 'delivered')
       return [say('invite.undelivered', { handle: c.handle, status: result.outcome.status })];
+    if (result.conversation.invitedBy === 'email') return [say('invite.mailed', { handle: c.handle })];
     return [say('invite.sent', { handle: c.handle })];
   }
 }

@@ -15,6 +15,9 @@ import {
   type StaffThread,
 } from '../store/followup-store.ts';
 import type { ContactStore, ResponseStore } from '../store/response-store.ts';
+import { deliver } from '../campaigns/invitation-send.ts';
+import { followupInvitationMail, type FollowupMail } from './invitation-mail.ts';
+import { answerOfSecret, newMailLinks, parseMailLink } from './mail-links.ts';
 import { splitText } from './split.ts';
 
 /** Where the interviewers' side of conversations lives on one platform (a forum or a staff channel). */
@@ -42,10 +45,22 @@ export interface InterviewDeps {
   /** Whether the respondent has a survey question waiting for them (their text goes there then). */
   surveyLive: (channel: string, user: string) => Promise<boolean>;
   respondentOf: (channel: string, user: string) => string;
+  /** E-mailed invitations, when SMTP_URL and MAIL_FROM are set. */
+  mail?: FollowupMail;
   clock?: () => number;
   newId?: () => string;
   log?: Logger;
 }
+
+/** Outcomes that mean the respondent's chat cannot be reached at all (then e-mail, if they gave one). */
+const UNREACHABLE = new Set<SendOutcome['status']>(['blocked', 'chat_not_found', 'dms_closed']);
+/** Channels a conversation can be held on: an e-mailed invitation leads the respondent back there. */
+const RELAY_CHANNELS = new Set(['telegram', 'discord']);
+
+/** What an e-mailed link is: one that still answers its invitation, or one that no longer does. */
+export type MailLinkState =
+  | { ok: true; conversation: Conversation; answer: InvitationAnswer; locale: string }
+  | { ok: false; locale: string | null };
 
 /** What an invitation's buttons say: accept, not now, no. */
 export type InvitationAnswer = 'accept' | 'later' | 'no';
@@ -123,7 +138,9 @@ export class Interviews {
   /**
    * Invites a respondent the member holds to talk: a staff thread opens on `spaceChannel` (the
    * interviewer's platform, else any running one) and the respondent gets the invitation with
-   * Accept / Not now / No on their own channel, in their language.
+   * Accept / Not now / No on their own channel, in their language. A respondent who asked to be
+   * contacted by e-mail gets it by e-mail, with three one-time links; so does one whose chat
+   * cannot be reached (blocked, gone) when they gave an e-mail address.
    */
   async invite(
     member: StaffMember,
@@ -141,7 +158,8 @@ export class Interviews {
     if (target && target.response.respondent !== respondent)
       return this.refuse(member.id, respondent, 'unknown');
     if (!target) return this.refuse(member.id, respondent, 'no_consent');
-    if (!target.contact.viaChat) return { ok: false, reason: 'email_only' };
+    const byMail = !target.contact.viaChat;
+    if (byMail && !this.mailable(target)) return { ok: false, reason: 'email_only' };
     const previous = await this.deps.conversations.byRespondent(respondent);
     if (previous.some(isLive)) return { ok: false, reason: 'live' };
     // Someone who said no is not asked again, by anyone.
@@ -158,6 +176,7 @@ export class Interviews {
       response: target.response.id,
       interviewer: member.id,
       status: 'invited',
+      invitedBy: byMail ? 'email' : 'chat',
       createdAt: now,
       updatedAt: now,
     };
@@ -167,20 +186,79 @@ export class Interviews {
     conversation.staffThread = thread;
     await this.deps.conversations.create(conversation);
     await this.postLines(conversation, [...header, t(say('staff.invited'))]);
-    const outcome = await this.deps.outbound.sendTo(respondent, conversation.channel, {
-      kind: 'text',
-      locale: target.locale,
-      texts: [
-        say('invitation.text', { name: firstName(member.name), role: { key: `staff:role.${member.role}` } }),
-      ],
-      buttons: (['accept', 'later', 'no'] as const).map((a) => ({
-        text: say(`invitation.${a}`),
-        data: invitationData(conversation.id, a),
-      })),
+    let sent: { conversation: Conversation; outcome: SendOutcome };
+    if (byMail) sent = await this.mailInvitation(member, conversation, target);
+    else {
+      const outcome = await this.deps.outbound.sendTo(respondent, conversation.channel, {
+        kind: 'text',
+        locale: target.locale,
+        texts: [
+          say('invitation.text', {
+            name: firstName(member.name),
+            role: { key: `staff:role.${member.role}` },
+          }),
+        ],
+        buttons: (['accept', 'later', 'no'] as const).map((a) => ({
+          text: say(`invitation.${a}`),
+          data: invitationData(conversation.id, a),
+        })),
+      });
+      sent = { conversation, outcome };
+      // The chat is gone for good: the e-mail address they gave is the other way to ask them.
+      if (UNREACHABLE.has(outcome.status) && this.mailable(target)) {
+        await this.postToStaff(conversation, [say(`staff.mail_fallback_${outcome.status}`)]);
+        sent = await this.mailInvitation(member, conversation, target);
+      }
+    }
+    const via = sent.conversation.invitedBy ?? 'chat';
+    await this.audit(member.id, 'followup.invite', respondent, 'ok', { outcome: sent.outcome.status, via });
+    if (sent.outcome.status !== 'delivered') await this.undeliverable(sent.conversation, sent.outcome);
+    return { ok: true, ...sent };
+  }
+
+  /** Whether an invitation may go by e-mail: an address given, mail set up, a chat to hold it in. */
+  private mailable(target: NonNullable<Awaited<ReturnType<Interviews['consented']>>>): boolean {
+    return !!(target.contact.email && this.deps.mail && RELAY_CHANNELS.has(target.response.channel));
+  }
+
+  /**
+   * The invitation by e-mail: the links' hashes are stored first, then the send is claimed in the
+   * send log before the message leaves and settled after, so it is never e-mailed twice.
+   */
+  private async mailInvitation(
+    member: StaffMember,
+    conversation: Conversation,
+    target: NonNullable<Awaited<ReturnType<Interviews['consented']>>>,
+  ): Promise<{ conversation: Conversation; outcome: SendOutcome }> {
+    const mail = this.deps.mail!;
+    const now = this.now();
+    const { links, stored } = newMailLinks(conversation.id, now.getTime());
+    const updated: Conversation = { ...conversation, invitedBy: 'email', mailLinks: stored, updatedAt: now };
+    await this.deps.conversations.update(updated);
+    const key = `followup:${conversation.id}`;
+    const claimed = await mail.sends.begin({
+      key,
+      campaign: `followup:${conversation.flowId}`,
+      kind: 'followup',
+      channel: 'email',
+      respondent: conversation.respondent,
+      startedAt: now,
     });
-    await this.audit(member.id, 'followup.invite', respondent, 'ok', { outcome: outcome.status });
-    if (outcome.status !== 'delivered') await this.undeliverable(conversation, outcome);
-    return { ok: true, conversation, outcome };
+    if (!claimed) return { conversation: updated, outcome: { status: 'failed', reason: 'sent before' } };
+    const message = followupInvitationMail(
+      this.deps.translator,
+      mail,
+      { email: target.contact.email!, name: target.contact.name, locale: target.locale },
+      { name: firstName(member.name), role: member.role },
+      links,
+      conversation.id,
+    );
+    const [status, detail] = await deliver(mail.transport, message);
+    await mail.sends.finish(key, status, this.now(), detail);
+    if (status !== 'sent')
+      return { conversation: updated, outcome: { status: 'failed', reason: `e-mail ${status}` } };
+    await this.postToStaff(updated, [say('staff.mailed')]);
+    return { conversation: updated, outcome: { status: 'delivered' } };
   }
 
   /** The respondent pressed a button of an invitation: returns what they are told. */
@@ -196,11 +274,48 @@ export class Interviews {
     // Another person's invitation, a forged id, or one already answered: nothing changes.
     if (!conversation || conversation.respondent !== respondent || conversation.status !== 'invited')
       return { texts: [say('invitation.stale')], locale };
-    const status = answer === 'accept' ? 'open' : answer === 'later' ? 'postponed' : 'declined';
-    const updated = { ...conversation, status, updatedAt: this.now() } as const;
-    await this.deps.conversations.update(updated);
-    await this.postToStaff(updated, [say(`staff.answer_${answer}`)]);
+    await this.settle(conversation, answer);
     return { texts: [say(`invitation.answered_${answer}`)], locale };
+  }
+
+  /**
+   * What an e-mailed link answers, changing nothing (a GET, which mail scanners make too): its
+   * answer while the invitation is open, unexpired and consented; else only the page's language.
+   */
+  async mailLink(link: string): Promise<MailLinkState> {
+    const parsed = parseMailLink(link);
+    const conversation = parsed ? await this.deps.conversations.get(parsed.conversation) : null;
+    const target = conversation ? await this.consented(conversation.response) : null;
+    const links = conversation?.mailLinks;
+    const answer = links && parsed ? answerOfSecret(links, parsed.secret) : null;
+    // Only a real link (used or not) learns the respondent's language; a forged one gets the browser's.
+    const locale = answer && target ? target.locale : null;
+    if (!conversation || !target || !links || !answer) return { ok: false, locale };
+    if (conversation.status !== 'invited' || links.expires <= this.clock()) return { ok: false, locale };
+    return { ok: true, conversation, answer, locale: target.locale };
+  }
+
+  /** An e-mailed link confirmed (a POST): answers the invitation as its button would, once. */
+  async answerByMail(link: string): Promise<MailLinkState> {
+    const state = await this.mailLink(link);
+    if (!state.ok) return state;
+    await this.settle(state.conversation, state.answer);
+    return state;
+  }
+
+  /**
+   * An invitation answered: every link and button of it stops working (they answer only while it
+   * is 'invited'; the links' hashes stay, so a used link still shows its page in the right language).
+   */
+  private async settle(conversation: Conversation, answer: InvitationAnswer): Promise<void> {
+    const status = answer === 'accept' ? 'open' : answer === 'later' ? 'postponed' : 'declined';
+    const updated: Conversation = { ...conversation, status, updatedAt: this.now() };
+    await this.deps.conversations.update(updated);
+    const byMail = conversation.invitedBy === 'email' && answer === 'accept';
+    await this.postToStaff(updated, [
+      say(`staff.answer_${answer}`),
+      ...(byMail ? [say('staff.accepted_by_mail')] : []),
+    ]);
   }
 
   // --- the relay ---
@@ -209,6 +324,11 @@ export class Interviews {
   async openConversationOf(channel: string, user: string): Promise<Conversation | null> {
     const respondent = this.deps.respondentOf(channel, user);
     return (await this.deps.conversations.byRespondent(respondent)).find((c) => c.status === 'open') ?? null;
+  }
+
+  /** The language the respondent is written to in a conversation. */
+  async localeOf(conversation: Conversation): Promise<string> {
+    return (await this.consented(conversation.response))?.locale ?? 'en';
   }
 
   /**

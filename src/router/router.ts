@@ -96,6 +96,15 @@ export class Router {
     return { to: 'conversation', undelivered: outcome.status !== 'delivered' };
   }
 
+  /** A respondent came to the bot from an e-mailed invitation's page: told so while a conversation is open. */
+  async followupStart(channel: string, user: string): Promise<Said | null> {
+    const interviews = this.interviews?.interviews;
+    const open = interviews ? await interviews.openConversationOf(channel, user) : null;
+    return open
+      ? { texts: [{ key: 'interviews:relay.connected' }], locale: await interviews!.localeOf(open) }
+      : null;
+  }
+
   /** Whether a respondent has a conversation open (what they send that is not text is refused there). */
   async inConversation(channel: string, user: string): Promise<boolean> {
     return !!(await this.interviews?.interviews.takesText(channel, user));

@@ -57,6 +57,14 @@ export interface StaffThread {
   thread: string;
 }
 
+/** The hashes of an e-mailed invitation's three one-time links, and when they stop working (ms). */
+export interface MailLinks {
+  accept: string;
+  later: string;
+  no: string;
+  expires: number;
+}
+
 export interface Conversation {
   id: string;
   respondent: string;
@@ -73,6 +81,10 @@ export interface Conversation {
   updatedAt: Date;
   /** Who ended it, when it is over: the respondent, the interviewer, or the platform. */
   endedBy?: 'respondent' | 'interviewer' | 'platform';
+  /** How the invitation went out: in the respondent's chat (the default), or by e-mail. */
+  invitedBy?: 'chat' | 'email';
+  /** An e-mailed invitation's links, while it may be answered. */
+  mailLinks?: MailLinks;
 }
 
 export type Side = 'respondent' | 'interviewer';

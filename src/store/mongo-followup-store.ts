@@ -8,6 +8,7 @@ import {
   type ConversationLines,
   type ConversationStore,
   type LineKind,
+  type MailLinks,
   type Note,
   type StaffThread,
   type TranscriptMessage,
@@ -38,6 +39,16 @@ const threadSchema = new Schema(
   { ...STRICT, _id: false },
 );
 
+const mailLinksSchema = new Schema(
+  {
+    accept: { type: String, required: true },
+    later: { type: String, required: true },
+    no: { type: String, required: true },
+    expires: { type: Number, required: true },
+  },
+  { ...STRICT, _id: false },
+);
+
 const conversationSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -53,6 +64,8 @@ const conversationSchema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     endedBy: { type: String, enum: ['respondent', 'interviewer', 'platform'], default: undefined },
+    invitedBy: { type: String, enum: ['chat', 'email'], default: undefined },
+    mailLinks: { type: mailLinksSchema, default: undefined },
   },
   { ...STRICT, collection: 'conversations' },
 );
@@ -104,11 +117,22 @@ const threadKey = (t: StaffThread) => `${t.channel}:${t.chat}:${t.thread}`;
 const toClaim = (doc: object): Claim => fromDoc<Claim>(doc, 'respondent');
 
 function toConversation(doc: object): Conversation {
-  const { threadKey: _key, staffThread, endedBy, ...rest } = doc as ConversationDoc & { _id: string };
+  const {
+    threadKey: _key,
+    staffThread,
+    endedBy,
+    invitedBy,
+    mailLinks,
+    ...rest
+  } = doc as ConversationDoc & {
+    _id: string;
+  };
   return {
-    ...fromDoc<Omit<Conversation, 'staffThread' | 'endedBy'>>(rest),
+    ...fromDoc<Omit<Conversation, 'staffThread' | 'endedBy' | 'invitedBy' | 'mailLinks'>>(rest),
     ...(staffThread ? { staffThread: staffThread as StaffThread } : {}),
     ...(endedBy ? { endedBy: endedBy as Conversation['endedBy'] } : {}),
+    ...(invitedBy ? { invitedBy: invitedBy as Conversation['invitedBy'] } : {}),
+    ...(mailLinks ? { mailLinks: mailLinks as MailLinks } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ const sendSchema = new Schema(
   {
     _id: { type: String, required: true },
     campaign: { type: String, required: true },
-    kind: { type: String, enum: ['invitation', 'reminder'], required: true },
+    kind: { type: String, enum: ['invitation', 'reminder', 'followup'], required: true },
     channel: { type: String, required: true },
     invitee: String,
     respondent: String,

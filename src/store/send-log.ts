@@ -10,7 +10,8 @@ export interface SendRecord {
   /** The idempotency key: `invite:<campaign>:<token>`, `remind:<campaign>:<respondent>:<n>`. */
   key: string;
   campaign: string;
-  kind: 'invitation' | 'reminder';
+  /** `followup`: an interviewer's invitation e-mailed to a respondent (key `followup:<conversation>`). */
+  kind: 'invitation' | 'reminder' | 'followup';
   channel: string;
   /** The invitee's personal token (e-mail sends). */
   invitee?: string;

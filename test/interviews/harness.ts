@@ -8,6 +8,7 @@ import { DiscordRespondent } from '../support/discord-user.ts';
 import { ConversationService } from '../../src/conversation/service.ts';
 import { InterviewCommands } from '../../src/interviews/commands.ts';
 import { Interviews } from '../../src/interviews/interviews.ts';
+import type { FollowupMail } from '../../src/interviews/invitation-mail.ts';
 import { pseudonym } from '../../src/log.ts';
 import { Outbound } from '../../src/outbound/outbound.ts';
 import { Router } from '../../src/router/router.ts';
@@ -56,6 +57,8 @@ export interface InterviewHarness {
       locale?: string;
       answers?: ResponseRecord['answers'];
       channel?: 'telegram' | 'discord';
+      /** They asked to be contacted by e-mail at this address, not in the chat. */
+      email?: string;
     },
   ): Promise<string>;
 }
@@ -68,7 +71,7 @@ export interface InterviewHarness {
  */
 export async function startInterviews(
   t: TestContext,
-  opts: { discord?: boolean } = {},
+  opts: { discord?: boolean; mail?: Omit<FollowupMail, 'sends'> } = {},
 ): Promise<InterviewHarness | null> {
   const opened = await openTestStores(t);
   if (!opened) return null;
@@ -90,6 +93,7 @@ export async function startInterviews(
     staff: directory,
     surveyLive: async (channel, user) => (await service?.current(channel, user))?.status === 'active',
     respondentOf: (channel, user) => pseudonym(SALT, channel, user),
+    ...(opts.mail ? { mail: { ...opts.mail, sends: stores.sends } } : {}),
     log: log.log,
   });
   service = new ConversationService({
@@ -222,9 +226,9 @@ export async function startInterviews(
           flowId: flow.id,
           respondent,
           channel: on,
-          chat: String(user),
+          ...(opts.email ? { email: opts.email } : { chat: String(user) }),
           name: `Librarian ${user}`,
-          viaChat: true,
+          viaChat: !opts.email,
           language: locale,
           createdAt: now,
         });

@@ -114,6 +114,18 @@ export function conversationStoreContract(name: string, open: Open<ConversationS
       assert.equal(await store.get({ $ne: 'x' } as never), null);
     });
 
+    test('an e-mailed invitation keeps how it went and its links’ hashes and expiry', async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      const mailLinks = { accept: 'h-accept', later: 'h-later', no: 'h-no', expires: 1_790_000_000_000 };
+      const mailed = conversation('c-m', 'p3', 0, { invitedBy: 'email', mailLinks });
+      await store.create(mailed);
+      assert.deepEqual(await store.get('c-m'), mailed);
+      const accepted = { ...mailed, status: 'open' as const, updatedAt: at(5) };
+      assert.equal(await store.update(accepted), true);
+      assert.deepEqual(await store.get('c-m'), accepted);
+    });
+
     test('a transcript keeps every message in order with its time, side and author; notes apart; all erased with the respondent', async (t) => {
       const store = await open(t);
       if (!store) return;

@@ -6,6 +6,7 @@ import type { Text } from '../../engine/prompt.ts';
 import type { Translate, Translator } from '../../i18n/translator.ts';
 import type { Logger } from '../../log.ts';
 import type { Router } from '../../router/router.ts';
+import { FOLLOWUP_START } from '../../interviews/mail-link-route.ts';
 import type { StaffMember } from '../../staff/staff.ts';
 import { holdsAnything, myDataJson, myDataLines } from '../../privacy/render.ts';
 import { neutralizeBidi } from '../../safe-text.ts';
@@ -352,6 +353,12 @@ export class UpdateHandler {
    * it starts a session; one that cannot be used is explained, with the choice to go on without.
    */
   private async start(origin: Origin, token: string | undefined): Promise<Outcome | void> {
+    // The link on an e-mailed invitation's page: the respondent is shown into their conversation.
+    if (token === FOLLOWUP_START) {
+      const said = await this.deps.router?.followupStart(CHANNEL, String(origin.user));
+      if (said) return void (await this.sendSaid(origin.chat, said));
+      token = undefined;
+    }
     // The service checks the token and counts its use only when it starts a survey.
     return this.turn({ origin, resend: true }, { type: 'start' }, token ? { invitation: token } : {});
   }
