@@ -2,6 +2,7 @@ import type { Translator } from '../i18n/translator.ts';
 import type { Invitee } from '../store/invitee-store.ts';
 import type { Campaign } from './campaign.ts';
 import { linksFor, qrPng } from './links.ts';
+import { escapeHtml } from '../safe-text.ts';
 
 /** What nodemailer is given for one invitation (a plain object: the message, nothing sent yet). */
 export interface InvitationMail {
@@ -26,12 +27,6 @@ export interface MailSettings {
 
 const RTL = new Set(['ar']);
 const DISCORD_LANGUAGES = new Set(['en', 'ru', 'es', 'fr']);
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /** The Discord command that starts the survey with a token, under the names of the reader's language. */
 export function discordCommand(translator: Translator, language: string, token: string): string {

@@ -2,9 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Translator } from '../i18n/translator.ts';
 import type { InviteeStore } from '../store/invitee-store.ts';
 import { TOKEN_PATTERN } from '../store/invitation-store.ts';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+import { escapeHtml } from '../safe-text.ts';
+import { sendSmallPage } from '../http/small-page.ts';
 
 /**
  * `/unsubscribe/<token>`: GET shows a button (mail scanners open links, so a GET changes
@@ -38,13 +37,6 @@ export function unsubscribeHandler(deps: {
     }
     // The request body (the one-click form field) carries nothing we need.
     req.resume();
-    res.writeHead(status, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-    });
-    res.end(
-      `<!doctype html><html lang="${lng}" dir="${lng === 'ar' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${say('title')}</title></head><body>${body}</body></html>`,
-    );
+    sendSmallPage(res, { status, lng, title: say('title'), body });
   };
 }

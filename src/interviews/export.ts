@@ -1,5 +1,5 @@
 import type { Translate } from '../i18n/translator.ts';
-import { neutralizeBidi } from '../safe-text.ts';
+import { neutralizeBidi, escapeHtml } from '../safe-text.ts';
 import type { Conversation, Note, TranscriptMessage } from '../store/followup-store.ts';
 
 /** One conversation as exported: its record, every message in order, the interviewer's notes. */
@@ -76,12 +76,6 @@ export function transcriptsAsJson(list: readonly ConversationExport[]): string {
     2,
   );
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /**
  * Conversations as one printable page: each conversation on its own printed page, each message

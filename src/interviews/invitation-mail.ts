@@ -3,6 +3,7 @@ import type { Translator } from '../i18n/translator.ts';
 import type { SendLog } from '../store/send-log.ts';
 import { MAIL_ANSWERS, MAIL_LINK_DAYS } from './mail-links.ts';
 import type { InvitationAnswer } from './interviews.ts';
+import { escapeHtml } from '../safe-text.ts';
 
 /** What e-mailed invitations need: the campaigns' SMTP transport and sender, and where links point. */
 export interface FollowupMail {
@@ -13,12 +14,6 @@ export interface FollowupMail {
   /** Claimed before each e-mail and settled after: a retried invitation is never e-mailed twice. */
   sends: SendLog;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /**
  * The e-mail inviting a respondent to a follow-up conversation, in their language: who would like

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Translator } from '../i18n/translator.ts';
 import type { Interviews } from './interviews.ts';
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+import { escapeHtml } from '../safe-text.ts';
+import { sendSmallPage } from '../http/small-page.ts';
 
 export interface MailLinkPageDeps {
   interviews: Pick<Interviews, 'mailLink' | 'answerByMail'>;
@@ -53,15 +52,7 @@ export function mailLinkHandler(deps: MailLinkPageDeps) {
     else if (state.answer !== 'accept')
       body = `<p>${escapeHtml(t({ key: `interviews:invitation.answered_${state.answer}` }))}</p>`;
     else body = `<p>${say('accepted')}</p>${wayToChat(deps, state.conversation.channel, say)}`;
-    res.writeHead(state.ok ? 200 : 404, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-robots-tag': 'noindex',
-    });
-    res.end(
-      `<!doctype html><html lang="${lng}" dir="${lng === 'ar' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${say('title')}</title></head><body>${body}</body></html>`,
-    );
+    sendSmallPage(res, { status: state.ok ? 200 : 404, lng, title: say('title'), body });
   };
 }
 

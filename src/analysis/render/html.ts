@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../safe-text.ts';
 import type { Report } from '../model.ts';
 import type { TextEntry, TextListing } from '../texts.ts';
 import { layOut, type Block, type Cell } from './document.ts';
@@ -5,15 +6,6 @@ import type { Labels } from './labels.ts';
 
 /** Where a report is written, piece by piece: a file, a response, a string being built. */
 export type Sink = (chunk: string) => void | Promise<void>;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /**
  * The report's own style, for the standalone page and for a dashboard page that mounts the body
