@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { samePrincipal, type Principal, type StaffInvite, type StaffMember } from '../staff/staff.ts';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
+import { holds, type SealedSwap, type SealedValues } from './sealed-swap.ts';
 import type { InviteRefusal, StaffStore } from './staff-store.ts';
 
 type InviteRow = StaffInvite & { id: string; usedAt?: Date };
 
 /** Staff in `<dataDir>/staff.jsonl` and their codes in `staff-invites.jsonl` (one process). */
-export class FileStaffStore implements StaffStore {
+export class FileStaffStore implements StaffStore, SealedSwap {
   private readonly members: JsonlFile<StaffMember>;
   private readonly invites: JsonlFile<InviteRow>;
 
@@ -44,6 +45,14 @@ export class FileStaffStore implements StaffStore {
   async update(member: StaffMember): Promise<boolean> {
     if (!this.members.get(member.id)) return false;
     await this.members.put(structuredClone(member));
+    return true;
+  }
+
+  /** Checked and put with no await in between: nothing can change the member in the gap. */
+  async swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    const stored = this.members.get(id);
+    if (!stored || !holds(stored, expected)) return false;
+    await this.members.put({ ...structuredClone(stored), ...next });
     return true;
   }
 

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { addressId, type Address, type AddressBook } from './address-book.ts';
-import { modelOn, STRICT } from './mongo-model.ts';
+import { modelOn, STRICT, swapSealedIn } from './mongo-model.ts';
+import type { SealedSwap, SealedValues } from './sealed-swap.ts';
 
 const addressSchema = new Schema(
   {
@@ -35,7 +36,7 @@ function toAddress(doc: object): Address {
 }
 
 /** Respondents' chat addresses in MongoDB (`addresses`), one document per respondent and channel. */
-export class MongoAddressBook implements AddressBook {
+export class MongoAddressBook implements AddressBook, SealedSwap {
   private readonly model: Model<AddressDoc>;
 
   constructor(connection: Connection) {
@@ -76,6 +77,10 @@ export class MongoAddressBook implements AddressBook {
       { $set: { unreachable: { reason, at } } },
     );
     return result.matchedCount === 1;
+  }
+
+  swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    return swapSealedIn(this.model, id, expected, next);
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {

@@ -1,7 +1,8 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type { Principal, StaffInvite, StaffMember } from '../staff/staff.ts';
 import { fromDoc, isDuplicateKey } from './mongo-models.ts';
-import { ensureCollections, modelOn, STRICT } from './mongo-model.ts';
+import { ensureCollections, modelOn, STRICT, swapSealedIn } from './mongo-model.ts';
+import type { SealedSwap, SealedValues } from './sealed-swap.ts';
 import type { StaffStore } from './staff-store.ts';
 
 const options = { ...STRICT, _id: false } as const;
@@ -93,7 +94,7 @@ function toMember(doc: object): StaffMember {
 const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** Staff members and invitation codes in MongoDB (`staff`, `staff_invites`, `staff_invite_uses`). */
-export class MongoStaffStore implements StaffStore {
+export class MongoStaffStore implements StaffStore, SealedSwap {
   private readonly models: StaffModels;
 
   constructor(connection: Connection) {
@@ -130,6 +131,10 @@ export class MongoStaffStore implements StaffStore {
     if (!isId(member.id)) return false;
     const result = await this.models.members.replaceOne({ _id: member.id }, toDoc(member));
     return result.matchedCount === 1;
+  }
+
+  swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    return swapSealedIn(this.models.members, id, expected, next);
   }
 
   async createInvite(invite: StaffInvite): Promise<void> {

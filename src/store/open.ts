@@ -13,6 +13,7 @@ import { FileInvitationStore } from './file-invitation-store.ts';
 import { FileStaffStore } from './file-staff-store.ts';
 import type { FlowSnapshotStore } from './flow-snapshots.ts';
 import type { StaffStore } from './staff-store.ts';
+import type { SealedSwap } from './sealed-swap.ts';
 import type { CampaignStore } from './campaign-store.ts';
 import { FileCampaignStore } from './file-campaign-store.ts';
 import { FileInviteeStore } from './file-invitee-store.ts';
@@ -160,11 +161,11 @@ export async function openStores(
   closers.push(() => sessions.close());
 
   let responses: ResponseStore;
-  let contacts: ContactStore;
+  let contacts: ContactStore & SealedSwap;
   let invitations: InvitationStore;
-  let staff: StaffStore;
+  let staff: StaffStore & SealedSwap;
   let audit: AuditLog;
-  let addresses: AddressBook;
+  let addresses: AddressBook & SealedSwap;
   let flowVersions: FlowSnapshotStore;
   let codings: CodingStore;
   let claims: ClaimStore;

@@ -397,7 +397,7 @@ export class RedisSessionStore implements SessionStore {
   }): Promise<RotationResult> {
     const batch = 500;
     const keyring = this.options.keyring;
-    const result = { store: 'sessions', resealed: 0, unreadable: 0 };
+    const result = { store: 'sessions', resealed: 0, unreadable: 0, skipped: 0 };
     if (!keyring) return result;
     // Every master of a cluster: a SCAN through the cluster client sees one node's keys only.
     for await (const names of scanKeys(this.redis, `${this.prefix}{g*`, batch)) {
@@ -442,6 +442,7 @@ export class RedisSessionStore implements SessionStore {
           keyring.seal(`${key}\n${text}`, 'session'),
         );
         if (done === 1) result.resealed++;
+        else result.skipped++;
       }
     }
     return result;

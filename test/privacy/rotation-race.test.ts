@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { Keyring } from '../../src/privacy/keyring.ts';
+import { SealedAddressBook, SealedContactStore, SealedStaffStore } from '../../src/privacy/sealed-stores.ts';
+import type { StaffMember } from '../../src/staff/staff.ts';
+import type { Address, AddressBook } from '../../src/store/address-book.ts';
+import { FileAddressBook } from '../../src/store/file-address-book.ts';
+import { FileContactStore } from '../../src/store/file-response-store.ts';
+import { FileStaffStore } from '../../src/store/file-staff-store.ts';
+import { MongoAddressBook } from '../../src/store/mongo-address-book.ts';
+import { MongoContactStore } from '../../src/store/mongo-response-store.ts';
+import { MongoStaffStore } from '../../src/store/mongo-staff.ts';
+import type { ContactRecord, ContactStore } from '../../src/store/response-store.ts';
+import type { SealedSwap } from '../../src/store/sealed-swap.ts';
+import type { StaffStore } from '../../src/store/staff-store.ts';
+import { mongoFor } from '../support/stores.ts';
+
+/**
+ * A rotation reads a record, then writes it back sealed with the new key. An erasure or an update
+ * landing in between must win: the write-back is a compare-and-set on the sealed values read.
+ * The interleaving is made exact by running the other write inside the store's `list`, after the
+ * records were read and before rotation gets them.
+ */
+
+const key = (fill: number) => ({ id: `k${fill}`, key: Buffer.alloc(32, fill) });
+const ring = (current: number, ...others: number[]) =>
+  new Keyring([key(current), ...others.map(key)], `k${current}`, Buffer.alloc(32, 9));
+const K1 = ring(1);
+/** The rotation's keys, and those of a process that restarted with the new current key. */
+const K2_WITH_K1 = ring(2, 1);
+/** Once rotation is done the old key can go: everything must open with the new one alone. */
+const K2 = ring(2);
+const nothing = () => {};
+
+interface Inner {
+  contacts: ContactStore & SealedSwap;
+  addresses: AddressBook & SealedSwap;
+  staff: StaffStore & SealedSwap;
+  /** The same data opened anew (embedded: the files read again), to see what is on disk. */
+  reopen(): Inner;
+}
+
+function embedded(t: TestContext): Inner {
+  const dir = mkdtempSync(join(tmpdir(), 'rotation-race-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const open = (): Inner => {
+    const stores = {
+      contacts: new FileContactStore(dir),
+      addresses: new FileAddressBook(dir),
+      staff: new FileStaffStore(dir),
+    };
+    t.after(() => Promise.all(Object.values(stores).map((s) => s.close())));
+    return { ...stores, reopen: open };
+  };
+  return open();
+}
+
+async function ferret(t: TestContext): Promise<Inner | null> {
+  const mongo = await mongoFor(t);
+  if (!mongo) return null;
+  const open = (): Inner => ({
+    contacts: new MongoContactStore(mongo.connection),
+    addresses: new MongoAddressBook(mongo.connection),
+    staff: new MongoStaffStore(mongo.connection),
+    reopen: open,
+  });
+  return open();
+}
+
+const KINDS: [string, (t: TestContext) => Promise<Inner | null>][] = [
+  ['embedded', async (t) => embedded(t)],
+  ['FerretDB', ferret],
+];
+
+/** `inner` whose `list` runs `between` once the records are read, before rotation sees any of them. */
+function racing<T extends { list(): unknown }>(inner: T, between: () => Promise<unknown>): T {
+  const list = () => {
+    const read = inner.list();
+    if (read instanceof Promise)
+      return read.then(async (all: unknown) => {
+        await between();
+        return all;
+      });
+    return (async function* () {
+      const all: unknown[] = [];
+      for await (const record of read as AsyncIterable<unknown>) all.push(record);
+      await between();
+      yield* all;
+    })();
+  };
+  return Object.create(inner, { list: { value: list } }) as T;
+}
+
+const keyIdOf = (sealed: string | undefined) => sealed?.split(':')[1];
+
+const contact = (n: number, name = `Adaeze Okonkwo-${n}`): ContactRecord => ({
+  id: `resp-${n}-advocacy`,
+  flowId: 'advocacy',
+  respondent: `p${n}`,
+  channel: 'telegram',
+  chat: `55500${n}`,
+  name,
+  email: `adaeze${n}@example.org`,
+  viaChat: false,
+  language: 'en',
+  createdAt: new Date('2026-11-01T00:00:00Z'),
+});
+
+const address = (n: number, chat = `77700${n}`): Address => ({
+  respondent: `p${n}`,
+  channel: 'telegram',
+  chat,
+  locale: 'en',
+  updatedAt: new Date('2026-11-01T00:00:00Z'),
+});
+
+const member = (n: number, changes: Partial<StaffMember> = {}): StaffMember => ({
+  id: `staff-${n}`,
+  name: `Interviewer Liesel Brandt-${n}`,
+  role: 'coordinator',
+  scope: { campaigns: [], regions: [] },
+  principals: [{ channel: 'telegram', user: `90${n}` }],
+  locale: 'en',
+  status: 'active',
+  createdAt: new Date(Date.parse('2026-11-01T00:00:00Z') + n),
+  updatedAt: new Date('2026-11-01T00:00:00Z'),
+  ...changes,
+});
+
+for (const [kind, open] of KINDS) {
+  test(`${kind}: a contact erased between rotation's read and its write stays erased`, async (t) => {
+    const inner = await open(t);
+    if (!inner) return;
+    const before = new SealedContactStore(inner.contacts, K1, nothing);
+    for (const n of [1, 2]) await before.save(contact(n));
+    const live = new SealedContactStore(inner.contacts, K2_WITH_K1, nothing);
+    const rotation = new SealedContactStore(
+      racing(inner.contacts, () => live.deleteByRespondent('p2')),
+      K2_WITH_K1,
+      nothing,
+    );
+    const result = await rotation.reseal();
+    const after = new SealedContactStore(inner.reopen().contacts, K2, nothing);
+    assert.deepEqual(await after.list(), [contact(1)]);
+    assert.equal(await after.get(contact(2).id), null, 'the erased contact is not written back');
+    assert.deepEqual(
+      result,
+      { store: 'contacts', resealed: 1, unreadable: 0, skipped: 1 },
+      'counted as changed meanwhile',
+    );
+  });
+
+  test(`${kind}: a contact updated between rotation's read and its write keeps the update`, async (t) => {
+    const inner = await open(t);
+    if (!inner) return;
+    const before = new SealedContactStore(inner.contacts, K1, nothing);
+    for (const n of [1, 2]) await before.save(contact(n));
+    const live = new SealedContactStore(inner.contacts, K2_WITH_K1, nothing);
+    const updated = { ...contact(2, 'Adaeze Okonkwo-Bello'), email: 'a.bello@example.org' };
+    const rotation = new SealedContactStore(
+      racing(inner.contacts, () => live.save(updated)),
+      K2_WITH_K1,
+      nothing,
+    );
+    const result = await rotation.reseal();
+    const after = new SealedContactStore(inner.reopen().contacts, K2, nothing);
+    assert.deepEqual(await after.get(updated.id), updated, 'the update is not undone');
+    assert.deepEqual(await after.get(contact(1).id), contact(1));
+    assert.deepEqual(
+      (await inner.contacts.list()).map((c) => [keyIdOf(c.name), keyIdOf(c.email), keyIdOf(c.chat)]),
+      [
+        ['k2', 'k2', 'k2'],
+        ['k2', 'k2', 'k2'],
+      ],
+      'the update sealed with the current key: nothing is left on the old one',
+    );
+    assert.deepEqual(await live.reseal(), { store: 'contacts', resealed: 0, unreadable: 0, skipped: 0 });
+    assert.deepEqual(
+      result,
+      { store: 'contacts', resealed: 1, unreadable: 0, skipped: 1 },
+      'counted as changed meanwhile',
+    );
+  });
+
+  test(`${kind}: an address erased between rotation's read and its write stays erased`, async (t) => {
+    const inner = await open(t);
+    if (!inner) return;
+    const before = new SealedAddressBook(inner.addresses, K1, nothing);
+    for (const n of [1, 2]) await before.put(address(n));
+    const live = new SealedAddressBook(inner.addresses, K2_WITH_K1, nothing);
+    const rotation = new SealedAddressBook(
+      racing(inner.addresses, () => live.deleteByRespondent('p2')),
+      K2_WITH_K1,
+      nothing,
+    );
+    const result = await rotation.reseal();
+    const after = new SealedAddressBook(inner.reopen().addresses, K2, nothing);
+    assert.deepEqual(await after.byRespondent('p2'), [], 'the erased address is not written back');
+    assert.deepEqual(await after.get('p1', 'telegram'), address(1));
+    assert.deepEqual(
+      result,
+      { store: 'addresses', resealed: 1, unreadable: 0, skipped: 1 },
+      'counted as changed meanwhile',
+    );
+  });
+
+  test(`${kind}: an address moved or marked unreachable between rotation's read and its write keeps the change`, async (t) => {
+    const inner = await open(t);
+    if (!inner) return;
+    const before = new SealedAddressBook(inner.addresses, K1, nothing);
+    for (const n of [1, 2]) await before.put(address(n));
+    const live = new SealedAddressBook(inner.addresses, K2_WITH_K1, nothing);
+    const blocked = { reason: 'blocked', at: new Date('2026-11-02T00:00:00Z') };
+    const rotation = new SealedAddressBook(
+      racing(inner.addresses, async () => {
+        // A new chat for p2 (a put seals it anew); p1 blocked the bot (its chat is untouched).
+        await live.put(address(2, '7770099'));
+        await live.markUnreachable('p1', 'telegram', blocked.reason, blocked.at);
+      }),
+      K2_WITH_K1,
+      nothing,
+    );
+    const result = await rotation.reseal();
+    const after = new SealedAddressBook(inner.reopen().addresses, K2, nothing);
+    assert.deepEqual(await after.get('p2', 'telegram'), address(2, '7770099'), 'the new chat is kept');
+    assert.deepEqual(
+      await after.get('p1', 'telegram'),
+      { ...address(1), unreachable: blocked },
+      'the chat sealed again, the mark made meanwhile kept',
+    );
+    assert.deepEqual(await live.reseal(), { store: 'addresses', resealed: 0, unreadable: 0, skipped: 0 });
+    assert.deepEqual(
+      result,
+      { store: 'addresses', resealed: 1, unreadable: 0, skipped: 1 },
+      'counted as changed meanwhile',
+    );
+  });
+
+  test(`${kind}: a staff member revoked or renamed between rotation's read and its write keeps the change`, async (t) => {
+    const inner = await open(t);
+    if (!inner) return;
+    const before = new SealedStaffStore(inner.staff, K1, nothing);
+    for (const n of [1, 2, 3]) await before.create(member(n));
+    const live = new SealedStaffStore(inner.staff, K2_WITH_K1, nothing);
+    const revoked = member(2, { status: 'revoked', updatedAt: new Date('2026-11-03T00:00:00Z') });
+    const renamed = member(3, { name: 'Liesel Brandt', updatedAt: new Date('2026-11-03T00:00:00Z') });
+    const rotation = new SealedStaffStore(
+      racing(inner.staff, async () => {
+        assert.equal(await live.update(revoked), true);
+        assert.equal(await live.update(renamed), true);
+      }),
+      K2_WITH_K1,
+      nothing,
+    );
+    const result = await rotation.reseal();
+    const after = new SealedStaffStore(inner.reopen().staff, K2, nothing);
+    assert.deepEqual(await after.get('staff-2'), revoked, 'a revocation is never undone by a rotation');
+    assert.deepEqual(await after.get('staff-3'), renamed);
+    assert.deepEqual(await after.get('staff-1'), member(1));
+    assert.deepEqual(await live.reseal(), { store: 'staff', resealed: 0, unreadable: 0, skipped: 0 });
+    assert.deepEqual(
+      result,
+      { store: 'staff', resealed: 1, unreadable: 0, skipped: 2 },
+      'counted as changed meanwhile',
+    );
+  });
+}
