@@ -16,7 +16,10 @@ import { MongoStaffStore } from '../../src/store/mongo-staff.ts';
 import type { ContactRecord, ContactStore } from '../../src/store/response-store.ts';
 import type { SealedSwap } from '../../src/store/sealed-swap.ts';
 import type { StaffStore } from '../../src/store/staff-store.ts';
-import { mongoFor } from '../support/stores.ts';
+import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
+import type { Session } from '../../src/engine/session.ts';
+import { mongoFor, redisFor } from '../support/stores.ts';
+import { session } from '../store/session-store.contract.ts';
 
 /**
  * A rotation reads a record, then writes it back sealed with the new key. An erasure or an update
@@ -268,3 +271,63 @@ for (const [kind, open] of KINDS) {
     );
   });
 }
+
+/**
+ * Redis holds only sessions of the sealed data; their rotation replaces a session by a script
+ * that checks the version and the data read. The other write runs just before that script is
+ * sent for the session it races with.
+ */
+async function sessionRace(
+  t: TestContext,
+  between: (live: RedisSessionStore) => Promise<unknown>,
+): Promise<{ result: unknown; stored: Session | unknown; live: RedisSessionStore } | null> {
+  const r = await redisFor(t);
+  if (!r) return null;
+  const store = (keyring: Keyring) =>
+    new RedisSessionStore(r.redis, { prefix: r.prefix, ttlMs: 60_000, keyring });
+  const before = store(K1);
+  for (const user of [1, 2]) await before.put(`telegram:${user}`, session({ id: `sess-${user}` }), null);
+  const live = store(K2_WITH_K1);
+  const rotation = store(K2_WITH_K1);
+  const client = r.redis as unknown as { sessionReseal(name: string, ...rest: string[]): Promise<number> };
+  const reseal = client.sessionReseal.bind(client);
+  const raced = live.redisKey('telegram:2');
+  client.sessionReseal = async (name, ...rest) => {
+    if (name === raced) await between(live);
+    return reseal(name, ...rest);
+  };
+  const result = await rotation.reseal();
+  client.sessionReseal = reseal;
+  const after = store(K2);
+  assert.deepEqual(await after.get('telegram:1'), session({ id: 'sess-1' }), 'the other one sealed again');
+  return { result, stored: await after.get('telegram:2'), live };
+}
+
+const oneSkipped = { store: 'sessions', resealed: 1, unreadable: 0, skipped: 1 };
+
+test("Redis: a session erased between rotation's read and its write stays erased", async (t) => {
+  const race = await sessionRace(t, (live) => live.delete('telegram:2'));
+  if (!race) return;
+  assert.equal(race.stored, null);
+  assert.deepEqual(race.result, oneSkipped);
+});
+
+test("Redis: a session a turn updated between rotation's read and its write keeps the turn", async (t) => {
+  const turn = session({ id: 'sess-2', version: 2, current: 'q7' });
+  const race = await sessionRace(t, (live) => live.put('telegram:2', turn, 1));
+  if (!race) return;
+  assert.deepEqual(race.stored, turn);
+  assert.deepEqual(race.result, oneSkipped);
+  assert.deepEqual(await race.live.reseal(), { store: 'sessions', resealed: 0, unreadable: 0, skipped: 0 });
+});
+
+test('Redis: a session erased and begun again at the same version meanwhile is not replaced by the erased one', async (t) => {
+  const fresh = session({ id: 'sess-new', answers: {}, path: [] });
+  const race = await sessionRace(t, async (live) => {
+    await live.delete('telegram:2');
+    await live.put('telegram:2', fresh, null);
+  });
+  if (!race) return;
+  assert.deepEqual(race.stored, fresh, 'the erased session does not come back under the new one');
+  assert.deepEqual(race.result, oneSkipped);
+});
