@@ -119,9 +119,11 @@ export class FileInviteeStore implements InviteeStore, InviteeRows {
 
   async replace(expected: Invitee, next: Invitee): Promise<boolean> {
     const id = inviteeId(expected.campaign, expected.email);
-    const row = await this.file.read(id);
-    // One process: from this check to the writes below nothing else runs.
-    if (!row || !sameVersion(row, expected)) return false;
+    const head = this.file.get(id);
+    const row = head && (await this.file.read(id));
+    // The read waits on the disk, where an erasure or a write can come in: either leaves another
+    // head (or none). One process: from this check to the writes below nothing else runs.
+    if (!row || this.file.get(id) !== head || !sameVersion(row, expected)) return false;
     const nextId = inviteeId(next.campaign, next.email);
     this.tokens.set(next.token, nextId);
     await Promise.all([

@@ -4,15 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Keyring } from '../../src/privacy/keyring.ts';
+import { EMAIL_HASH, SealedInviteeStore } from '../../src/privacy/sealed-invitees.ts';
 import { SealedAddressBook, SealedContactStore, SealedStaffStore } from '../../src/privacy/sealed-stores.ts';
 import type { StaffMember } from '../../src/staff/staff.ts';
 import type { Address, AddressBook } from '../../src/store/address-book.ts';
 import { FileAddressBook } from '../../src/store/file-address-book.ts';
+import { FileInviteeStore } from '../../src/store/file-invitee-store.ts';
 import { FileContactStore } from '../../src/store/file-response-store.ts';
 import { FileStaffStore } from '../../src/store/file-staff-store.ts';
 import { MongoAddressBook } from '../../src/store/mongo-address-book.ts';
 import { MongoContactStore } from '../../src/store/mongo-response-store.ts';
 import { MongoStaffStore } from '../../src/store/mongo-staff.ts';
+import { inviteeId, normalEmail, type Invitee } from '../../src/store/invitee-store.ts';
+import type { JsonlFile } from '../../src/store/jsonl-file.ts';
+import { MongoInviteeStore } from '../../src/store/mongo-invitee-store.ts';
 import type { ContactRecord, ContactStore } from '../../src/store/response-store.ts';
 import type { SealedSwap } from '../../src/store/sealed-swap.ts';
 import type { StaffStore } from '../../src/store/staff-store.ts';
@@ -331,3 +336,101 @@ test('Redis: a session erased and begun again at the same version meanwhile is n
   assert.deepEqual(race.stored, fresh, 'the erased session does not come back under the new one');
   assert.deepEqual(race.result, oneSkipped);
 });
+
+const invitee = (n: number): Invitee => ({
+  campaign: 'mena-2026',
+  email: `mariam.elkhoury${n}@example.org`,
+  name: `Mariam El-Khoury ${n}`,
+  language: 'ar',
+  country: 'LB',
+  organisation: `Byblos Reading Society ${n}`,
+  attributes: { city: `Jounieh-${n}` },
+  token: String(n).padStart(24, 'T'),
+  coordinator: 'm-coord-1',
+  createdAt: new Date('2026-11-01T00:00:00Z'),
+  updatedAt: new Date('2026-11-01T00:00:00Z'),
+});
+
+/** The stored id of invitee `n` (its address's keyed hash). */
+const storedInviteeId = (n: number) =>
+  inviteeId('mena-2026', K1.hash(normalEmail(invitee(n).email), EMAIL_HASH));
+
+const INVITEE_CHANGES: [string, (live: SealedInviteeStore) => Promise<unknown>, Invitee | null][] = [
+  ['erased', (live) => live.deleteByEmail(invitee(2).email), null],
+  [
+    'unsubscribed',
+    (live) => live.unsubscribe(invitee(2).token, new Date('2026-11-05T00:00:00Z')),
+    { ...invitee(2), unsubscribedAt: new Date('2026-11-05T00:00:00Z') },
+  ],
+];
+
+for (const [change, between, expected] of INVITEE_CHANGES) {
+  /**
+   * The embedded store reads the invitee again from disk before replacing it; that read waits on
+   * the file, and an erasure or an unsubscription can run meanwhile.
+   */
+  test(`embedded: an invitee ${change} while rotation reads it back from disk keeps that change`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rotation-race-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const inner = new FileInviteeStore(dir);
+    t.after(() => inner.close());
+    const before = new SealedInviteeStore(inner, K1, nothing);
+    for (const n of [1, 2]) await before.upsert(invitee(n));
+    const live = new SealedInviteeStore(inner, K2_WITH_K1, nothing);
+    const file = (inner as unknown as { file: JsonlFile<{ id: string }> }).file;
+    const read = file.read.bind(file);
+    let reads = 0;
+    // Its first read is rotation's batch; the second, the one before the replacement.
+    file.read = async (id) => {
+      const row = await read(id);
+      if (id === storedInviteeId(2) && ++reads === 2) {
+        file.read = read;
+        await between(live);
+      }
+      return row;
+    };
+    const result = await new SealedInviteeStore(inner, K2_WITH_K1, nothing).reseal();
+    const next = await live.reseal();
+    assert.equal(reads, 2);
+    const reopened = new FileInviteeStore(dir);
+    t.after(() => reopened.close());
+    const after = new SealedInviteeStore(reopened, K2, nothing);
+    assert.deepEqual(await after.get('mena-2026', invitee(2).email), expected);
+    assert.deepEqual(await after.get('mena-2026', invitee(1).email), invitee(1));
+    assert.deepEqual(result, { store: 'invitees', resealed: 1, unreadable: 0, skipped: 1 });
+    assert.deepEqual(
+      next,
+      { store: 'invitees', resealed: expected ? 1 : 0, unreadable: 0, skipped: 0 },
+      'an unsubscription seals nothing: the next run seals what is still on the old key',
+    );
+  });
+
+  test(`FerretDB: an invitee ${change} between rotation's read and its write keeps that change`, async (t) => {
+    const mongo = await mongoFor(t);
+    if (!mongo) return;
+    const inner = new MongoInviteeStore(mongo.connection);
+    const before = new SealedInviteeStore(inner, K1, nothing);
+    for (const n of [1, 2]) await before.upsert(invitee(n));
+    const live = new SealedInviteeStore(inner, K2_WITH_K1, nothing);
+    const racing = Object.create(inner, {
+      rows: {
+        value: async (...args: Parameters<MongoInviteeStore['rows']>) => {
+          const batch = await inner.rows(...args);
+          if (batch.length > 0) await between(live);
+          return batch;
+        },
+      },
+    }) as MongoInviteeStore;
+    const result = await new SealedInviteeStore(racing, K2_WITH_K1, nothing).reseal();
+    const next = await live.reseal();
+    const after = new SealedInviteeStore(inner, K2, nothing);
+    assert.deepEqual(await after.get('mena-2026', invitee(2).email), expected);
+    assert.deepEqual(await after.get('mena-2026', invitee(1).email), invitee(1));
+    assert.deepEqual(result, { store: 'invitees', resealed: 1, unreadable: 0, skipped: 1 });
+    assert.deepEqual(
+      next,
+      { store: 'invitees', resealed: expected ? 1 : 0, unreadable: 0, skipped: 0 },
+      'an unsubscription seals nothing: the next run seals what is still on the old key',
+    );
+  });
+}
