@@ -1,7 +1,7 @@
 import { addressId, type Address, type AddressBook } from '../store/address-book.ts';
 import type { ContactRecord, ContactStore } from '../store/response-store.ts';
 import type { SealedSwap, SealedValues } from '../store/sealed-swap.ts';
-import type { InviteRefusal, StaffStore } from '../store/staff-store.ts';
+import type { InviteRefusal, StaffInviteRows, StaffStore } from '../store/staff-store.ts';
 import type { Principal, StaffInvite, StaffMember } from '../staff/staff.ts';
 import { UnreadableValue, type Keyring } from './keyring.ts';
 
@@ -250,7 +250,7 @@ export class SealedStaffStore implements StaffStore, Resealable {
   private readonly invites: Fields<StaffInvite>;
 
   constructor(
-    private readonly inner: StaffStore & SealedSwap,
+    private readonly inner: StaffStore & SealedSwap & StaffInviteRows,
     keyring: Keyring,
     report: ReportUnreadable,
   ) {
@@ -294,11 +294,18 @@ export class SealedStaffStore implements StaffStore, Resealable {
     return result.ok ? { ok: true, invite: this.invites.open(result.invite, 'invite') } : result;
   }
 
-  /** Only the name is written back: a role change or a revocation made meanwhile is never undone. */
+  /**
+   * Members' names and those given with invitation codes. Only the name is written back: a role
+   * change or a revocation made meanwhile is never undone.
+   */
   async reseal(dryRun = false): Promise<RotationResult> {
     const result = { store: 'staff', resealed: 0, unreadable: 0, skipped: 0 };
     for (const stored of await this.inner.list())
       await resealOne(this.members, this.inner, stored.id, stored, result, dryRun);
+    const invites = { swapSealed: this.inner.swapSealedInvite.bind(this.inner) };
+    // A code given without a name holds an empty one, never sealed.
+    for (const stored of await this.inner.listInvites())
+      if (stored.name) await resealOne(this.invites, invites, stored.codeHash, stored, result, dryRun);
     return result;
   }
 

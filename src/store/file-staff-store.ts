@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { samePrincipal, type Principal, type StaffInvite, type StaffMember } from '../staff/staff.ts';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
 import { holds, type SealedSwap, type SealedValues } from './sealed-swap.ts';
-import type { InviteRefusal, StaffStore } from './staff-store.ts';
+import type { InviteRefusal, StaffInviteRows, StaffStore } from './staff-store.ts';
 
 type InviteRow = StaffInvite & { id: string; usedAt?: Date };
 
 /** Staff in `<dataDir>/staff.jsonl` and their codes in `staff-invites.jsonl` (one process). */
-export class FileStaffStore implements StaffStore, SealedSwap {
+export class FileStaffStore implements StaffStore, SealedSwap, StaffInviteRows {
   private readonly members: JsonlFile<StaffMember>;
   private readonly invites: JsonlFile<InviteRow>;
 
@@ -53,6 +53,20 @@ export class FileStaffStore implements StaffStore, SealedSwap {
     const stored = this.members.get(id);
     if (!stored || !holds(stored, expected)) return false;
     await this.members.put({ ...structuredClone(stored), ...next });
+    return true;
+  }
+
+  async listInvites(): Promise<StaffInvite[]> {
+    return this.invites.values().map((row) => {
+      const { id, usedAt, ...invite } = structuredClone(row);
+      return invite;
+    });
+  }
+
+  async swapSealedInvite(codeHash: string, expected: SealedValues, next: SealedValues): Promise<boolean> {
+    const stored = this.invites.get(codeHash);
+    if (!stored || !holds(stored, expected)) return false;
+    await this.invites.put({ ...structuredClone(stored), ...next });
     return true;
   }
 

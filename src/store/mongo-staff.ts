@@ -3,7 +3,7 @@ import type { Principal, StaffInvite, StaffMember } from '../staff/staff.ts';
 import { fromDoc, isDuplicateKey } from './mongo-models.ts';
 import { ensureCollections, modelOn, STRICT, swapSealedIn } from './mongo-model.ts';
 import type { SealedSwap, SealedValues } from './sealed-swap.ts';
-import type { StaffStore } from './staff-store.ts';
+import type { StaffInviteRows, StaffStore } from './staff-store.ts';
 
 const options = { ...STRICT, _id: false } as const;
 
@@ -94,7 +94,7 @@ function toMember(doc: object): StaffMember {
 const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** Staff members and invitation codes in MongoDB (`staff`, `staff_invites`, `staff_invite_uses`). */
-export class MongoStaffStore implements StaffStore, SealedSwap {
+export class MongoStaffStore implements StaffStore, SealedSwap, StaffInviteRows {
   private readonly models: StaffModels;
 
   constructor(connection: Connection) {
@@ -135,6 +135,15 @@ export class MongoStaffStore implements StaffStore, SealedSwap {
 
   swapSealed(id: string, expected: SealedValues, next: SealedValues) {
     return swapSealedIn(this.models.members, id, expected, next);
+  }
+
+  async listInvites(): Promise<StaffInvite[]> {
+    const docs = await this.models.invites.find({}).sort({ _id: 1 }).lean();
+    return docs.map((doc) => fromDoc<StaffInvite>(doc, 'codeHash'));
+  }
+
+  swapSealedInvite(codeHash: string, expected: SealedValues, next: SealedValues) {
+    return swapSealedIn(this.models.invites, codeHash, expected, next);
   }
 
   async createInvite(invite: StaffInvite): Promise<void> {

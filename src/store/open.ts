@@ -12,7 +12,7 @@ import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
 import { FileStaffStore } from './file-staff-store.ts';
 import type { FlowSnapshotStore } from './flow-snapshots.ts';
-import type { StaffStore } from './staff-store.ts';
+import type { StaffInviteRows, StaffStore } from './staff-store.ts';
 import type { SealedSwap } from './sealed-swap.ts';
 import type { CampaignStore } from './campaign-store.ts';
 import { FileCampaignStore } from './file-campaign-store.ts';
@@ -163,7 +163,7 @@ export async function openStores(
   let responses: ResponseStore;
   let contacts: ContactStore & SealedSwap;
   let invitations: InvitationStore;
-  let staff: StaffStore & SealedSwap;
+  let staff: StaffStore & SealedSwap & StaffInviteRows;
   let audit: AuditLog;
   let addresses: AddressBook & SealedSwap;
   let flowVersions: FlowSnapshotStore;

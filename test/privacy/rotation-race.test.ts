@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test';
 import { Keyring } from '../../src/privacy/keyring.ts';
 import { EMAIL_HASH, SealedInviteeStore } from '../../src/privacy/sealed-invitees.ts';
 import { SealedAddressBook, SealedContactStore, SealedStaffStore } from '../../src/privacy/sealed-stores.ts';
-import type { StaffMember } from '../../src/staff/staff.ts';
+import type { StaffInvite, StaffMember } from '../../src/staff/staff.ts';
 import type { Address, AddressBook } from '../../src/store/address-book.ts';
 import { FileAddressBook } from '../../src/store/file-address-book.ts';
 import { FileInviteeStore } from '../../src/store/file-invitee-store.ts';
@@ -20,7 +20,7 @@ import type { JsonlFile } from '../../src/store/jsonl-file.ts';
 import { MongoInviteeStore } from '../../src/store/mongo-invitee-store.ts';
 import type { ContactRecord, ContactStore } from '../../src/store/response-store.ts';
 import type { SealedSwap } from '../../src/store/sealed-swap.ts';
-import type { StaffStore } from '../../src/store/staff-store.ts';
+import type { StaffInviteRows, StaffStore } from '../../src/store/staff-store.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import type { Session } from '../../src/engine/session.ts';
 import { mongoFor, redisFor } from '../support/stores.ts';
@@ -46,7 +46,7 @@ const nothing = () => {};
 interface Inner {
   contacts: ContactStore & SealedSwap;
   addresses: AddressBook & SealedSwap;
-  staff: StaffStore & SealedSwap;
+  staff: StaffStore & SealedSwap & StaffInviteRows;
   /** The same data opened anew (embedded: the files read again), to see what is on disk. */
   reopen(): Inner;
 }
@@ -83,10 +83,10 @@ const KINDS: [string, (t: TestContext) => Promise<Inner | null>][] = [
   ['FerretDB', ferret],
 ];
 
-/** `inner` whose `list` runs `between` once the records are read, before rotation sees any of them. */
-function racing<T extends { list(): unknown }>(inner: T, between: () => Promise<unknown>): T {
+/** `inner` whose `list` (or `method`) runs `between` once the records are read, before rotation sees any of them. */
+function racing<T extends object>(inner: T, between: () => Promise<unknown>, method = 'list'): T {
   const list = () => {
-    const read = inner.list();
+    const read = (inner as Record<string, () => unknown>)[method]!.call(inner);
     if (read instanceof Promise)
       return read.then(async (all: unknown) => {
         await between();
@@ -99,7 +99,7 @@ function racing<T extends { list(): unknown }>(inner: T, between: () => Promise<
       yield* all;
     })();
   };
-  return Object.create(inner, { list: { value: list } }) as T;
+  return Object.create(inner, { [method]: { value: list } }) as T;
 }
 
 const keyIdOf = (sealed: string | undefined) => sealed?.split(':')[1];
@@ -274,6 +274,44 @@ for (const [kind, open] of KINDS) {
       { store: 'staff', resealed: 1, unreadable: 0, skipped: 2 },
       'counted as changed meanwhile',
     );
+  });
+
+  test(`${kind}: the names given with invitation codes are sealed again too, and a code's redemption meanwhile stays`, async (t) => {
+    const inner = await open(t);
+    if (!inner) return;
+    const before = new SealedStaffStore(inner.staff, K1, nothing);
+    const code = (n: number, name: string): StaffInvite => ({
+      codeHash: `code-${n}`,
+      role: 'interviewer',
+      scope: { campaigns: [], regions: [] },
+      name,
+      createdBy: 'staff-admin',
+      createdAt: new Date('2026-11-01T00:00:00Z'),
+      expiresAt: new Date('2026-12-01T00:00:00Z'),
+    });
+    await before.createInvite(code(1, 'Ngozi Adichie-Obi'));
+    await before.createInvite(code(2, ''));
+    await before.createInvite(code(3, 'Tomasz Wiśniewski'));
+    const live = new SealedStaffStore(inner.staff, K2_WITH_K1, nothing);
+    const rotation = new SealedStaffStore(
+      racing(inner.staff, () => live.redeemInvite('code-3', new Date('2026-11-02T00:00:00Z')), 'listInvites'),
+      K2_WITH_K1,
+      nothing,
+    );
+    const result = await rotation.reseal();
+    const after = new SealedStaffStore(inner.reopen().staff, K2, nothing);
+    const now = new Date('2026-11-03T00:00:00Z');
+    assert.deepEqual(await after.redeemInvite('code-1', now), {
+      ok: true,
+      invite: code(1, 'Ngozi Adichie-Obi'),
+    });
+    assert.deepEqual(await after.redeemInvite('code-2', now), { ok: true, invite: code(2, '') });
+    assert.deepEqual(
+      await after.redeemInvite('code-3', now),
+      { ok: false, reason: 'used' },
+      'redeemed meanwhile',
+    );
+    assert.deepEqual(result, { store: 'staff', resealed: 2, unreadable: 0, skipped: 0 });
   });
 }
 
