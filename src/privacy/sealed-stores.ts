@@ -111,7 +111,7 @@ export interface Resealable {
  */
 async function resealOne<T extends object>(
   fields: Fields<T>,
-  inner: SealedSwap,
+  swap: SealedSwap['swapSealed'],
   id: string,
   stored: T,
   result: RotationResult,
@@ -127,7 +127,7 @@ async function resealOne<T extends object>(
     return;
   }
   const next = fields.stored(fields.seal(fields.open(stored, id)));
-  if (await inner.swapSealed(id, fields.stored(stored), next)) result.resealed++;
+  if (await swap(id, fields.stored(stored), next)) result.resealed++;
   else result.skipped++;
 }
 
@@ -171,7 +171,8 @@ export class SealedContactStore implements ContactStore, Resealable {
   async reseal(dryRun = false): Promise<RotationResult> {
     const result = { store: 'contacts', resealed: 0, unreadable: 0, skipped: 0 };
     for (const stored of await this.inner.list())
-      await resealOne(this.fields, this.inner, stored.id, stored, result, dryRun);
+      await resealOne(this.fields, this.inner.swapSealed.bind(this.inner), stored.id, stored, result, dryRun);
+    if (!dryRun && result.resealed > 0) await this.inner.compact();
     return result;
   }
 
@@ -227,12 +228,13 @@ export class SealedAddressBook implements AddressBook, Resealable {
     for await (const stored of this.inner.list())
       await resealOne(
         this.fields,
-        this.inner,
+        this.inner.swapSealed.bind(this.inner),
         addressId(stored.respondent, stored.channel),
         stored,
         result,
         dryRun,
       );
+    if (!dryRun && result.resealed > 0) await this.inner.compact();
     return result;
   }
 
@@ -301,11 +303,19 @@ export class SealedStaffStore implements StaffStore, Resealable {
   async reseal(dryRun = false): Promise<RotationResult> {
     const result = { store: 'staff', resealed: 0, unreadable: 0, skipped: 0 };
     for (const stored of await this.inner.list())
-      await resealOne(this.members, this.inner, stored.id, stored, result, dryRun);
-    const invites = { swapSealed: this.inner.swapSealedInvite.bind(this.inner) };
+      await resealOne(
+        this.members,
+        this.inner.swapSealed.bind(this.inner),
+        stored.id,
+        stored,
+        result,
+        dryRun,
+      );
+    const swapInvite = this.inner.swapSealedInvite.bind(this.inner);
     // A code given without a name holds an empty one, never sealed.
     for (const stored of await this.inner.listInvites())
-      if (stored.name) await resealOne(this.invites, invites, stored.codeHash, stored, result, dryRun);
+      if (stored.name) await resealOne(this.invites, swapInvite, stored.codeHash, stored, result, dryRun);
+    if (!dryRun && result.resealed > 0) await this.inner.compact();
     return result;
   }
 

@@ -61,6 +61,10 @@ export class FileAddressBook implements AddressBook, SealedSwap {
     return true;
   }
 
+  compact(): Promise<void> {
+    return this.file.compact();
+  }
+
   async deleteByRespondent(respondent: string): Promise<number> {
     const mine = this.file.values().filter((r) => r.respondent === respondent);
     await this.file.delete(mine.map((r) => r.id));

@@ -176,6 +176,10 @@ export class FileContactStore implements ContactStore, SealedSwap {
     return true;
   }
 
+  compact(): Promise<void> {
+    return this.file.compact();
+  }
+
   async deleteIds(ids: string[]): Promise<number> {
     const found = ids.filter((id) => this.file.get(id) !== undefined);
     await this.file.delete(found);

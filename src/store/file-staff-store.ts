@@ -70,6 +70,10 @@ export class FileStaffStore implements StaffStore, SealedSwap, StaffInviteRows {
     return true;
   }
 
+  async compact(): Promise<void> {
+    await Promise.all([this.members.compact(), this.invites.compact()]);
+  }
+
   async createInvite(invite: StaffInvite): Promise<void> {
     if (this.invites.get(invite.codeHash)) throw new Error('staff invitation already exists');
     await this.invites.put({ ...structuredClone(invite), id: invite.codeHash });

@@ -207,6 +207,9 @@ export class MongoContactStore implements ContactStore, SealedSwap {
     return swapSealedIn(this.models.contacts, id, expected, next);
   }
 
+  /** An updated document keeps no old copy to drop. */
+  async compact(): Promise<void> {}
+
   async deleteByRespondent(respondent: string): Promise<number> {
     if (typeof respondent !== 'string') return 0;
     return (await this.models.contacts.deleteMany({ respondent })).deletedCount;

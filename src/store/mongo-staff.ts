@@ -146,6 +146,9 @@ export class MongoStaffStore implements StaffStore, SealedSwap, StaffInviteRows 
     return swapSealedIn(this.models.invites, codeHash, expected, next);
   }
 
+  /** An updated document keeps no old copy to drop. */
+  async compact(): Promise<void> {}
+
   async createInvite(invite: StaffInvite): Promise<void> {
     const { codeHash, ...fields } = invite;
     try {

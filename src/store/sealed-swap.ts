@@ -12,6 +12,8 @@ export type SealedValues = Readonly<Record<string, string>>;
 export interface SealedSwap {
   /** False when the record is gone or one of its sealed fields changed since it was read. */
   swapSealed(id: string, expected: SealedValues, next: SealedValues): Promise<boolean>;
+  /** Once records were swapped: no copy of a replaced value stays on disk (the embedded files append). */
+  compact(): Promise<void>;
 }
 
 /** Whether a stored record's sealed fields still hold `expected`: the embedded stores' check. */

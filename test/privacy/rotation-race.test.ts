@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -373,6 +373,43 @@ test('Redis: a session erased and begun again at the same version meanwhile is n
   if (!race) return;
   assert.deepEqual(race.stored, fresh, 'the erased session does not come back under the new one');
   assert.deepEqual(race.result, oneSkipped);
+});
+
+test('embedded: once rotated, no line of the contacts, addresses or staff files holds a value of the old key', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rotation-race-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const stores = {
+    contacts: new FileContactStore(dir),
+    addresses: new FileAddressBook(dir),
+    staff: new FileStaffStore(dir),
+  };
+  t.after(() => Promise.all(Object.values(stores).map((s) => s.close())));
+  await new SealedContactStore(stores.contacts, K1, nothing).save(contact(1));
+  await new SealedAddressBook(stores.addresses, K1, nothing).put(address(1));
+  const staff = new SealedStaffStore(stores.staff, K1, nothing);
+  await staff.create(member(1));
+  await staff.createInvite({
+    codeHash: 'code-1',
+    role: 'interviewer',
+    scope: { campaigns: [], regions: [] },
+    name: 'Ngozi Adichie-Obi',
+    createdBy: 'staff-1',
+    createdAt: new Date('2026-11-01T00:00:00Z'),
+    expiresAt: new Date('2026-12-01T00:00:00Z'),
+  });
+  const files = () =>
+    ['contacts', 'addresses', 'staff', 'staff-invites']
+      .map((f) => readFileSync(join(dir, `${f}.jsonl`), 'utf8'))
+      .join('');
+  assert.equal(files().match(/enc1:k1:/g)?.length, 6);
+  for (const store of [
+    new SealedContactStore(stores.contacts, K2_WITH_K1, nothing),
+    new SealedAddressBook(stores.addresses, K2_WITH_K1, nothing),
+    new SealedStaffStore(stores.staff, K2_WITH_K1, nothing),
+  ])
+    await store.reseal();
+  assert.doesNotMatch(files(), /enc1:k1:/);
+  assert.equal(files().match(/enc1:k2:/g)?.length, 6);
 });
 
 const invitee = (n: number): Invitee => ({
