@@ -41,12 +41,17 @@ export async function keysCli(config: Config, args: string[], out: (line: string
   }
   const stores = await openStores(config, createLogger('warn', process.stderr));
   let unreadable = 0;
+  let skipped = 0;
   try {
     await stores.verifyKeys();
     for (const result of await (command === 'rotate' ? rotate(stores) : check(stores))) {
-      const verb = command === 'rotate' ? 'sealed again' : 'not on the current key';
-      out(`${result.store}: ${result.resealed} ${verb}, ${result.unreadable} unreadable`);
+      if (command === 'rotate')
+        out(
+          `${result.store}: ${result.resealed} sealed again, ${result.unreadable} unreadable, ${result.skipped} changed meanwhile`,
+        );
+      else out(`${result.store}: ${result.resealed} not on the current key, ${result.unreadable} unreadable`);
       unreadable += result.unreadable;
+      skipped += result.skipped;
     }
   } finally {
     await stores.close();
@@ -55,6 +60,13 @@ export async function keysCli(config: Config, args: string[], out: (line: string
     if (unreadable > 0) {
       out(`${unreadable} record(s) no configured key opens: old keys are kept; see the log for which`);
       return 1;
+    }
+    if (skipped > 0) {
+      // Left as the change left them: sealed by that write, erased, or by a process on an old key.
+      out(
+        `${skipped} record(s) changed or erased while being sealed again: old keys are kept; run it again to finish`,
+      );
+      return 0;
     }
     if (fromFile) {
       const keys = readKeyFile(file);

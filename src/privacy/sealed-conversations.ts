@@ -82,7 +82,7 @@ export class SealedConversationStore implements ConversationStore, Resealable {
    * meanwhile stays erased; lines already on the current key are skipped, so a rerun resumes.
    */
   async reseal(dryRun = false): Promise<RotationResult> {
-    const result = { store: 'conversations', resealed: 0, unreadable: 0 };
+    const result = { store: 'conversations', resealed: 0, unreadable: 0, skipped: 0 };
     for (const kind of ['transcript', 'notes'] as const) {
       const fields = this.kinds[kind];
       let after = '';
@@ -96,6 +96,7 @@ export class SealedConversationStore implements ConversationStore, Resealable {
           }
           const text = fields.seal(fields.open(stored, stored.id)).text;
           if (dryRun || (await this.inner.replaceText(kind, stored.id, stored.text, text))) result.resealed++;
+          else result.skipped++;
         }
         if (batch.length < BATCH) break;
         after = batch.at(-1)!.id;

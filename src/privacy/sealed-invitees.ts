@@ -205,7 +205,7 @@ export class SealedInviteeStore implements InviteeStore, Resealable {
    * an unsubscription or an erasure running beside it is never undone. A rerun goes on.
    */
   async reseal(dryRun = false): Promise<RotationResult> {
-    const result = { store: 'invitees', resealed: 0, unreadable: 0 };
+    const result = { store: 'invitees', resealed: 0, unreadable: 0, skipped: 0 };
     for (let after = ''; ;) {
       const batch = await this.inner.rows(after, BATCH);
       for (const stored of batch) {
@@ -215,6 +215,7 @@ export class SealedInviteeStore implements InviteeStore, Resealable {
           continue;
         }
         if (dryRun || (await this.inner.replace(stored, this.seal(this.open(stored))))) result.resealed++;
+        else result.skipped++;
       }
       if (batch.length < BATCH) break;
       const last = batch.at(-1)!;

@@ -1,6 +1,7 @@
-import type { Address, AddressBook } from '../store/address-book.ts';
+import { addressId, type Address, type AddressBook } from '../store/address-book.ts';
 import type { ContactRecord, ContactStore } from '../store/response-store.ts';
-import type { InviteRefusal, StaffStore } from '../store/staff-store.ts';
+import type { SealedSwap, SealedValues } from '../store/sealed-swap.ts';
+import type { InviteRefusal, StaffInviteRows, StaffStore } from '../store/staff-store.ts';
 import type { Principal, StaffInvite, StaffMember } from '../staff/staff.ts';
 import { UnreadableValue, type Keyring } from './keyring.ts';
 
@@ -17,11 +18,16 @@ export interface UnreadableRecord {
 
 export type ReportUnreadable = (problem: UnreadableRecord) => void;
 
-/** What re-sealing a store with the current key did: records rewritten, and those it could not open. */
+/**
+ * What re-sealing a store with the current key did: records rewritten, those it could not open,
+ * and those changed or erased between its read and its write, left as that change left them (an
+ * update seals with the current key; a later run takes whatever is still on an old one).
+ */
 export interface RotationResult {
   store: string;
   resealed: number;
   unreadable: number;
+  skipped: number;
 }
 
 /** Opens and seals the named string fields of one store's records. */
@@ -67,6 +73,16 @@ export class Fields<T extends object> {
     });
   }
 
+  /** The fields as stored, those that hold a value: what a rotation's write-back expects to find. */
+  stored(record: T): SealedValues {
+    const values: Record<string, string> = {};
+    for (const field of this.fields) {
+      const value = (record as Record<string, unknown>)[field];
+      if (typeof value === 'string') values[field] = value;
+    }
+    return values;
+  }
+
   /** Whether every field opens (a record that does not is left as it is by a rotation). */
   readable(record: T): boolean {
     return this.fields.every((f) => {
@@ -89,6 +105,33 @@ export interface Resealable {
 }
 
 /**
+ * Seals one record read from `inner` again when it is not on the current key, and counts it.
+ * The write-back holds only if its sealed fields are still those read, so an erasure or an
+ * update that landed in between is never undone.
+ */
+async function resealOne<T extends object>(
+  fields: Fields<T>,
+  swap: SealedSwap['swapSealed'],
+  id: string,
+  stored: T,
+  result: RotationResult,
+  dryRun: boolean,
+): Promise<void> {
+  if (!fields.stale(stored)) return;
+  if (!fields.readable(stored)) {
+    result.unreadable++;
+    return;
+  }
+  if (dryRun) {
+    result.resealed++;
+    return;
+  }
+  const next = fields.stored(fields.seal(fields.open(stored, id)));
+  if (await swap(id, fields.stored(stored), next)) result.resealed++;
+  else result.skipped++;
+}
+
+/**
  * Follow-up contact details sealed at rest: name, e-mail and chat. The respondent pseudonym and
  * the flow stay in clear (erasure and retention find records by them; neither names a person).
  */
@@ -96,7 +139,7 @@ export class SealedContactStore implements ContactStore, Resealable {
   private readonly fields: Fields<ContactRecord>;
 
   constructor(
-    private readonly inner: ContactStore,
+    private readonly inner: ContactStore & SealedSwap,
     keyring: Keyring,
     report: ReportUnreadable,
   ) {
@@ -126,16 +169,10 @@ export class SealedContactStore implements ContactStore, Resealable {
 
   /** Every contact not sealed with the current key, sealed again; running it again goes on where it stopped. */
   async reseal(dryRun = false): Promise<RotationResult> {
-    const result = { store: 'contacts', resealed: 0, unreadable: 0 };
-    for (const stored of await this.inner.list()) {
-      if (!this.fields.stale(stored)) continue;
-      if (!this.fields.readable(stored)) {
-        result.unreadable++;
-        continue;
-      }
-      if (!dryRun) await this.inner.save(this.fields.seal(this.fields.open(stored, stored.id)));
-      result.resealed++;
-    }
+    const result = { store: 'contacts', resealed: 0, unreadable: 0, skipped: 0 };
+    for (const stored of await this.inner.list())
+      await resealOne(this.fields, this.inner.swapSealed.bind(this.inner), stored.id, stored, result, dryRun);
+    if (!dryRun && result.resealed > 0) await this.inner.compact();
     return result;
   }
 
@@ -149,7 +186,7 @@ export class SealedAddressBook implements AddressBook, Resealable {
   private readonly fields: Fields<Address>;
 
   constructor(
-    private readonly inner: AddressBook,
+    private readonly inner: AddressBook & SealedSwap,
     keyring: Keyring,
     report: ReportUnreadable,
   ) {
@@ -185,29 +222,19 @@ export class SealedAddressBook implements AddressBook, Resealable {
     return this.inner.deleteByRespondent(respondent);
   }
 
+  /** Only the chat is written back, so a mark of unreachable made meanwhile stays. */
   async reseal(dryRun = false): Promise<RotationResult> {
-    const result = { store: 'addresses', resealed: 0, unreadable: 0 };
-    for await (const stored of this.inner.list()) {
-      if (!this.fields.stale(stored)) continue;
-      if (!this.fields.readable(stored)) {
-        result.unreadable++;
-        continue;
-      }
-      if (dryRun) {
-        result.resealed++;
-        continue;
-      }
-      const open = this.open(stored);
-      await this.inner.put(this.fields.seal(open));
-      if (open.unreachable)
-        await this.inner.markUnreachable(
-          open.respondent,
-          open.channel,
-          open.unreachable.reason,
-          open.unreachable.at,
-        );
-      result.resealed++;
-    }
+    const result = { store: 'addresses', resealed: 0, unreadable: 0, skipped: 0 };
+    for await (const stored of this.inner.list())
+      await resealOne(
+        this.fields,
+        this.inner.swapSealed.bind(this.inner),
+        addressId(stored.respondent, stored.channel),
+        stored,
+        result,
+        dryRun,
+      );
+    if (!dryRun && result.resealed > 0) await this.inner.compact();
     return result;
   }
 
@@ -225,7 +252,7 @@ export class SealedStaffStore implements StaffStore, Resealable {
   private readonly invites: Fields<StaffInvite>;
 
   constructor(
-    private readonly inner: StaffStore,
+    private readonly inner: StaffStore & SealedSwap & StaffInviteRows,
     keyring: Keyring,
     report: ReportUnreadable,
   ) {
@@ -269,17 +296,26 @@ export class SealedStaffStore implements StaffStore, Resealable {
     return result.ok ? { ok: true, invite: this.invites.open(result.invite, 'invite') } : result;
   }
 
+  /**
+   * Members' names and those given with invitation codes. Only the name is written back: a role
+   * change or a revocation made meanwhile is never undone.
+   */
   async reseal(dryRun = false): Promise<RotationResult> {
-    const result = { store: 'staff', resealed: 0, unreadable: 0 };
-    for (const stored of await this.inner.list()) {
-      if (!this.members.stale(stored)) continue;
-      if (!this.members.readable(stored)) {
-        result.unreadable++;
-        continue;
-      }
-      if (!dryRun) await this.inner.update(this.members.seal(this.members.open(stored, stored.id)));
-      result.resealed++;
-    }
+    const result = { store: 'staff', resealed: 0, unreadable: 0, skipped: 0 };
+    for (const stored of await this.inner.list())
+      await resealOne(
+        this.members,
+        this.inner.swapSealed.bind(this.inner),
+        stored.id,
+        stored,
+        result,
+        dryRun,
+      );
+    const swapInvite = this.inner.swapSealedInvite.bind(this.inner);
+    // A code given without a name holds an empty one, never sealed.
+    for (const stored of await this.inner.listInvites())
+      if (stored.name) await resealOne(this.invites, swapInvite, stored.codeHash, stored, result, dryRun);
+    if (!dryRun && result.resealed > 0) await this.inner.compact();
     return result;
   }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { addressId, type Address, type AddressBook } from './address-book.ts';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
+import { holds, type SealedSwap, type SealedValues } from './sealed-swap.ts';
 
 type Row = Address & { id: string };
 
@@ -16,7 +17,7 @@ function strip(row: Row): Address {
 }
 
 /** Respondents' chat addresses in `<dataDir>/addresses.jsonl` (one process). */
-export class FileAddressBook implements AddressBook {
+export class FileAddressBook implements AddressBook, SealedSwap {
   private readonly file: JsonlFile<Row>;
 
   constructor(dataDir: string) {
@@ -50,6 +51,18 @@ export class FileAddressBook implements AddressBook {
     if (!row) return false;
     await this.file.put({ ...row, unreachable: { reason, at } });
     return true;
+  }
+
+  /** Checked and put with no await in between: nothing can change the address in the gap. */
+  async swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    const row = this.file.get(id);
+    if (!row || !holds(row, expected)) return false;
+    await this.file.put({ ...structuredClone(row), ...next });
+    return true;
+  }
+
+  compact(): Promise<void> {
+    return this.file.compact();
   }
 
   async deleteByRespondent(respondent: string): Promise<number> {

@@ -37,7 +37,7 @@ export class FileInviteeStore implements InviteeStore, InviteeRows {
 
   async upsert(invitee: Invitee): Promise<{ invitee: Invitee; added: boolean }> {
     const id = inviteeId(invitee.campaign, invitee.email);
-    const stored = this.file.get(id) ? await this.file.read(id) : undefined;
+    const stored = await this.current(id);
     const row: Row = stored
       ? { ...mergeInvitee(strip(stored), invitee), id }
       : { ...structuredClone(invitee), email: normalEmail(invitee.email), id };
@@ -119,7 +119,7 @@ export class FileInviteeStore implements InviteeStore, InviteeRows {
 
   async replace(expected: Invitee, next: Invitee): Promise<boolean> {
     const id = inviteeId(expected.campaign, expected.email);
-    const row = await this.file.read(id);
+    const row = await this.current(id);
     // One process: from this check to the writes below nothing else runs.
     if (!row || !sameVersion(row, expected)) return false;
     const nextId = inviteeId(next.campaign, next.email);
@@ -139,9 +139,23 @@ export class FileInviteeStore implements InviteeStore, InviteeRows {
     await this.file.close();
   }
 
+  /**
+   * The stored row as it is now. Reading it waits on the disk, where an erasure or another write
+   * can come in (each leaves another head, or none): then it is read again. Callers write what
+   * they make of it with no await in between, so no erasure or write is undone.
+   */
+  private async current(id: string): Promise<Row | undefined> {
+    for (;;) {
+      const head = this.file.get(id);
+      if (!head) return undefined;
+      const row = await this.file.read(id);
+      if (this.file.get(id) === head) return row;
+    }
+  }
+
   private async change(token: string, edit: (row: Row) => Row): Promise<boolean> {
     const id = typeof token === 'string' ? this.tokens.get(token) : undefined;
-    const row = id ? await this.file.read(id) : undefined;
+    const row = id ? await this.current(id) : undefined;
     if (!row) return false;
     await this.file.put(edit(row));
     return true;

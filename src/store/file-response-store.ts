@@ -14,6 +14,7 @@ import {
   type ResponseRecord,
   type ResponseStore,
 } from './response-store.ts';
+import { holds, type SealedSwap, type SealedValues } from './sealed-swap.ts';
 
 /** What memory keeps of a response: its head with times as numbers and repeated words shared. */
 type Kept = Omit<ResponseHead, 'startedAt' | 'updatedAt'> & { startedAt: number; updatedAt: number };
@@ -141,7 +142,7 @@ export class FileResponseStore implements ResponseStore {
 }
 
 /** Contact details in `<dataDir>/contacts.jsonl`, apart from the responses. */
-export class FileContactStore implements ContactStore {
+export class FileContactStore implements ContactStore, SealedSwap {
   private readonly file: JsonlFile<ContactRecord>;
 
   constructor(dataDir: string) {
@@ -165,6 +166,18 @@ export class FileContactStore implements ContactStore {
     const mine = this.file.values().filter((c) => c.respondent === respondent);
     await this.file.delete(mine.map((c) => c.id));
     return mine.length;
+  }
+
+  /** Checked and put with no await in between: nothing can change the record in the gap. */
+  async swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    const stored = this.file.get(id);
+    if (!stored || !holds(stored, expected)) return false;
+    await this.file.put({ ...structuredClone(stored), ...next });
+    return true;
+  }
+
+  compact(): Promise<void> {
+    return this.file.compact();
   }
 
   async deleteIds(ids: string[]): Promise<number> {

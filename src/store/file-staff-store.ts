@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { samePrincipal, type Principal, type StaffInvite, type StaffMember } from '../staff/staff.ts';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
-import type { InviteRefusal, StaffStore } from './staff-store.ts';
+import { holds, type SealedSwap, type SealedValues } from './sealed-swap.ts';
+import type { InviteRefusal, StaffInviteRows, StaffStore } from './staff-store.ts';
 
 type InviteRow = StaffInvite & { id: string; usedAt?: Date };
 
 /** Staff in `<dataDir>/staff.jsonl` and their codes in `staff-invites.jsonl` (one process). */
-export class FileStaffStore implements StaffStore {
+export class FileStaffStore implements StaffStore, SealedSwap, StaffInviteRows {
   private readonly members: JsonlFile<StaffMember>;
   private readonly invites: JsonlFile<InviteRow>;
 
@@ -45,6 +46,32 @@ export class FileStaffStore implements StaffStore {
     if (!this.members.get(member.id)) return false;
     await this.members.put(structuredClone(member));
     return true;
+  }
+
+  /** Checked and put with no await in between: nothing can change the member in the gap. */
+  async swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    const stored = this.members.get(id);
+    if (!stored || !holds(stored, expected)) return false;
+    await this.members.put({ ...structuredClone(stored), ...next });
+    return true;
+  }
+
+  async listInvites(): Promise<StaffInvite[]> {
+    return this.invites.values().map((row) => {
+      const { id, usedAt, ...invite } = structuredClone(row);
+      return invite;
+    });
+  }
+
+  async swapSealedInvite(codeHash: string, expected: SealedValues, next: SealedValues): Promise<boolean> {
+    const stored = this.invites.get(codeHash);
+    if (!stored || !holds(stored, expected)) return false;
+    await this.invites.put({ ...structuredClone(stored), ...next });
+    return true;
+  }
+
+  async compact(): Promise<void> {
+    await Promise.all([this.members.compact(), this.invites.compact()]);
   }
 
   async createInvite(invite: StaffInvite): Promise<void> {

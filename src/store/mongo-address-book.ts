@@ -1,6 +1,7 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { addressId, type Address, type AddressBook } from './address-book.ts';
-import { modelOn, STRICT } from './mongo-model.ts';
+import { modelOn, STRICT, swapSealedIn } from './mongo-model.ts';
+import type { SealedSwap, SealedValues } from './sealed-swap.ts';
 
 const addressSchema = new Schema(
   {
@@ -35,7 +36,7 @@ function toAddress(doc: object): Address {
 }
 
 /** Respondents' chat addresses in MongoDB (`addresses`), one document per respondent and channel. */
-export class MongoAddressBook implements AddressBook {
+export class MongoAddressBook implements AddressBook, SealedSwap {
   private readonly model: Model<AddressDoc>;
 
   constructor(connection: Connection) {
@@ -77,6 +78,13 @@ export class MongoAddressBook implements AddressBook {
     );
     return result.matchedCount === 1;
   }
+
+  swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    return swapSealedIn(this.model, id, expected, next);
+  }
+
+  /** An updated document keeps no old copy to drop. */
+  async compact(): Promise<void> {}
 
   async deleteByRespondent(respondent: string): Promise<number> {
     if (!isId(respondent)) return 0;

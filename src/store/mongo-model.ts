@@ -1,4 +1,5 @@
 import type { Connection, Model, Schema } from 'mongoose';
+import type { SealedValues } from './sealed-swap.ts';
 
 /**
  * Options every collection of ours shares: ids are ours, schemas are strict for writes and
@@ -26,4 +27,16 @@ export async function ensureCollections(
     await model.createCollection().catch(() => {});
     await model.createIndexes();
   }
+}
+
+/** Sets a document's sealed fields to `next` only while they hold `expected`. No upsert: a document erased meanwhile stays erased. */
+export async function swapSealedIn<T>(
+  model: Model<T>,
+  id: string,
+  expected: SealedValues,
+  next: SealedValues,
+): Promise<boolean> {
+  if (typeof id !== 'string' || id.length === 0) return false;
+  const unchanged = { ...expected, _id: id };
+  return (await model.updateOne(unchanged as never, { $set: next } as never)).matchedCount === 1;
 }

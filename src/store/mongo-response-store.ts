@@ -10,6 +10,8 @@ import type {
   ResponseRecord,
   ResponseStore,
 } from './response-store.ts';
+import { swapSealedIn } from './mongo-model.ts';
+import type { SealedSwap, SealedValues } from './sealed-swap.ts';
 
 const FILTER_FIELDS = ['flowId', 'status', 'channel', 'invitation'] as const;
 /** Documents per round trip of a scan: about 2 MB of responses, few enough trips for 100,000. */
@@ -172,7 +174,7 @@ export class MongoResponseStore implements ResponseStore {
 }
 
 /** Contact details (personal data) in their own collection, linked to the response by id. */
-export class MongoContactStore implements ContactStore {
+export class MongoContactStore implements ContactStore, SealedSwap {
   private readonly models: Models;
 
   constructor(connection: Connection) {
@@ -200,6 +202,13 @@ export class MongoContactStore implements ContactStore {
     const docs = await this.models.contacts.find({}).sort({ createdAt: 1, _id: 1 }).lean();
     return docs.map((doc) => fromDoc<ContactRecord>(doc));
   }
+
+  swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    return swapSealedIn(this.models.contacts, id, expected, next);
+  }
+
+  /** An updated document keeps no old copy to drop. */
+  async compact(): Promise<void> {}
 
   async deleteByRespondent(respondent: string): Promise<number> {
     if (typeof respondent !== 'string') return 0;

@@ -1,8 +1,9 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type { Principal, StaffInvite, StaffMember } from '../staff/staff.ts';
 import { fromDoc, isDuplicateKey } from './mongo-models.ts';
-import { ensureCollections, modelOn, STRICT } from './mongo-model.ts';
-import type { StaffStore } from './staff-store.ts';
+import { ensureCollections, modelOn, STRICT, swapSealedIn } from './mongo-model.ts';
+import type { SealedSwap, SealedValues } from './sealed-swap.ts';
+import type { StaffInviteRows, StaffStore } from './staff-store.ts';
 
 const options = { ...STRICT, _id: false } as const;
 
@@ -93,7 +94,7 @@ function toMember(doc: object): StaffMember {
 const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** Staff members and invitation codes in MongoDB (`staff`, `staff_invites`, `staff_invite_uses`). */
-export class MongoStaffStore implements StaffStore {
+export class MongoStaffStore implements StaffStore, SealedSwap, StaffInviteRows {
   private readonly models: StaffModels;
 
   constructor(connection: Connection) {
@@ -131,6 +132,22 @@ export class MongoStaffStore implements StaffStore {
     const result = await this.models.members.replaceOne({ _id: member.id }, toDoc(member));
     return result.matchedCount === 1;
   }
+
+  swapSealed(id: string, expected: SealedValues, next: SealedValues) {
+    return swapSealedIn(this.models.members, id, expected, next);
+  }
+
+  async listInvites(): Promise<StaffInvite[]> {
+    const docs = await this.models.invites.find({}).sort({ _id: 1 }).lean();
+    return docs.map((doc) => fromDoc<StaffInvite>(doc, 'codeHash'));
+  }
+
+  swapSealedInvite(codeHash: string, expected: SealedValues, next: SealedValues) {
+    return swapSealedIn(this.models.invites, codeHash, expected, next);
+  }
+
+  /** An updated document keeps no old copy to drop. */
+  async compact(): Promise<void> {}
 
   async createInvite(invite: StaffInvite): Promise<void> {
     const { codeHash, ...fields } = invite;

@@ -12,7 +12,8 @@ import { FileCodingStore } from './file-coding-store.ts';
 import { FileInvitationStore } from './file-invitation-store.ts';
 import { FileStaffStore } from './file-staff-store.ts';
 import type { FlowSnapshotStore } from './flow-snapshots.ts';
-import type { StaffStore } from './staff-store.ts';
+import type { StaffInviteRows, StaffStore } from './staff-store.ts';
+import type { SealedSwap } from './sealed-swap.ts';
 import type { CampaignStore } from './campaign-store.ts';
 import { FileCampaignStore } from './file-campaign-store.ts';
 import { FileInviteeStore } from './file-invitee-store.ts';
@@ -58,11 +59,11 @@ import type { SessionStore } from './session-store.ts';
 /** The stores kept in MongoDB or, embedded, in DATA_DIR: one shape for both. */
 interface DataStores {
   responses: ResponseStore;
-  contacts: ContactStore;
+  contacts: ContactStore & SealedSwap;
   invitations: InvitationStore;
-  staff: StaffStore;
+  staff: StaffStore & SealedSwap & StaffInviteRows;
   audit: AuditLog;
-  addresses: AddressBook;
+  addresses: AddressBook & SealedSwap;
   flowVersions: FlowSnapshotStore;
   codings: CodingStore;
   claims: ClaimStore;

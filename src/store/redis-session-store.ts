@@ -91,11 +91,14 @@ if score then redis.call('ZADD', KEYS[4], score, ARGV[2]) end
 return 1`;
 
 /**
- * KEYS: session. ARGV: version, data. Replaces the data if the version is still that one, with
- * its time to live (a hash of an earlier version becomes a string).
+ * KEYS: session. ARGV: version, data, the data read. Replaces the data if the version and the
+ * data are still those read, with its time to live (a hash of an earlier version becomes a
+ * string). The data too: a session erased and begun again meanwhile may be back at that version.
  */
 const RESEAL = `${CURRENT_VERSION}
 if current ~= ARGV[1] then return 0 end
+if kind == 'hash' then data = redis.call('HGET', KEYS[1], 'j') end
+if data ~= ARGV[3] then return 0 end
 local ttl = redis.call('PTTL', KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2])
@@ -106,7 +109,7 @@ return 1`;
 type Stored = Buffer | [Buffer | null, Buffer | null];
 
 interface Scripts {
-  sessionReseal(session: string, version: string, data: string): Promise<number>;
+  sessionReseal(session: string, version: string, data: string, read: string): Promise<number>;
   sessionGetUnlessBuffer(session: string, version: string): Promise<1 | Stored>;
   sessionPutBuffer(
     session: string,
@@ -397,7 +400,7 @@ export class RedisSessionStore implements SessionStore {
   }): Promise<RotationResult> {
     const batch = 500;
     const keyring = this.options.keyring;
-    const result = { store: 'sessions', resealed: 0, unreadable: 0 };
+    const result = { store: 'sessions', resealed: 0, unreadable: 0, skipped: 0 };
     if (!keyring) return result;
     // Every master of a cluster: a SCAN through the cluster client sees one node's keys only.
     for await (const names of scanKeys(this.redis, `${this.prefix}{g*`, batch)) {
@@ -440,8 +443,10 @@ export class RedisSessionStore implements SessionStore {
           name,
           version,
           keyring.seal(`${key}\n${text}`, 'session'),
+          data,
         );
         if (done === 1) result.resealed++;
+        else result.skipped++;
       }
     }
     return result;

@@ -1,4 +1,5 @@
 import type { Principal, StaffInvite, StaffMember } from '../staff/staff.ts';
+import type { SealedValues } from './sealed-swap.ts';
 
 export type InviteRefusal = 'unknown' | 'used' | 'expired';
 
@@ -21,4 +22,12 @@ export interface StaffStore {
     now: Date,
   ): Promise<{ ok: true; invite: StaffInvite } | { ok: false; reason: InviteRefusal }>;
   close(): Promise<void>;
+}
+
+/** Invitation codes as stored, for sealing the names given with them again with another key. */
+export interface StaffInviteRows {
+  /** Every invitation code, as stored. */
+  listInvites(): Promise<StaffInvite[]>;
+  /** As `SealedSwap.swapSealed`, for an invitation code (by its hash). */
+  swapSealedInvite(codeHash: string, expected: SealedValues, next: SealedValues): Promise<boolean>;
 }

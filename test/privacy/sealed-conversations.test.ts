@@ -75,9 +75,14 @@ test('lines written before sealing read as they are; rotation seals them and eve
   await k1.addNote(note(6));
 
   const both = new SealedConversationStore(inner, ring(2, 1), () => {});
-  assert.deepEqual(await both.reseal(true), { store: 'conversations', resealed: 457, unreadable: 0 });
-  assert.deepEqual(await both.reseal(), { store: 'conversations', resealed: 457, unreadable: 0 });
-  assert.deepEqual(await both.reseal(), { store: 'conversations', resealed: 0, unreadable: 0 });
+  assert.deepEqual(await both.reseal(true), {
+    store: 'conversations',
+    resealed: 457,
+    unreadable: 0,
+    skipped: 0,
+  });
+  assert.deepEqual(await both.reseal(), { store: 'conversations', resealed: 457, unreadable: 0, skipped: 0 });
+  assert.deepEqual(await both.reseal(), { store: 'conversations', resealed: 0, unreadable: 0, skipped: 0 });
   assert.doesNotMatch(files(dir), /enc1:k1:|Wanjiru/);
 
   const reports: UnreadableRecord[] = [];
@@ -100,7 +105,7 @@ test('a line whose key is gone reads as unreadable, is reported by id, and is le
   const k2 = new SealedConversationStore(inner, ring(2), (r) => reports.push(r));
   assert.equal((await k2.transcript('c-p1'))[0]!.text, UNREADABLE);
   assert.deepEqual(reports, [{ store: 'transcripts', id: line(1).id, keyId: 'k1', reason: 'key-missing' }]);
-  assert.deepEqual(await k2.reseal(), { store: 'conversations', resealed: 0, unreadable: 1 });
+  assert.deepEqual(await k2.reseal(), { store: 'conversations', resealed: 0, unreadable: 1, skipped: 0 });
   assert.match((await inner.lines('transcript', '', 1))[0]!.text, /^enc1:k1:/);
 });
 
@@ -122,7 +127,7 @@ test('a respondent erased while a rotation runs stays erased: no line of theirs 
     },
   }) as FileConversationStore;
   const result = await new SealedConversationStore(racing, ring(2, 1), () => {}).reseal();
-  assert.deepEqual(result, { store: 'conversations', resealed: 2, unreadable: 0 });
+  assert.deepEqual(result, { store: 'conversations', resealed: 2, unreadable: 0, skipped: 2 });
   assert.deepEqual(
     (await inner.lines('transcript', '', 10)).map((l) => l.respondent),
     ['p1', 'p1'],
