@@ -274,7 +274,7 @@ export class Interviews {
     // Another person's invitation, a forged id, or one already answered: nothing changes.
     if (!conversation || conversation.respondent !== respondent || conversation.status !== 'invited')
       return { texts: [say('invitation.stale')], locale };
-    await this.settle(conversation, answer);
+    if (!(await this.settle(conversation, answer))) return { texts: [say('invitation.stale')], locale };
     return { texts: [say(`invitation.answered_${answer}`)], locale };
   }
 
@@ -299,23 +299,25 @@ export class Interviews {
   async answerByMail(link: string): Promise<MailLinkState> {
     const state = await this.mailLink(link);
     if (!state.ok) return state;
-    await this.settle(state.conversation, state.answer);
+    if (!(await this.settle(state.conversation, state.answer))) return { ok: false, locale: state.locale };
     return state;
   }
 
   /**
    * An invitation answered: every link and button of it stops working (they answer only while it
    * is 'invited'; the links' hashes stay, so a used link still shows its page in the right language).
+   * False when another answer (a second press, another link, a /close) changed it first.
    */
-  private async settle(conversation: Conversation, answer: InvitationAnswer): Promise<void> {
+  private async settle(conversation: Conversation, answer: InvitationAnswer): Promise<boolean> {
     const status = answer === 'accept' ? 'open' : answer === 'later' ? 'postponed' : 'declined';
     const updated: Conversation = { ...conversation, status, updatedAt: this.now() };
-    await this.deps.conversations.update(updated);
+    if (!(await this.deps.conversations.update(updated, conversation))) return false;
     const byMail = conversation.invitedBy === 'email' && answer === 'accept';
     await this.postToStaff(updated, [
       say(`staff.answer_${answer}`),
       ...(byMail ? [say('staff.accepted_by_mail')] : []),
     ]);
+    return true;
   }
 
   // --- the relay ---

@@ -6,6 +6,7 @@ import type {
   Note,
   StaffThread,
   TranscriptMessage,
+  ConversationVersion,
 } from '../store/followup-store.ts';
 import type { Keyring } from './keyring.ts';
 import { Fields, type ReportUnreadable, type Resealable, type RotationResult } from './sealed-stores.ts';
@@ -40,8 +41,8 @@ export class SealedConversationStore implements ConversationStore, Resealable {
     return this.inner.get(id);
   }
 
-  update(conversation: Conversation): Promise<boolean> {
-    return this.inner.update(conversation);
+  update(conversation: Conversation, expected?: ConversationVersion): Promise<boolean> {
+    return this.inner.update(conversation, expected);
   }
 
   byRespondent(respondent: string): Promise<Conversation[]> {

@@ -12,6 +12,7 @@ import {
   type Note,
   type StaffThread,
   type TranscriptMessage,
+  type ConversationVersion,
 } from './followup-store.ts';
 import { JsonlFile, reviveDates } from './jsonl-file.ts';
 
@@ -116,8 +117,11 @@ export class FileConversationStore implements ConversationStore, ConversationLin
     return found ? copy(found) : null;
   }
 
-  async update(conversation: Conversation): Promise<boolean> {
-    if (!this.conversations.get(conversation.id)) return false;
+  async update(conversation: Conversation, expected?: ConversationVersion): Promise<boolean> {
+    const stored = this.conversations.get(conversation.id);
+    if (!stored) return false;
+    // Checked and put with no await between: one write wins, in this process.
+    if (expected && !sameVersion(stored, expected)) return false;
     await this.conversations.put(copy(conversation));
     return true;
   }
@@ -206,3 +210,6 @@ export class FileConversationStore implements ConversationStore, ConversationLin
     await Promise.all([this.conversations.close(), this.messages.close(), this.noteFile.close()]);
   }
 }
+
+const sameVersion = (stored: Conversation, expected: ConversationVersion) =>
+  stored.status === expected.status && stored.updatedAt.getTime() === expected.updatedAt.getTime();

@@ -112,11 +112,17 @@ export interface Note {
   text: string;
 }
 
+/** What a conditional update checks: the record is still the one that was read. */
+export type ConversationVersion = Pick<Conversation, 'status' | 'updatedAt'>;
+
 export interface ConversationStore {
   create(conversation: Conversation): Promise<void>;
   get(id: string): Promise<Conversation | null>;
-  /** Replaces the record; false when there is none with that id. */
-  update(conversation: Conversation): Promise<boolean>;
+  /**
+   * Replaces the record; false when there is none with that id, or, given `expected`, when the
+   * stored one no longer has that status and update time (someone else changed it meanwhile).
+   */
+  update(conversation: Conversation, expected?: ConversationVersion): Promise<boolean>;
   /** The respondent's conversations, oldest first. */
   byRespondent(respondent: string): Promise<Conversation[]>;
   /** The conversation a staff forum topic or thread belongs to. */

@@ -12,6 +12,7 @@ import {
   type Note,
   type StaffThread,
   type TranscriptMessage,
+  type ConversationVersion,
 } from './followup-store.ts';
 import { fromDoc, isDuplicateKey } from './mongo-models.ts';
 import { modelOn, STRICT } from './mongo-model.ts';
@@ -221,10 +222,12 @@ export class MongoConversationStore implements ConversationStore, ConversationLi
     return doc ? toConversation(doc) : null;
   }
 
-  async update(conversation: Conversation): Promise<boolean> {
+  async update(conversation: Conversation, expected?: ConversationVersion): Promise<boolean> {
     if (!isId(conversation.id)) return false;
     const result = await this.models.conversations.replaceOne(
-      { _id: conversation.id },
+      expected
+        ? { _id: conversation.id, status: expected.status, updatedAt: expected.updatedAt }
+        : { _id: conversation.id },
       conversationDoc(conversation),
     );
     return result.matchedCount === 1;

@@ -132,6 +132,22 @@ test('a respondent who gave an e-mail is invited by one e-mail in their language
   assert.equal(r.last.text, `Amina (${role}) :\nMerci, parlons de votre bibliothèque.`);
 });
 
+test('Accept and No confirmed at the same moment: exactly one answers the invitation, the other gets the used-link page, and the interviewer is told once', async (t) => {
+  const m = await withMail(t);
+  if (!m) return;
+  const { h } = m;
+  const respondent = await h.respondent(7104, { locale: 'en', email: 'lib7104@example.org' });
+  await m.invite(respondent);
+  const { accept, no } = m.linksTo('lib7104@example.org');
+  const thread = h.api.chat(FORUM).findLast((x) => x.thread !== undefined)!.thread!;
+  const before = h.api.topic(FORUM, thread).length;
+  const answers = await Promise.all([post(accept), post(no)]);
+  assert.deepEqual(answers.map((a) => a.status).sort(), [200, 404]);
+  const winner = answers[0]!.status === 200 ? 'open' : 'declined';
+  assert.equal((await h.stores.conversations.byRespondent(respondent))[0]!.status, winner);
+  assert.equal(h.api.topic(FORUM, thread).length, before + 1);
+});
+
 test('"No" by e-mail is final; an expired or forged link gets a clear translated page and changes nothing; a declined or erased respondent gets no e-mail and no link works', async (t) => {
   const m = await withMail(t);
   if (!m) return;

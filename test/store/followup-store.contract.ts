@@ -126,6 +126,23 @@ export function conversationStoreContract(name: string, open: Open<ConversationS
       assert.deepEqual(await store.get('c-m'), accepted);
     });
 
+    test('a conditional update writes only over the status and time it was read with: the second of two answers to one invitation changes nothing', async (t) => {
+      const store = await open(t);
+      if (!store) return;
+      const invited = conversation('c-q', 'p4', 0);
+      await store.create(invited);
+      const accepted = { ...invited, status: 'open' as const, updatedAt: at(5) };
+      const declined = { ...invited, status: 'declined' as const, updatedAt: at(5) };
+      assert.equal(await store.update(accepted, invited), true);
+      assert.equal(await store.update(declined, invited), false);
+      assert.deepEqual(await store.get('c-q'), accepted);
+      // Same status, another time: still someone else's write.
+      assert.equal(await store.update(declined, { status: 'open', updatedAt: at(4) }), false);
+      assert.equal(await store.update(declined, accepted), true);
+      assert.deepEqual(await store.get('c-q'), declined);
+      assert.equal(await store.update(conversation('nope', 'p4', 0), invited), false);
+    });
+
     test('a transcript keeps every message in order with its time, side and author; notes apart; all erased with the respondent', async (t) => {
       const store = await open(t);
       if (!store) return;
