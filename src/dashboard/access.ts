@@ -63,6 +63,18 @@ export const DASHBOARD_ROUTES = [
     what: 'follow-up conversations (interviewers: theirs)',
   },
   {
+    method: 'GET',
+    path: '/dashboard/conversations/:id',
+    access: ['admin', 'interviewer'],
+    what: 'one conversation, its transcript live (its interviewer)',
+  },
+  {
+    method: 'GET',
+    path: '/dashboard/conversations/:id/live',
+    access: ['admin', 'interviewer'],
+    what: 'its transcript (polled, not audited)',
+  },
+  {
     method: 'POST',
     path: '/dashboard/conversations/:id/messages',
     access: ['admin', 'interviewer'],

@@ -74,6 +74,19 @@ test('the README permission table lists every dashboard route, and each answers 
     minGapDays: '4',
     maxCount: '2',
   });
+  // The conversation routes answer not found to anyone but its interviewer and admins: one held
+  // by the interviewer, so each role meets its permission, not a missing id.
+  await stores.conversations.create({
+    id: 'conv-access',
+    respondent: 'cccccccc55556666',
+    channel: 'telegram',
+    flowId: 'advocacy',
+    response: 'resp-1',
+    interviewer: members.interviewer!.id,
+    status: 'open',
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
   const table = readmeTable();
   assert.deepEqual(
     [...table.keys()].sort(),
@@ -88,7 +101,14 @@ test('the README permission table lists every dashboard route, and each answers 
     const fresh = await h.directory.add('cli', { name: 'Target', role: 'interviewer' });
     const link = await h.links.issue(members.admin!, 'test');
     const path = route.path
-      .replace(':id', route.path.startsWith('/dashboard/responses') ? 'resp-1' : fresh.id)
+      .replace(
+        ':id',
+        route.path.startsWith('/dashboard/responses')
+          ? 'resp-1'
+          : route.path.startsWith('/dashboard/conversations')
+            ? 'conv-access'
+            : fresh.id,
+      )
       .replace(':token', new URL(link).pathname.split('/').pop()!)
       .replace(':file', 'dashboard.css')
       .replace(':question', 'q11')
