@@ -169,7 +169,9 @@ export class JsonlFile<T extends { id: string }, H = T> {
       const picked: ({ id: string; head: H } & ({ record: T } | { offset: number; length: number }))[] = [];
       for (const [id, entry] of this.index) {
         if (this.pending.has(id) || this.writing.has(id)) continue;
-        if (select(entry.head, id)) picked.push({ id, ...entry });
+        // Spelled out: fields spread into a literal take a property array each (5 MB at 100,000).
+        if (select(entry.head, id))
+          picked.push({ id, head: entry.head, offset: entry.offset, length: entry.length });
       }
       const inMemory = new Map([...this.writing, ...this.pending]);
       for (const [id, u] of inMemory) if (select(u.head, id)) picked.push({ id, ...u });
