@@ -25,7 +25,7 @@ export interface Spread {
 /**
  * n, quartiles and range; null for no values. A typed array is sorted in place (numerically, as
  * typed arrays sort): copied to a plain array, the medians of a report over 100,000 respondents
- * made 50 MB of garbage at once.
+ * made about 50 MB of garbage at once.
  */
 export function spread(values: Uint32Array | Float64Array | number[]): Spread | null {
   if (values.length === 0) return null;

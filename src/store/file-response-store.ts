@@ -29,7 +29,7 @@ export class FileResponseStore implements ResponseStore {
   private readonly words = new Map<string, string>();
   /**
    * The ids of each respondent's responses: one respondent is one response, checked at every start.
-   * A lone id is kept as itself, not in a Set: a Set each cost 20 MB over 100,000 respondents.
+   * A lone id is kept as itself, not in a Set: a Set each cost 15 MB over 100,000 respondents.
    */
   private readonly byPerson = new Map<string, string | string[]>();
 

@@ -59,7 +59,7 @@ export class JsonlFile<T extends { id: string }, H = T> {
   /**
    * Reads the file in chunks, keeping each id's last line; a line that does not parse is skipped.
    * One buffer serves every chunk, the unfinished line moved to its start: a new buffer per chunk
-   * left 60 MB of freed memory held by the process after loading 100,000 responses.
+   * is garbage outside the heap, which V8 lets reach 64 MB before it collects.
    */
   private load(): void {
     const fd = openSync(this.path, 'r');
@@ -169,7 +169,7 @@ export class JsonlFile<T extends { id: string }, H = T> {
       const picked: ({ id: string; head: H } & ({ record: T } | { offset: number; length: number }))[] = [];
       for (const [id, entry] of this.index) {
         if (this.pending.has(id) || this.writing.has(id)) continue;
-        // Spelled out: fields spread into a literal take a property array each (5 MB at 100,000).
+        // Spelled out: fields spread into a literal take a property array each (4 MB at 100,000).
         if (select(entry.head, id))
           picked.push({ id, head: entry.head, offset: entry.offset, length: entry.length });
       }
@@ -183,8 +183,8 @@ export class JsonlFile<T extends { id: string }, H = T> {
         continue;
       }
       try {
-        // One buffer for every window: a new megabyte per window piled up 60 MB of garbage
-        // outside the heap before a collection freed it.
+        // One buffer for every window: a new megabyte per window is garbage outside the heap,
+        // which V8 lets reach 64 MB before it collects.
         let buffer = Buffer.allocUnsafe(0);
         let window = buffer;
         let windowAt = 0;
