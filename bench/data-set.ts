@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import mongoose from 'mongoose';
@@ -71,14 +71,31 @@ export interface Measured {
   bytes?: number;
 }
 
-/** Runs `bench/measure-child.ts` with these arguments and returns what it printed. */
-export async function measureInChild(args: string[]): Promise<Measured> {
-  const child = spawn(
-    process.execPath,
-    // As `npm run report` runs: plain node flags.
-    ['--import', 'tsx', join(import.meta.dirname, 'measure-child.ts'), ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+/**
+ * The node flags `npm run <script>` starts the CLI with (`node <flags> src/cli.ts ...`), so a
+ * measurement runs with the same V8 settings as the command it stands for.
+ */
+export function cliNodeFlags(script: string): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const words = scripts[script]!.split(/\s+/);
+  if (words[0] !== 'node' || !words.includes('src/cli.ts'))
+    throw new Error(`npm run ${script}: not node src/cli.ts`);
+  return words.slice(1, words.indexOf('src/cli.ts'));
+}
+
+/**
+ * Runs `bench/measure-child.ts` with these arguments and returns what it printed: with the node
+ * flags of `npm run <script>` when one is named, else with tsx alone.
+ */
+export async function measureInChild(args: string[], script?: 'report' | 'export'): Promise<Measured> {
+  const flags = script ? cliNodeFlags(script) : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...flags, join(import.meta.dirname, 'measure-child.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number];

@@ -21,10 +21,6 @@ import { silentLogger } from '../src/log.ts';
 import { FileCodingStore } from '../src/store/file-coding-store.ts';
 import { FileInvitationStore } from '../src/store/file-invitation-store.ts';
 import { FileResponseStore } from '../src/store/file-response-store.ts';
-import { MongoCodingStore } from '../src/store/mongo-coding-store.ts';
-import { connectMongo } from '../src/store/mongo-connection.ts';
-import { MongoInvitationStore } from '../src/store/mongo-invitation-store.ts';
-import { MongoResponseStore } from '../src/store/mongo-response-store.ts';
 import type { Measured } from './data-set.ts';
 
 /**
@@ -49,6 +45,15 @@ async function openStore(): Promise<{ stores: AnalysisStores; close(): Promise<v
       },
     };
   }
+  // Loaded only here, as the CLI loads them only for a MongoDB: mongoose and its BSON buffer are
+  // 38 MB that an embedded run would otherwise count.
+  const [{ connectMongo }, { MongoResponseStore }, { MongoInvitationStore }, { MongoCodingStore }] =
+    await Promise.all([
+      import('../src/store/mongo-connection.ts'),
+      import('../src/store/mongo-response-store.ts'),
+      import('../src/store/mongo-invitation-store.ts'),
+      import('../src/store/mongo-coding-store.ts'),
+    ]);
   const mongo = await connectMongo(where!, silentLogger, { dbName: dbName! });
   await mongo.connected;
   const stores = {

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createApp } from './app.ts';
-import { runTerminalOnStdio } from './channels/terminal/start.ts';
 import { loadConfigOrReport } from './config.ts';
 import {
   checkFlowFile,
@@ -13,23 +11,15 @@ import {
   withAllFlowTexts,
   withFlowTexts,
 } from './flows/load.ts';
-import { writeXlsForm } from './forms/export.ts';
-import { importFormFile } from './forms/import-file.ts';
 import { FlowRegistry } from './flows/registry.ts';
 import { extraTexts, missingTexts } from './i18n/check.ts';
 import { Translator } from './i18n/translator.ts';
 import { FileFlowSnapshots } from './store/file-flow-snapshots.ts';
 import type { FlowSnapshotStore } from './store/flow-snapshots.ts';
-import { connectMongo, namesDatabase } from './store/mongo-connection.ts';
-import { MongoFlowSnapshots } from './store/mongo-flow-snapshots.ts';
 import { serverName } from './store/server-name.ts';
 import { within } from './store/within.ts';
 import { createLogger } from './log.ts';
 import { neutralizeBidi } from './safe-text.ts';
-import { staffCli, STAFF_USAGE } from './staff/cli.ts';
-import { transcriptsCli, TRANSCRIPTS_USAGE } from './interviews/cli.ts';
-import { keysCli } from './privacy/keys-cli.ts';
-import { campaignCli, CAMPAIGN_USAGE } from './campaigns/cli.ts';
 import { CODE_USAGE, codeCommand } from './analysis/cli/code-command.ts';
 import { EXPORT_USAGE, exportCommand } from './analysis/cli/export-command.ts';
 import { IMPORT_USAGE, importCommand } from './analysis/cli/import-command.ts';
@@ -37,13 +27,15 @@ import { REPORT_USAGE, reportCommand } from './analysis/cli/report-command.ts';
 import { UsageError } from './analysis/cli/shared.ts';
 import { DimensionError } from './analysis/dimensions.ts';
 
+// The app, the dashboard, the form tools and MongoDB's driver are loaded by the commands that use
+// them: a report or export loaded them all for nothing, 75 MB of its peak memory.
+
 const ANALYSIS_USAGE: Record<string, string> = {
   report: REPORT_USAGE,
   export: EXPORT_USAGE,
   import: IMPORT_USAGE,
   code: CODE_USAGE,
 };
-import { serveDashboard } from './dashboard/serve.ts';
 
 const USAGE = `usage: npm run <command> --
   chat                      the survey as a chat in this terminal (embedded stores unless configured)
@@ -130,6 +122,10 @@ async function checkDeployed(resources: ReturnType<typeof loadResources>): Promi
   let store: FlowSnapshotStore;
   let close = async () => {};
   if (config.MONGODB_URI) {
+    const [{ connectMongo, namesDatabase }, { MongoFlowSnapshots }] = await Promise.all([
+      import('./store/mongo-connection.ts'),
+      import('./store/mongo-flow-snapshots.ts'),
+    ]);
     const mongo = await connectMongo(config.MONGODB_URI, createLogger('silent'), {
       ...(namesDatabase(config.MONGODB_URI) ? {} : { dbName: 'survey' }),
     });
@@ -166,6 +162,7 @@ async function importForm(args: string[]): Promise<number> {
     return 2;
   }
   const language = args[args.indexOf('--language') + 1];
+  const { importFormFile } = await import('./forms/import-file.ts');
   const report = await importFormFile(resolve(file), {
     skipUnsupported: args.includes('--skip-unsupported'),
     replace: args.includes('--replace'),
@@ -197,6 +194,7 @@ async function exportForm(args: string[]): Promise<number> {
   const resources = withFlowTexts(loadResources(), id);
   const flow = loadFlow(id, resources);
   const path = resolve(out ?? `${id}.xlsx`);
+  const { writeXlsForm } = await import('./forms/export.ts');
   await writeXlsForm(flow, new Translator(resources, flow.languages), path);
   console.log(`wrote ${path}`);
   return 0;
@@ -209,19 +207,20 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'export-form') return exportForm(args);
   if (command && command in ANALYSIS) return analysis(command, args);
   if (command === 'staff' && (args.length === 0 || args[0] === 'help')) {
-    console.log(STAFF_USAGE);
+    console.log((await import('./staff/cli.ts')).STAFF_USAGE);
     return 0;
   }
   if (command === 'transcripts' && args.includes('--help')) {
-    console.log(TRANSCRIPTS_USAGE);
+    console.log((await import('./interviews/cli.ts')).TRANSCRIPTS_USAGE);
     return 0;
   }
   if (command === 'campaign' && (args.length === 0 || args[0] === 'help')) {
-    console.log(CAMPAIGN_USAGE);
+    console.log((await import('./campaigns/cli.ts')).CAMPAIGN_USAGE);
     return 0;
   }
   if (command === 'keys') {
     const config = loadConfigOrReport((line) => console.error(line));
+    const { keysCli } = await import('./privacy/keys-cli.ts');
     return config ? keysCli(config, args, (line) => console.log(line)) : 1;
   }
   if (!['chat', 'responses', 'staff', 'campaign', 'dashboard', 'transcripts'].includes(command ?? '')) {
@@ -230,16 +229,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfigOrReport((line) => console.error(line));
   if (!config) return 1;
+  const { createApp } = await import('./app.ts');
   const app = await createApp(config, createLogger('warn', process.stderr));
   try {
     if (command === 'chat') {
+      const { runTerminalOnStdio } = await import('./channels/terminal/start.ts');
       await runTerminalOnStdio(app);
       return 0;
     }
-    if (command === 'staff') return await staffCli(app, args, (line) => console.log(line));
-    if (command === 'transcripts') return await transcriptsCli(app, args, (text) => console.log(text));
-    if (command === 'campaign') return await campaignCli(app, args, (line) => console.log(line));
-    if (command === 'dashboard') return await serveDashboard(app, (line) => console.log(line));
+    const print = (line: string) => console.log(line);
+    if (command === 'staff') return await (await import('./staff/cli.ts')).staffCli(app, args, print);
+    if (command === 'transcripts')
+      return await (await import('./interviews/cli.ts')).transcriptsCli(app, args, print);
+    if (command === 'campaign')
+      return await (await import('./campaigns/cli.ts')).campaignCli(app, args, print);
+    if (command === 'dashboard')
+      return await (await import('./dashboard/serve.ts')).serveDashboard(app, print);
     // Streamed: one line (or document) at a time, however many responses there are. Answers are
     // kept as typed; direction overrides in them must not reorder what staff read.
     const shown = (_key: string, value: unknown) =>

@@ -5,7 +5,7 @@ import jstat from 'jstat';
  * default type 7, Excel's QUARTILE.INC), so a reader can check them in either. The chi-square
  * distribution comes from jStat rather than hand-written special functions.
  */
-export function quantile(sorted: readonly number[], p: number): number | null {
+export function quantile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
@@ -22,17 +22,21 @@ export interface Spread {
   max: number;
 }
 
-/** n, quartiles and range; null for no values. Sorts `values` in place. */
-export function spread(values: Float64Array | number[]): Spread | null {
+/**
+ * n, quartiles and range; null for no values. A typed array is sorted in place (numerically, as
+ * typed arrays sort): copied to a plain array, the medians of a report over 100,000 respondents
+ * made about 50 MB of garbage at once.
+ */
+export function spread(values: Uint32Array | Float64Array | number[]): Spread | null {
   if (values.length === 0) return null;
-  const sorted = Array.from(values).sort((a, b) => a - b);
+  const sorted = Array.isArray(values) ? [...values].sort((a, b) => a - b) : values.sort();
   return {
     n: sorted.length,
     min: sorted[0]!,
     q1: quantile(sorted, 0.25)!,
     median: quantile(sorted, 0.5)!,
     q3: quantile(sorted, 0.75)!,
-    max: sorted.at(-1)!,
+    max: sorted[sorted.length - 1]!,
   };
 }
 

@@ -49,21 +49,28 @@ export class KeyCounts {
   }
 }
 
-/** Growable list of numbers in a typed array: 100,000 durations are 800 KB, not 100,000 objects. */
+/**
+ * Growable list of numbers in a typed array: 100,000 durations are 400 KB, not 100,000 objects.
+ * Whole numbers up to 2^32 (milliseconds, most amounts) take 4 bytes each; the first other value
+ * moves the list to 8 bytes each.
+ */
 export class Numbers {
-  private data = new Float64Array(64);
+  private data: Uint32Array | Float64Array = new Uint32Array(64);
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
+    const fits =
+      this.data instanceof Float64Array || (Number.isInteger(value) && value >= 0 && value <= 0xffffffff);
+    if (this.length === this.data.length || !fits) {
+      const size = this.length === this.data.length ? this.length * 2 : this.data.length;
+      const moved = fits ? new Uint32Array(size) : new Float64Array(size);
+      moved.set(this.data);
+      this.data = moved;
     }
     this.data[this.length++] = value;
   }
 
-  values(): Float64Array {
+  values(): Uint32Array | Float64Array {
     return this.data.subarray(0, this.length);
   }
 }

@@ -23,6 +23,8 @@ export class Labels {
   private readonly languages: Intl.DisplayNames;
   /** Asked once per listed text: kept. */
   private readonly languageNames = new Map<string, string>();
+  /** Country and region names by code, in this language. */
+  private readonly placeNames = new Map<string, string>();
 
   constructor(
     private readonly translator: Translator,
@@ -80,11 +82,14 @@ export class Labels {
   }
 
   country(code: string): string {
-    return regionName(code, this.lng);
+    let name = this.placeNames.get(code);
+    // Looked up once: a report split by region names a group for every listed text (1.4 s at 100,000).
+    if (name === undefined) this.placeNames.set(code, (name = regionName(code, this.lng)));
+    return name;
   }
 
   region(code: string): string {
-    return code === 'none' ? this.t('none_region') : regionName(code, this.lng);
+    return code === 'none' ? this.t('none_region') : this.country(code);
   }
 
   /** A language's name, capitalised as at the start of a table row ("Английский"). */
