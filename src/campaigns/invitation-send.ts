@@ -4,7 +4,7 @@ import type { Jobs, JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../log.ts';
 import type { CampaignStore } from '../store/campaign-store.ts';
 import type { InviteeStore } from '../store/invitee-store.ts';
-import type { SendLog, SendStatus } from '../store/send-log.ts';
+import type { SendLog, SendRecord, SendStatus } from '../store/send-log.ts';
 import { campaignRefusal } from './campaign.ts';
 import { invitationMail, type MailSettings } from './invitation-mail.ts';
 
@@ -60,24 +60,33 @@ export async function sendInvitations(deps: InvitationSendDeps, campaignId: stri
       continue;
     }
     const message = await invitationMail(deps.translator, deps.mail, campaign, invitee);
-    const claimed = await deps.sends.begin({
+    const status = await mailOnce(deps, message, clock, {
       key,
       campaign: campaignId,
       kind: 'invitation',
-      channel: 'email',
       invitee: invitee.token,
-      startedAt: new Date(clock()),
     });
-    if (!claimed) {
-      summary.skipped++;
-      continue;
-    }
-    const [status, detail] = await deliver(deps.transport, message);
-    await deps.sends.finish(key, status, new Date(clock()), detail);
-    summary[status]++;
+    summary[status ?? 'skipped']++;
   }
   deps.log.info({ campaign: campaignId, ...summary }, 'invitations sent');
   return summary;
+}
+
+/**
+ * One e-mail, never twice: claimed in the send log before it leaves and settled after. Null when
+ * it was claimed before (sent, or cut off by a crash: a lost e-mail is better than a duplicate).
+ */
+export async function mailOnce(
+  deps: { sends: SendLog; transport: Pick<Transporter, 'sendMail'> },
+  message: Parameters<Transporter['sendMail']>[0],
+  clock: () => number,
+  record: Omit<SendRecord, 'status' | 'finishedAt' | 'channel' | 'startedAt'>,
+): Promise<Exclude<SendStatus, 'sending'> | null> {
+  const claimed = await deps.sends.begin({ ...record, channel: 'email', startedAt: new Date(clock()) });
+  if (!claimed) return null;
+  const [status, detail] = await deliver(deps.transport, message);
+  await deps.sends.finish(record.key, status, new Date(clock()), detail);
+  return status;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { InvitationStore } from '../store/invitation-store.ts';
 import type { SendLog } from '../store/send-log.ts';
 import { campaignRefusal } from './campaign.ts';
-import { deliver, invitationKey, type InvitationSendDeps } from './invitation-send.ts';
+import { invitationKey, mailOnce, type InvitationSendDeps } from './invitation-send.ts';
 import { invitationMail } from './invitation-mail.ts';
 import { reminderDue } from './reminders.ts';
 import { isDaytime, timeZoneOf } from './time-zone.ts';
@@ -72,21 +72,13 @@ export async function sendMailReminders(
     const n = seen.count + 1;
     const key = mailReminderKey(campaignId, invitee.token, n);
     const message = await invitationMail(deps.translator, deps.mail, campaign, invitee, n);
-    const claimed = await deps.sends.begin({
+    const status = await mailOnce(deps, message, clock, {
       key,
       campaign: campaignId,
       kind: 'reminder',
-      channel: 'email',
       invitee: invitee.token,
-      startedAt: now,
     });
-    if (!claimed) {
-      summary.skipped++;
-      continue;
-    }
-    const [status, detail] = await deliver(deps.transport, message);
-    await deps.sends.finish(key, status, new Date(clock()), detail);
-    summary[status]++;
+    summary[status ?? 'skipped']++;
   }
   deps.log.info({ campaign: campaignId, ...summary }, 'mail reminders sent');
   return summary;

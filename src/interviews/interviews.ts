@@ -15,7 +15,7 @@ import {
   type StaffThread,
 } from '../store/followup-store.ts';
 import type { ContactStore, ResponseStore } from '../store/response-store.ts';
-import { deliver } from '../campaigns/invitation-send.ts';
+import { mailOnce } from '../campaigns/invitation-send.ts';
 import { followupInvitationMail, type FollowupMail } from './invitation-mail.ts';
 import { answerOfSecret, newMailLinks, parseMailLink } from './mail-links.ts';
 import { splitText } from './split.ts';
@@ -235,16 +235,6 @@ export class Interviews {
     const { links, stored } = newMailLinks(conversation.id, now.getTime());
     const updated: Conversation = { ...conversation, invitedBy: 'email', mailLinks: stored, updatedAt: now };
     await this.deps.conversations.update(updated);
-    const key = `followup:${conversation.id}`;
-    const claimed = await mail.sends.begin({
-      key,
-      campaign: `followup:${conversation.flowId}`,
-      kind: 'followup',
-      channel: 'email',
-      respondent: conversation.respondent,
-      startedAt: now,
-    });
-    if (!claimed) return { conversation: updated, outcome: { status: 'failed', reason: 'sent before' } };
     const message = followupInvitationMail(
       this.deps.translator,
       mail,
@@ -253,8 +243,14 @@ export class Interviews {
       links,
       conversation.id,
     );
-    const [status, detail] = await deliver(mail.transport, message);
-    await mail.sends.finish(key, status, this.now(), detail);
+    const status = await mailOnce(mail, message, this.clock, {
+      key: `followup:${conversation.id}`,
+      campaign: `followup:${conversation.flowId}`,
+      kind: 'followup',
+      respondent: conversation.respondent,
+    });
+    if (status === null)
+      return { conversation: updated, outcome: { status: 'failed', reason: 'sent before' } };
     if (status !== 'sent')
       return { conversation: updated, outcome: { status: 'failed', reason: `e-mail ${status}` } };
     await this.postToStaff(updated, [say('staff.mailed')]);
