@@ -21,7 +21,7 @@ import { captureLog } from '../support/logs.ts';
 import assert from 'node:assert/strict';
 import { TelegramApiStandIn, TelegramUser } from '../support/telegram-api.ts';
 import type { Respondent } from '../telegram/respondent.ts';
-import { FORUM, openTestStores } from '../telegram/harness.ts';
+import { FORUM, openTestStores, type StoreKind } from '../telegram/harness.ts';
 
 export const SALT = 'interview-test-salt-0123456789';
 /** The interviewers' forum supergroup (the same as the Telegram harness's). */
@@ -71,9 +71,9 @@ export interface InterviewHarness {
  */
 export async function startInterviews(
   t: TestContext,
-  opts: { discord?: boolean; mail?: Omit<FollowupMail, 'sends'> } = {},
+  opts: { discord?: boolean; mail?: Omit<FollowupMail, 'sends'>; stores?: StoreKind } = {},
 ): Promise<InterviewHarness | null> {
-  const opened = await openTestStores(t);
+  const opened = await openTestStores(t, opts.stores);
   if (!opened) return null;
   const { stores } = opened;
   const api = new TelegramApiStandIn();
