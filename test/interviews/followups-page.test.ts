@@ -12,7 +12,7 @@ const listed = (html: string) =>
 const said = (texts: string[]) =>
   texts.flatMap((t) => [...t.matchAll(/^([0-9a-f]{8}) · /gm)].map((m) => m[1]!));
 const notice = (html: string) =>
-  /<p class="notice" role="(?:status|alert)" id="(?:notice|problem)"><bdi>([^<]*)<\/bdi>/.exec(html)?.[1];
+  /<p class="notice" role="(?:status|alert)" id="(?:notice|problem)">([^<]*)<\/p>/.exec(html)?.[1];
 const unescape = (s: string | undefined) =>
   s
     ?.replaceAll('&quot;', '"')

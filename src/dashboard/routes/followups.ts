@@ -3,6 +3,7 @@ import { byHandle, candidatesFor, handleOf, type Candidate } from '../../intervi
 import { LIST_MAX } from '../../interviews/commands.ts';
 import { firstName } from '../../interviews/interviews.ts';
 import { summaryLines } from '../../interviews/summary.ts';
+import { neutralizeBidi } from '../../safe-text.ts';
 import { countryCodeOf } from '../../store/response-store.ts';
 import type { Dashboard } from '../server.ts';
 
@@ -83,7 +84,9 @@ export function mountFollowups(app: FastifyInstance, dashboard: Dashboard): void
       });
     const result = bad ? { ok: false as const, bad } : await candidatesFor(candidateDeps, member, args);
     if (!result.ok)
-      return send({ problem: t({ key: 'interviews:filter.bad', params: { part: result.bad } }) });
+      return send({
+        problem: t({ key: 'interviews:filter.bad', params: { part: neutralizeBidi(result.bad) } }),
+      });
     const { found } = result;
     const pages = Math.ceil(found.length / LIST_MAX);
     const shown = found.slice((page - 1) * LIST_MAX, page * LIST_MAX);
@@ -122,7 +125,7 @@ export function mountFollowups(app: FastifyInstance, dashboard: Dashboard): void
       if (key !== 'claim.taken') return t({ key: `interviews:${key}`, params: { handle } });
       const all = await candidatesFor(candidateDeps, member, '');
       const holder = all.ok ? byHandle(all.found, handle)?.claim?.interviewer : undefined;
-      const name = holder ? ((await deps.directory.get(holder))?.name ?? '?') : '?';
+      const name = neutralizeBidi(holder ? ((await deps.directory.get(holder))?.name ?? '?') : '?');
       return t({ key: `interviews:${key}`, params: { handle, name } });
     }
   });
