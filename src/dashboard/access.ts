@@ -58,6 +58,24 @@ export const DASHBOARD_ROUTES = [
   { method: 'GET', path: '/dashboard/audit', access: ['admin'], what: 'audit log' },
   {
     method: 'GET',
+    path: '/dashboard/followups',
+    access: ['admin', 'interviewer'],
+    what: 'respondents who agreed to a follow-up, filtered as `/followups` (audited)',
+  },
+  {
+    method: 'POST',
+    path: '/dashboard/followups/claim',
+    access: ['admin', 'interviewer'],
+    what: 'claims one, as `/claim`',
+  },
+  {
+    method: 'POST',
+    path: '/dashboard/followups/release',
+    access: ['admin', 'interviewer'],
+    what: 'releases one, as `/release`',
+  },
+  {
+    method: 'GET',
     path: '/dashboard/conversations',
     access: ['admin', 'interviewer'],
     what: 'follow-up conversations (interviewers: theirs)',

@@ -28,6 +28,7 @@ import { mountCampaignLinks } from './routes/campaign-links.ts';
 import { mountCampaignSend } from './routes/campaign-send.ts';
 import { mountCampaigns } from './routes/campaigns.ts';
 import { mountConversations } from './routes/conversations.ts';
+import { mountFollowups } from './routes/followups.ts';
 import type { Interviews } from '../interviews/interviews.ts';
 import { mountOverview } from './routes/overview.ts';
 import { mountCoding } from './routes/coding.ts';
@@ -230,6 +231,7 @@ export async function createDashboard(deps: DashboardDeps): Promise<{
   mountCoding(app, dashboard);
   mountStaff(app, dashboard);
   mountAudit(app, dashboard);
+  mountFollowups(app, dashboard);
   mountConversations(app, dashboard);
   mountCampaigns(app, dashboard);
   mountCampaignInvitees(app, dashboard);

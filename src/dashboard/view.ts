@@ -16,7 +16,15 @@ export interface PageContext {
   csrf: string | null;
   /** The navigation entry to mark as current. */
   section?:
-    'overview' | 'responses' | 'reports' | 'coding' | 'campaigns' | 'conversations' | 'staff' | 'audit';
+    | 'overview'
+    | 'responses'
+    | 'reports'
+    | 'coding'
+    | 'campaigns'
+    | 'followups'
+    | 'conversations'
+    | 'staff'
+    | 'audit';
 }
 
 /**

@@ -1,5 +1,7 @@
 import { onePerRespondent } from '../analysis/respondents.ts';
+import { ResponseScope } from '../dashboard/scope.ts';
 import type { Flow } from '../engine/flow.ts';
+import type { StaffMember } from '../staff/staff.ts';
 import type { Claim, ClaimStore } from '../store/followup-store.ts';
 import type { InvitationStore } from '../store/invitation-store.ts';
 import {
@@ -9,7 +11,7 @@ import {
   type ResponseRecord,
   type ResponseStore,
 } from '../store/response-store.ts';
-import { answerIs, inRegion, type FollowupFilter } from './filter.ts';
+import { answerIs, inRegion, parseFilter, type FilterParse, type FollowupFilter } from './filter.ts';
 
 /** A respondent who agreed to be contacted, with the response that counts for them. */
 export interface Candidate {
@@ -82,6 +84,21 @@ export async function findCandidates(
     }
   }
   return found;
+}
+
+/**
+ * The candidates a staff member may see (their scope) matching a filter typed as in `/followups`:
+ * the chat command and the dashboard page both ask here, so they list the same respondents.
+ */
+export async function candidatesFor(
+  deps: CandidateDeps,
+  member: StaffMember,
+  filterArgs: string,
+): Promise<{ ok: true; found: Candidate[] } | Extract<FilterParse, { ok: false }>> {
+  const parsed = parseFilter(filterArgs);
+  if (!parsed.ok) return parsed;
+  const scope = await ResponseScope.of(member, deps.invitations);
+  return { ok: true, found: await findCandidates(deps, parsed.filter, (r) => scope.allows(r)) };
 }
 
 /** The candidate a typed handle names: exactly one whose pseudonym starts with it, else null. */

@@ -1,12 +1,10 @@
 import type { Flow } from '../engine/flow.ts';
 import type { Text } from '../engine/prompt.ts';
 import type { Translator } from '../i18n/translator.ts';
-import { ResponseScope } from '../dashboard/scope.ts';
 import type { StaffMember } from '../staff/staff.ts';
 import type { InvitationStore } from '../store/invitation-store.ts';
-import { byHandle, findCandidates, type Candidate, type CandidateDeps } from './candidates.ts';
+import { byHandle, candidatesFor, type Candidate, type CandidateDeps } from './candidates.ts';
 import type { InterviewCommand } from './command-names.ts';
-import { parseFilter } from './filter.ts';
 import { guideLines, loadGuide, type GuideEntry } from './guide.ts';
 import type { Interviews } from './interviews.ts';
 import { summaryLines } from './summary.ts';
@@ -63,14 +61,8 @@ export class InterviewCommands {
   }
 
   /** The candidates the member may see (their scope), matching a filter. */
-  private async candidates(member: StaffMember, filterArgs: string) {
-    const parsed = parseFilter(filterArgs);
-    if (!parsed.ok) return parsed;
-    const scope = await ResponseScope.of(member, this.deps.invitations);
-    return {
-      ok: true as const,
-      found: await findCandidates(this.deps, parsed.filter, (r) => scope.allows(r)),
-    };
+  private candidates(member: StaffMember, filterArgs: string) {
+    return candidatesFor(this.deps, member, filterArgs);
   }
 
   private async list(member: StaffMember, args: string): Promise<Text[]> {

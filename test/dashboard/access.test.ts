@@ -138,6 +138,9 @@ test('the README permission table lists every dashboard route, and each answers 
           language: 'en',
         },
         '/dashboard/campaigns/:campaign/links': { cap: '10' },
+        // Follow-ups: permitted roles come back to the list (here with "unavailable": no interviews).
+        '/dashboard/followups/claim': { respondent: 'cccccccc55556666', country: 'RU' },
+        '/dashboard/followups/release': { respondent: 'cccccccc55556666' },
       };
       answer = await client.request('POST', path, { ...bodies[route.path], _csrf: csrf });
     }
