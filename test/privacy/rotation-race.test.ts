@@ -1,3 +1,4 @@
+import { sampleInvitee } from '../support/invitees.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -412,19 +413,7 @@ test('embedded: once rotated, no line of the contacts, addresses or staff files 
   assert.equal(files().match(/enc1:k2:/g)?.length, 6);
 });
 
-const invitee = (n: number): Invitee => ({
-  campaign: 'mena-2026',
-  email: `mariam.elkhoury${n}@example.org`,
-  name: `Mariam El-Khoury ${n}`,
-  language: 'ar',
-  country: 'LB',
-  organisation: `Byblos Reading Society ${n}`,
-  attributes: { city: `Jounieh-${n}` },
-  token: String(n).padStart(24, 'T'),
-  coordinator: 'm-coord-1',
-  createdAt: new Date('2026-11-01T00:00:00Z'),
-  updatedAt: new Date('2026-11-01T00:00:00Z'),
-});
+const invitee = (n: number) => sampleInvitee(n);
 
 /** The stored id of invitee `n` (its address's keyed hash). */
 const storedInviteeId = (n: number) =>

@@ -1,3 +1,4 @@
+import { sampleInvitee } from '../support/invitees.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { Keyring } from '../../src/privacy/keyring.ts';
 import { EMAIL_HASH, SealedInviteeStore } from '../../src/privacy/sealed-invitees.ts';
 import { UNREADABLE, type UnreadableRecord } from '../../src/privacy/sealed-stores.ts';
 import { FileInviteeStore } from '../../src/store/file-invitee-store.ts';
-import { inviteeId, type Invitee } from '../../src/store/invitee-store.ts';
+import { inviteeId } from '../../src/store/invitee-store.ts';
 import { ensureCollections } from '../../src/store/mongo-model.ts';
 import { inviteeModel, MongoInviteeStore } from '../../src/store/mongo-invitee-store.ts';
 import { mongoFor } from '../support/stores.ts';
@@ -23,20 +24,7 @@ function folder(t: TestContext): string {
 }
 
 const T0 = new Date('2026-11-01T00:00:00.000Z');
-const person = (n: number, over: Partial<Invitee> = {}): Invitee => ({
-  campaign: 'mena-2026',
-  email: `mariam.elkhoury${n}@example.org`,
-  name: `Mariam El-Khoury ${n}`,
-  language: 'ar',
-  country: 'LB',
-  organisation: `Byblos Reading Society ${n}`,
-  attributes: { city: `Jounieh-${n}` },
-  token: String(n).padStart(24, 'T'),
-  coordinator: 'm-coord-1',
-  createdAt: T0,
-  updatedAt: T0,
-  ...over,
-});
+const person = sampleInvitee;
 const onDisk = (dir: string) => readFileSync(join(dir, 'invitees.jsonl'), 'utf8');
 
 test('an invitee is sealed at rest and found by a keyed hash of the address: import merges, unsubscribe and erasure find them', async (t) => {
